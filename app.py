@@ -1,0 +1,3 @@
+from gislayout.web import create_app
+
+app = create_app()

@@ -1,0 +1,37 @@
+"""The one family of exceptions the library raises; the web layer maps each class to an HTTP status."""
+
+from __future__ import annotations
+
+
+class GislayoutError(Exception):
+    """Base class: a message fit to show a user, naming the offending value."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class BadParameter(GislayoutError):
+    """A parameter has a value that is malformed or not among the allowed ones (HTTP 400)."""
+
+
+class NotFound(GislayoutError):
+    """A named thing (layer, resource, scheme, zone) does not exist (HTTP 404)."""
+
+
+class InvalidData(GislayoutError):
+    """A data file or uploaded file fails validation (HTTP 400 for uploads; fatal at load)."""
+
+
+class TooLarge(GislayoutError):
+    """An upload or request exceeds a size or count limit (HTTP 413)."""
+
+
+class ResourceUnavailable(GislayoutError):
+    """A resource raster is not installed yet (HTTP 404 with the command that installs it)."""
+
+
+def allowed(value: object, choices, what: str) -> None:
+    """Raise BadParameter unless `value` is in `choices`, quoting both."""
+    if value not in choices:
+        raise BadParameter(f"unknown {what} {value!r}; allowed: {', '.join(map(str, sorted(choices)))}")

@@ -1,0 +1,99 @@
+"""Region schemes: each maps every prefecture to one zone, kept as data in `layers/schemes/*.json`.
+
+A planner adds a scheme by dropping another JSON file there; zones are dissolved from the prefectures.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geopandas as gpd
+
+from . import boundaries, config
+from .errors import InvalidData, NotFound, allowed
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: str
+    name_zh: str
+    name_en: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    id: str
+    title_zh: str
+    title_en: str
+    source: str
+    note: str
+    zones: tuple[Zone, ...]
+
+    def zone(self, zone_id: str) -> Zone:
+        """The zone called `zone_id`, or BadParameter listing this scheme's zones."""
+        by_id = {z.id: z for z in self.zones}
+        allowed(zone_id, by_id, f"zone of scheme {self.id}")
+        return by_id[zone_id]
+
+    def zone_of(self, prefecture: str) -> Zone:
+        """The zone a prefecture belongs to."""
+        return next(z for z in self.zones if prefecture in z.members)
+
+
+def _parse(data: dict, filename: str, prefectures: set[str]) -> Scheme:
+    try:
+        zones = tuple(Zone(z["id"], z["name_zh"], z["name_en"], tuple(z["members"])) for z in data["zones"])
+        scheme = Scheme(str(data["id"]), data["title_zh"], data["title_en"], data["source"],
+                        data.get("note", ""), zones)
+    except (KeyError, TypeError) as exc:
+        raise InvalidData(f"scheme file {filename} lacks field {exc}") from None
+    members = [m for z in zones for m in z.members]
+    unknown = sorted(set(members) - prefectures)
+    twice = sorted({m for m in members if members.count(m) > 1})
+    missing = sorted(prefectures - set(members))
+    if unknown or twice or missing:
+        raise InvalidData(f"scheme file {filename}: unknown prefectures {unknown}, assigned twice {twice}, "
+                          f"unassigned {missing}")
+    return scheme
+
+
+@lru_cache(maxsize=None)
+def schemes() -> dict[str, Scheme]:
+    """All schemes in `layers/schemes/`, validated: every prefecture in exactly one zone."""
+    prefectures = set(boundaries.load("prefecture")["name_zh"])
+    out = {}
+    for path in sorted((config.LAYERS_DIR / "schemes").glob("*.json")):
+        with open(path, encoding="utf-8") as fh:
+            scheme = _parse(json.load(fh), path.name, prefectures)
+        out[scheme.id] = scheme
+    return out
+
+
+def get(scheme_id: str) -> Scheme:
+    """The scheme called `scheme_id`, or NotFound listing those known."""
+    known = schemes()
+    if scheme_id not in known:
+        raise NotFound(f"unknown scheme {scheme_id!r}; known: {', '.join(known)}")
+    return known[scheme_id]
+
+
+def zones_gdf(scheme_id: str, display: bool = False) -> gpd.GeoDataFrame:
+    """The zones of a scheme as polygons dissolved from their member prefectures."""
+    scheme = get(scheme_id)
+    pref = boundaries.load("prefecture", display=display)
+    pref = pref.assign(zone=[scheme.zone_of(p).id for p in pref["name_zh"]])
+    dissolved = pref.dissolve(by="zone", method="coverage", as_index=False)[["zone", "geometry"]]
+    meta = {z.id: z for z in scheme.zones}
+    dissolved["id"] = [f"{scheme.id}_{z}" for z in dissolved["zone"]]
+    dissolved["scheme"] = scheme.id
+    dissolved["name_zh"] = [meta[z].name_zh for z in dissolved["zone"]]
+    dissolved["name_en"] = [meta[z].name_en for z in dissolved["zone"]]
+    dissolved["members"] = [";".join(meta[z].members) for z in dissolved["zone"]]
+    dissolved["source"] = scheme.source
+    order = {z.id: i for i, z in enumerate(scheme.zones)}
+    dissolved = dissolved.sort_values("zone", key=lambda s: s.map(order)).reset_index(drop=True)
+    cols = ["id", "scheme", "zone", "name_zh", "name_en", "members", "source", "geometry"]
+    return gpd.GeoDataFrame(dissolved[cols], crs=config.WGS84)

@@ -1,0 +1,32 @@
+"""Flask CLI commands: validate the layers and rebuild derived files."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from .. import boundaries, layers
+
+
+@click.command("build")
+@click.option("--force/--no-force", default=True, help="Rebuild even if the built files exist.")
+def build_command(force: bool) -> None:
+    """Validate every layer and rebuild derived files (WGS84 and simplified boundaries)."""
+    path = boundaries.build(force=force)
+    click.echo(f"boundaries: {path}")
+    for name, count in layers.validate_all().items():
+        click.echo(f"{name}: {count} features")
+
+
+@click.command("validate")
+def validate_command() -> None:
+    """Validate every layer file, scheme and table against its schema."""
+    for name, count in layers.validate_all().items():
+        click.echo(f"{name}: {count} features")
+    click.echo("all layers valid")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on `app`."""
+    app.cli.add_command(build_command)
+    app.cli.add_command(validate_command)

@@ -1,0 +1,13 @@
+"""HTML pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index():
+    """The atlas."""
+    return render_template("index.html")

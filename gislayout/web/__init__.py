@@ -25,9 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import api, cli, errors, pages
+    from . import api, cli, compare_api, errors, export_api, pages, resources_api, siting_api
     errors.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
+    for blueprint in (pages.bp, api.bp, resources_api.bp, siting_api.bp, export_api.bp, compare_api.bp):
+        app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

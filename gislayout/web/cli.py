@@ -28,5 +28,9 @@ def validate_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands on `app`."""
+    from . import compare_cli, export_cli, resources_cli, siting_cli
     app.cli.add_command(build_command)
     app.cli.add_command(validate_command)
+    for module in (resources_cli, siting_cli, export_cli, compare_cli):
+        for command in module.commands:
+            app.cli.add_command(command)

@@ -1,0 +1,7 @@
+"""Flask CLI commands for the resources surface; `commands` is registered by cli.init_app."""
+
+from __future__ import annotations
+
+import click
+
+commands: list[click.Command] = []

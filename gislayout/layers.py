@@ -214,10 +214,15 @@ def catalogue() -> list[dict]:
             for s in CATALOGUE.values()]
 
 
-def validate_all() -> dict[str, int]:
-    """Load and validate every layer, scheme and table; return the feature count of each layer."""
+def reload() -> None:
+    """Forget every cached layer, table and scheme, so edited files in `layers/` are read again."""
     for cache in (sectors, chains, targets, _point_layer, _boundary_layer, regions.schemes):
         cache.cache_clear()
+
+
+def validate_all() -> dict[str, int]:
+    """Re-read and validate every layer, scheme and table; return the feature count of each layer."""
+    reload()
     counts = {s.name: len(load(s.name)) for s in CATALOGUE.values()}
     ids = pd.concat([load(n)["id"] for n in POINT_LAYERS])
     dupes = sorted(ids[ids.duplicated()])

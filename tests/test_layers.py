@@ -102,14 +102,14 @@ def test_a_planner_adds_a_scheme_with_a_data_file(tmp_path, monkeypatch):
                         {"id": "b", "name_zh": "乙", "name_en": "B", "members": members[7:]}]}
     (tmp_path / "layers" / "schemes" / "test.json").write_text(json.dumps(scheme, ensure_ascii=False))
     monkeypatch.setattr(config, "LAYERS_DIR", tmp_path / "layers")
-    regions.schemes.cache_clear()
+    layers.reload()
     try:
         assert "test" in regions.schemes()
         assert len(layers.load("regions", scheme="test")) == 2
         assert len(layers.load("prefectures", scheme="test", zone="a")) == 7
     finally:
         monkeypatch.undo()
-        regions.schemes.cache_clear()
+        layers.reload()
 
 
 def test_a_scheme_that_leaves_a_prefecture_out_is_rejected():

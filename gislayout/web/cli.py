@@ -5,15 +5,16 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from .. import boundaries, layers
+from .. import boundaries, layers, resources
 
 
 @click.command("build")
-@click.option("--force/--no-force", default=True, help="Rebuild even if the built files exist.")
+@click.option("--force/--no-force", default=False, help="Rebuild even if the built files are current.")
 def build_command(force: bool) -> None:
-    """Validate every layer and rebuild derived files (WGS84 and simplified boundaries)."""
+    """Validate every layer and rebuild derived files: boundaries, and the offline solar estimate."""
     path = boundaries.build(force=force)
     click.echo(f"boundaries: {path}")
+    click.echo(f"solar default: {resources.build_default(force=force)}")
     for name, count in layers.validate_all().items():
         click.echo(f"{name}: {count} features")
 

@@ -1,7 +1,230 @@
-"""HTTP routes for the siting surface (owned by the siting work; registered in create_app)."""
+"""HTTP routes of the siting analysis: run the model, the surface overlay, zone exports, uploads, the panel page.
+
+Every route takes the model parameters in the query string (see `GET /api/siting/params` for the keys,
+defaults and their documentation), so a URL reproduces a run. `POST /api/siting/run` also accepts them as
+a JSON object body.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from .. import config, geojson
+from ..analysis import criteria, exclusions, model, outputs, service, sites, surface, upload
+from ..analysis.energy import turbine_names
+from ..errors import BadParameter, InvalidData, ResourceUnavailable
+from . import openapi
 
 bp = Blueprint("siting", __name__)
+
+#: Query keys that are not model parameters.
+_NOT_PARAMS = ("tech", "format", "exclude", "lang", "filename", "purpose")
+
+
+def _tech() -> str:
+    tech = request.args.get("tech", "pv")
+    if tech not in criteria.TECHS:
+        raise BadParameter(f"unknown tech {tech!r}; allowed: {', '.join(criteria.TECHS)}")
+    return tech
+
+
+def _query() -> dict:
+    """Model parameters from the query string, overlaid by a JSON object body on POST."""
+    query = {k: v for k, v in request.args.items() if k not in _NOT_PARAMS}
+    if request.method == "POST" and request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise BadParameter("the JSON body must be an object of parameter names to values")
+        query.update({k: ("" if v is None else str(v)) for k, v in body.items() if k not in _NOT_PARAMS})
+    return query
+
+
+def _setup():
+    """(stack, params, exclusion mask) for this request."""
+    stack = service.stack(_tech())
+    params = service.parse(stack, _query())
+    return stack, params, exclusions.mask(stack, exclusions.parse_ids(request.args.get("exclude")))
+
+
+def _surface_url(tech: str) -> str:
+    args = {k: v for k, v in request.args.items() if k not in ("format", "lang")}
+    if request.method == "POST" and request.is_json and isinstance(request.get_json(silent=True), dict):
+        args.update({k: v for k, v in request.get_json().items() if v is not None})
+    args["tech"] = tech
+    return url_for("siting.surface_png", **args)
+
+
+@bp.route("/api/siting/run", methods=["GET", "POST"])
+def run():
+    """Score the grid, rank the zones; return the top zones as GeoJSON, the table, roll-ups and the overlay."""
+    stack, params, exclude = _setup()
+    result = service.run(stack, params, exclude)
+    body = service.summary(result)
+    body["zones"] = geojson.feature_collection(service.zones_gdf(result))
+    _, bounds = surface.overlay_index(stack)
+    body["surface"] = {"url": _surface_url(stack.tech), "bounds": bounds, "legend": surface.legend()}
+    body["exclude"] = exclusions.parse_ids(request.args.get("exclude"))
+    return jsonify(body)
+
+
+@bp.get("/api/siting/surface.png")
+def surface_png():
+    """The suitability surface as a PNG for a Leaflet image overlay (bounds in `X-Bounds`, [[S,W],[N,E]])."""
+    stack, params, exclude = _setup()
+    scored = model.evaluate(stack, params, exclude)
+    _, bounds = surface.overlay_index(stack)
+    resp = Response(surface.png(stack, scored.score), mimetype="image/png")
+    resp.headers["X-Bounds"] = ",".join(f"{v:.6f}" for pair in bounds for v in pair)
+    resp.headers["Cache-Control"] = "private, max-age=300"
+    return resp
+
+
+@bp.get("/api/siting/zones")
+def zones_export():
+    """The ranked top zones as a GeoJSON, GeoPackage or CSV file."""
+    fmt = request.args.get("format", "geojson")
+    if fmt not in outputs.FORMATS:
+        raise BadParameter(f"unknown format {fmt!r}; allowed: {', '.join(outputs.FORMATS)}")
+    stack, params, exclude = _setup()
+    result = service.run(stack, params, exclude)
+    meta = outputs.metadata(stack.tech, dict(params.values), result.notes, stack.criteria_meta())
+    data = outputs.to_bytes(service.zones_gdf(result), fmt, f"siting_{stack.tech}_zones", meta)
+    mimetype, ext = outputs.FORMATS[fmt]
+    resp = Response(data, mimetype=mimetype.split(";")[0])
+    if ";" in mimetype:
+        resp.headers["Content-Type"] = mimetype
+    resp.headers["Content-Disposition"] = f'attachment; filename="gislayout_siting_{stack.tech}_zones.{ext}"'
+    return resp
+
+
+def _upload_bytes() -> tuple[str, bytes]:
+    """(filename, bytes) of an upload: the multipart field `file`, else the raw body with `?filename=`."""
+    if request.files:
+        if "file" not in request.files:
+            raise InvalidData(f"multipart upload needs a field named 'file'; got {sorted(request.files)}")
+        f = request.files["file"]
+        return f.filename or "upload", f.read(upload.MAX_BYTES + 1)
+    data = request.get_data(cache=False)
+    if not data:
+        raise InvalidData("no file uploaded: send multipart/form-data with a 'file' field, or the file as the body")
+    return request.args.get("filename", "upload"), data
+
+
+@bp.post("/api/siting/sites")
+def score_sites():
+    """Score uploaded candidate sites (GeoJSON, GPKG, zipped Shapefile, CSV lon/lat) by the same criteria."""
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", *outputs.FORMATS):
+        raise BadParameter(f"unknown format {fmt!r}; allowed: json, {', '.join(outputs.FORMATS)}")
+    filename, data = _upload_bytes()
+    gdf = upload.read(filename, data, "sites")
+    stack, params, exclude = _setup()
+    scored = sites.score(stack, params, gdf, exclude)
+    if fmt != "json":
+        meta = outputs.metadata(stack.tech, dict(params.values), list(stack.notes), stack.criteria_meta())
+        mimetype, ext = outputs.FORMATS[fmt]
+        resp = Response(outputs.to_bytes(scored, fmt, f"siting_{stack.tech}_sites", meta), mimetype=mimetype)
+        resp.headers["Content-Disposition"] = f'attachment; filename="gislayout_siting_{stack.tech}_sites.{ext}"'
+        return resp
+    fc = geojson.feature_collection(scored)
+    return jsonify({"tech": stack.tech, "count": len(scored), "params": dict(params.values),
+                    "notes": stack.notes, "sites": fc,
+                    "table": [f["properties"] for f in fc["features"]]})
+
+
+@bp.post("/api/siting/exclusions")
+def upload_exclusions():
+    """Store uploaded exclusion polygons; the returned `id` goes into `exclude=` of the other routes."""
+    filename, data = _upload_bytes()
+    gdf = upload.read(filename, data, "exclusions")
+    ident = exclusions.save(gdf)
+    from ..analysis.grid import project_geometries
+    area = float(sum(g.area for g in project_geometries(gdf.geometry.values))) / 1e6
+    return jsonify({"id": ident, "features": len(gdf), "area_km2": round(area, 2),
+                    "bounds": [round(float(v), 6) for v in gdf.total_bounds],
+                    "geojson": geojson.feature_collection(gdf[["fid", "geometry"]])})
+
+
+@bp.get("/api/siting/exclusions/<ident>")
+def get_exclusions(ident: str):
+    """A stored exclusion set as GeoJSON (for drawing it again from a permalink)."""
+    return Response(geojson.dumps(exclusions.load(ident)), mimetype="application/geo+json")
+
+
+@bp.get("/api/siting/params")
+def params_info():
+    """Parameter keys, defaults and documentation per technology, and whether its resource is installed."""
+    out = {}
+    for tech in criteria.TECHS:
+        entry = {"docs": model.DOCS, "turbines": list(turbine_names()) if tech == "wind" else []}
+        try:
+            stack = service.stack(tech)
+        except ResourceUnavailable as exc:
+            entry.update(available=False, message=exc.message, defaults=model.defaults(tech), criteria=[])
+        else:
+            entry.update(available=True, message="", defaults=model.defaults(tech, stack.resource_kind),
+                         criteria=stack.criteria_meta(), resource_kind=stack.resource_kind, notes=stack.notes,
+                         bounds=surface.overlay_index(stack)[1])
+        out[tech] = entry
+    return jsonify(out)
+
+
+@bp.get("/siting")
+def siting_page():
+    """A stand-alone page with a plain Leaflet map and the siting panel."""
+    lang = request.args.get("lang", "zh")
+    if lang not in ("zh", "en"):
+        raise BadParameter(f"unknown lang {lang!r}; allowed: en, zh")
+    return render_template("siting.html", lang=lang, config_attribution=config.BOUNDARY_ATTRIBUTION)
+
+
+def _param_docs() -> list[dict]:
+    keys = sorted({k for tech in criteria.TECHS for k in model.DEFAULTS[tech]})
+    return [openapi.query(k, {"type": "string"}, model.DOCS.get(k, "")) for k in keys]
+
+
+def _openapi_paths() -> dict:
+    tech = openapi.query("tech", {"type": "string", "enum": list(criteria.TECHS), "default": "pv"}, "technology")
+    exclude = openapi.query("exclude", {"type": "string"}, "comma-separated ids from POST /api/siting/exclusions")
+    common = [tech, exclude, *_param_docs()]
+    file_body = {"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
+                                                                                     "format": "binary"}}}},
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+    run_op = dict(params=common, ok=openapi.json_object(description="zones GeoJSON, ranked table, roll-ups"),
+                  errors=(400, 404), tag="siting")
+    return {
+        "/api/siting/run": {"get": openapi.operation("Run the siting model", "Thresholds, weights and "
+                                                     "densities in the query; see /api/siting/params.", **run_op),
+                            "post": openapi.operation("Run the siting model (JSON body of parameters)", **run_op,
+                                                      body={"content": {"application/json": {"schema": {
+                                                          "type": "object"}}}})},
+        "/api/siting/surface.png": openapi.get("Suitability surface", "PNG for a Leaflet overlay.", tag="siting",
+                                               params=common, errors=(400, 404),
+                                               ok={"description": "PNG", "content": {"image/png": {}}}),
+        "/api/siting/zones": openapi.get("Export ranked zones", tag="siting", errors=(400, 404),
+                                         params=[openapi.query("format", {"type": "string", "enum": list(outputs.FORMATS)},
+                                                               "file format"), *common],
+                                         ok={"description": "file"}),
+        "/api/siting/sites": {"post": openapi.operation(
+            "Score uploaded candidate sites", "GeoJSON, GPKG, zipped Shapefile or CSV lon/lat.", tag="siting",
+            params=[openapi.query("format", {"type": "string", "enum": ["json", *outputs.FORMATS]}, "output"),
+                    openapi.query("filename", {"type": "string"}, "name of a raw-body upload"), *common],
+            ok=openapi.json_object(), errors=(400, 404, 413), body=file_body)},
+        "/api/siting/exclusions": {"post": openapi.operation(
+            "Upload exclusion polygons", "Returns an id for `exclude=`.", tag="siting",
+            params=[openapi.query("filename", {"type": "string"}, "name of a raw-body upload")],
+            ok=openapi.json_object(), errors=(400, 413), body=file_body)},
+        "/api/siting/exclusions/{ident}": openapi.get(
+            "A stored exclusion set", tag="siting", errors=(400, 404),
+            params=[openapi.path_param("ident", {"type": "string"}, "16 hex digits")],
+            ok={"description": "GeoJSON", "content": {"application/geo+json": {}}}),
+        "/api/siting/params": openapi.get("Siting parameters, defaults and docs", tag="siting",
+                                          ok=openapi.json_object()),
+        "/siting": openapi.get("Siting panel page", "A Leaflet map with the siting panel.", tag="pages",
+                               params=[openapi.query("lang", {"type": "string", "enum": ["zh", "en"]}, "language")],
+                               ok=openapi.html_page(), errors=(400,)),
+    }
+
+
+OPENAPI_PATHS = _openapi_paths

@@ -1,7 +1,117 @@
-"""Flask CLI commands for the siting surface; `commands` is registered by cli.init_app."""
+"""Flask CLI commands for the siting analysis: `flask --app app siting run|sites|params`."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
-commands: list[click.Command] = []
+from ..analysis import exclusions, model, outputs, service, sites, upload
+from ..errors import GislayoutError
+
+
+def _params(pairs: tuple[str, ...]) -> dict:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--param")
+        key, value = pair.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _format_of(path: Path) -> str:
+    fmt = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}.get(path.suffix.lower())
+    if fmt is None:
+        raise click.BadParameter(f"output {str(path)!r} must end in .geojson, .gpkg or .csv", param_hint="-o")
+    return fmt
+
+
+def _exclusion_mask(stack, files: tuple[Path, ...]):
+    mask = None
+    for path in files:
+        m = exclusions.polygon_mask(stack, upload.read(path.name, path.read_bytes(), "exclusions"))
+        mask = m if mask is None else mask | m
+    return mask
+
+
+_tech = click.option("--tech", type=click.Choice(["pv", "wind"]), default="pv", show_default=True)
+_param = click.option("--param", "-p", "pairs", multiple=True, metavar="KEY=VALUE",
+                      help="A model parameter (repeatable); see `flask siting params`.")
+_exclude = click.option("--exclude", "excludes", multiple=True, type=click.Path(exists=True, path_type=Path),
+                        help="Exclusion polygons (GeoJSON, GPKG, zipped Shapefile); repeatable.")
+
+
+@click.group("siting")
+def siting() -> None:
+    """Siting analysis: suitability, ranked candidate zones, and scoring of candidate sites."""
+
+
+@siting.command("run")
+@_tech
+@_param
+@_exclude
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the top zones (.geojson, .gpkg, .csv).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full summary as JSON.")
+def run_command(tech: str, pairs, excludes, output: Path | None, as_json: bool) -> None:
+    """Run the model and print the ranked zones and the totals against the 2015 target."""
+    try:
+        stack = service.stack(tech)
+        params = service.parse(stack, _params(pairs))
+        result = service.run(stack, params, _exclusion_mask(stack, excludes))
+        summary = service.summary(result)
+    except GislayoutError as exc:
+        raise click.ClickException(exc.message) from None
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
+    else:
+        cols = ["rank", "id", "score", "area_km2", "capacity_mw", "generation_gwh", "prefecture",
+                "nearest_name_en", "nearest_km"]
+        click.echo(result.top[cols].head(20).to_string(index=False))
+        total = summary["rollups"]["total"]
+        click.echo(f"{total['zones']} zones, {total['area_km2']:,.0f} km², {total['capacity_mw']:,.0f} MW "
+                   f"potential = {total['potential_over_target']}× the 2015 target of "
+                   f"{total['target_2015_mw']:,.0f} MW; compute {result.timings_ms['total']} ms")
+        for note in result.notes:
+            click.echo(f"note: {note}")
+    if output is not None:
+        fmt = _format_of(output)
+        meta = outputs.metadata(tech, dict(params.values), result.notes, stack.criteria_meta())
+        output.write_bytes(outputs.to_bytes(service.zones_gdf(result), fmt, f"siting_{tech}_zones", meta))
+        click.echo(f"wrote {len(result.top)} zones to {output}")
+
+
+@siting.command("sites")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_tech
+@_param
+@_exclude
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the scored sites (.geojson, .gpkg, .csv).")
+def sites_command(path: Path, tech: str, pairs, excludes, output: Path | None) -> None:
+    """Score candidate sites from a GeoJSON, GPKG, zipped Shapefile or CSV (lon, lat) file."""
+    try:
+        gdf = upload.read(path.name, path.read_bytes(), "sites")
+        stack = service.stack(tech)
+        params = service.parse(stack, _params(pairs))
+        scored = sites.score(stack, params, gdf, _exclusion_mask(stack, excludes))
+    except GislayoutError as exc:
+        raise click.ClickException(exc.message) from None
+    cols = [c for c in ("site_rank", "fid", "score", "suitable_share", "fails", "prefecture", "nearest_name_en",
+                        "nearest_km") if c in scored]
+    click.echo(scored[cols].to_string(index=False))
+    if output is not None:
+        meta = outputs.metadata(tech, dict(params.values), stack.notes, stack.criteria_meta())
+        output.write_bytes(outputs.to_bytes(scored, _format_of(output), f"siting_{tech}_sites", meta))
+        click.echo(f"wrote {len(scored)} sites to {output}")
+
+
+@siting.command("params")
+@_tech
+def params_command(tech: str) -> None:
+    """List every model parameter with its default and what it means."""
+    for key, value in model.defaults(tech).items():
+        click.echo(f"{key} = {value!r}\n    {model.DOCS.get(key, '')}")
+
+
+commands: list[click.Command] = [siting]

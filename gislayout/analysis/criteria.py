@@ -1,0 +1,392 @@
+"""Criterion layers on the grid, built once per process: the resource, terrain, and distances to demand and towns.
+
+A `Stack` holds, for the cells inside the province only (1-D arrays in `Stack.flat` order), every criterion
+the model scores, the distances the exclusion buffers use, each cell's prefecture and nearest park or base.
+Tests build stacks from small synthetic arrays with `Stack.from_arrays`; `build(tech)` builds the real one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import ndimage
+
+from .. import config
+from ..errors import BadParameter, ResourceUnavailable
+from .grid import Grid, project
+
+log = logging.getLogger(__name__)
+
+TECHS = ("pv", "wind")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How a criterion is read: which end is better, and whether its threshold is a minimum or a maximum."""
+
+    key: str
+    better: str  # "high" or "low"
+    title_zh: str
+    title_en: str
+
+    @property
+    def threshold_kind(self) -> str:
+        """'min' for criteria where higher is better (cells below fail), 'max' otherwise."""
+        return "min" if self.better == "high" else "max"
+
+
+SPECS: dict[str, Spec] = {s.key: s for s in (
+    Spec("resource", "high", "资源", "Resource"),
+    Spec("elevation", "low", "海拔", "Elevation"),
+    Spec("slope", "low", "坡度", "Slope"),
+    Spec("demand", "low", "距园区/基地距离", "Distance to parks and bases"),
+    Spec("town", "low", "距城镇距离", "Distance to prefecture seats and towns"),
+)}
+
+
+@dataclass
+class Layer:
+    """One criterion over the inside cells, with its normalised 0–1 score (1 = best) precomputed."""
+
+    key: str
+    values: np.ndarray
+    units: str
+    source: str
+    resolution: str
+    lo: float = np.nan
+    hi: float = np.nan
+    norm: np.ndarray | None = None
+
+    def __post_init__(self):
+        self.values = np.asarray(self.values, dtype=np.float32)
+        finite = self.values[np.isfinite(self.values)]
+        if finite.size and not (np.isfinite(self.lo) and np.isfinite(self.hi)):
+            # 1st–99th percentile, so one outlier cell does not squash everyone else's score
+            self.lo, self.hi = (float(v) for v in np.percentile(finite, [1, 99]))
+        span = self.hi - self.lo if self.hi > self.lo else 1.0
+        norm = np.clip((self.values - np.float32(self.lo)) / np.float32(span), 0, 1)
+        self.norm = (norm if SPECS[self.key].better == "high" else 1 - norm).astype(np.float32)
+
+    def meta(self) -> dict:
+        """Key, titles, units, source, resolution and the range of values inside the province."""
+        spec = SPECS[self.key]
+        finite = self.values[np.isfinite(self.values)]
+        return {"key": self.key, "title_zh": spec.title_zh, "title_en": spec.title_en, "units": self.units,
+                "better": spec.better, "threshold": spec.threshold_kind, "source": self.source,
+                "resolution": self.resolution,
+                "min": round(float(finite.min()), 3) if finite.size else None,
+                "max": round(float(finite.max()), 3) if finite.size else None,
+                "p1": round(self.lo, 3), "p99": round(self.hi, 3)}
+
+
+@dataclass
+class Stack:
+    """Everything the model needs for one technology, over the cells inside the province."""
+
+    tech: str
+    grid: Grid
+    inside: np.ndarray                      # bool, grid shape
+    layers: dict[str, Layer]
+    resource_kind: str                      # 'ghi', 'wind_speed' or 'wind_power_density'
+    resource_height_m: float | None = None  # for wind: height the resource is given at
+    distances: dict[str, np.ndarray] = field(default_factory=dict)  # km, for buffers: seat, town, park
+    prefecture: np.ndarray | None = None    # int16 index into `prefectures`, -1 where none
+    prefectures: list[str] = field(default_factory=list)
+    prefectures_en: list[str] = field(default_factory=list)
+    nearest_demand: np.ndarray | None = None  # int32 index into `demand`, -1 where none
+    demand: pd.DataFrame = field(default_factory=pd.DataFrame)
+    elevation_m: np.ndarray | None = None   # for wind air density, whatever the terrain criterion uses
+    excluded: np.ndarray | None = None      # bool: fixed exclusions (water, built-up) where data allows
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.flat = np.flatnonzero(self.inside.ravel())
+        n = self.flat.size
+        if self.prefecture is None:
+            self.prefecture = np.full(n, -1, np.int16)
+        if self.nearest_demand is None:
+            self.nearest_demand = np.full(n, -1, np.int32)
+        if self.excluded is None:
+            self.excluded = np.zeros(n, bool)
+        for name, arr in [(k, v.values) for k, v in self.layers.items()] + list(self.distances.items()):
+            if arr.shape != (n,):
+                raise ValueError(f"criterion {name!r} has shape {arr.shape}; expected ({n},) inside cells")
+        self.valid = np.isfinite(self.layers["resource"].values) & ~self.excluded
+        self.rows, self.cols = np.divmod(self.flat, self.grid.shape[1])
+
+    @classmethod
+    def from_arrays(cls, tech: str, grid: Grid, arrays: dict[str, np.ndarray], inside: np.ndarray | None = None,
+                    units: dict[str, str] | None = None, resource_kind: str | None = None, **kwargs) -> Stack:
+        """A stack from 2-D arrays on `grid` (tests and benchmarks); `inside` defaults to every cell."""
+        inside = np.ones(grid.shape, bool) if inside is None else np.asarray(inside, bool)
+        take = lambda a: np.asarray(a, dtype=np.float32)[inside]  # noqa: E731
+        units = units or {}
+        layers = {k: Layer(k, take(a), units.get(k, ""), "synthetic", f"{grid.cell_m:g} m")
+                  for k, a in arrays.items() if k in SPECS}
+        for key in ("distances",):
+            if key in kwargs:
+                kwargs[key] = {k: take(v) for k, v in kwargs[key].items()}
+        for key in ("prefecture", "nearest_demand", "excluded", "elevation_m"):
+            if kwargs.get(key) is not None:
+                kwargs[key] = np.asarray(kwargs[key])[inside]
+        kind = resource_kind or ("ghi" if tech == "pv" else "wind_speed")
+        return cls(tech, grid, inside, layers, kind, **kwargs)
+
+    def to_grid(self, values: np.ndarray, fill=np.nan, dtype=None) -> np.ndarray:
+        """Scatter a vector over the inside cells back onto the full 2-D grid."""
+        out = np.full(self.grid.shape[0] * self.grid.shape[1], fill, dtype=dtype or values.dtype)
+        out[self.flat] = values
+        return out.reshape(self.grid.shape)
+
+    def criteria_meta(self) -> list[dict]:
+        """`Layer.meta()` of every criterion present."""
+        return [layer.meta() for layer in self.layers.values()]
+
+
+# ---------------------------------------------------------------------------------------------- distances
+
+def distance_km(grid: Grid, inside: np.ndarray, x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Distance in km from each inside cell centre to the nearest cell holding one of the points (x, y),
+    and the index of that point; points off the grid are ignored (distance NaN if none is on it)."""
+    rows, cols, on = grid.rowcol(x, y)
+    n = int(inside.sum())
+    if not on.any():
+        return np.full(n, np.nan, np.float32), np.full(n, -1, np.int32)
+    owner = np.full(grid.shape, -1, np.int32)
+    # later points overwrite earlier ones in a shared cell; either is at the same distance
+    owner[rows[on], cols[on]] = np.flatnonzero(on).astype(np.int32)
+    dist, (ir, ic) = ndimage.distance_transform_edt(owner < 0, sampling=grid.cell_m, return_indices=True)
+    return (dist[inside] / 1000.0).astype(np.float32), owner[ir[inside], ic[inside]]
+
+
+# ---------------------------------------------------------------------------------------------- terrain
+
+PVLIB_ALTITUDE_NOTE = ("Terrain: elevation from pvlib's Altitude.h5 (1/12°, ≈ 8 km cells, 28 m steps), "
+                       "bilinear onto the 1 km grid. Too coarse for slope, so slope is not a criterion.")
+
+
+def pvlib_elevation(grid: Grid) -> np.ndarray:
+    """Elevation in metres from pvlib's global 1/12° Altitude.h5, bilinear-resampled onto `grid`."""
+    import h5py
+    import pvlib
+    from affine import Affine
+    from rasterio.warp import Resampling, reproject, transform_bounds
+
+    path = Path(pvlib.__file__).parent / "data" / "Altitude.h5"
+    res = 1 / 12
+    west, south, east, north = transform_bounds(grid.crs, config.WGS84, *grid.bounds, densify_pts=21)
+    r0, r1 = int((90 - north) / res) - 2, int((90 - south) / res) + 3
+    c0, c1 = int((west + 180) / res) - 2, int((east + 180) / res) + 3
+    with h5py.File(path, "r") as h5:
+        raw = h5["Altitude"][r0:r1, c0:c1].astype(np.float32)
+    # pvlib's encoding: metres = 28 * code - 450; 255 is nodata
+    src = np.where(raw == 255, np.nan, raw * 28 - 450).astype(np.float32)
+    src_transform = Affine(res, 0, -180 + c0 * res, 0, -res, 90 - r0 * res)
+    out = np.full(grid.shape, np.nan, np.float32)
+    reproject(src, out, src_transform=src_transform, src_crs=config.WGS84, src_nodata=np.nan,
+              dst_transform=grid.transform, dst_crs=grid.crs, dst_nodata=np.nan, resampling=Resampling.bilinear)
+    return out
+
+
+def slope_degrees(elevation: np.ndarray, cell_m: float) -> np.ndarray:
+    """Slope in degrees from an elevation grid (central differences)."""
+    gy, gx = np.gradient(elevation.astype(np.float64), cell_m)
+    return np.degrees(np.arctan(np.hypot(gx, gy))).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------------------------- resources
+
+#: What each resource kind means, in the units the model uses.
+RESOURCE_UNITS = {"ghi": "kWh/m²/yr", "wind_speed": "m/s", "wind_power_density": "W/m²"}
+
+
+def _resources():
+    try:
+        from .. import resources
+    except ImportError:
+        return None
+    return resources
+
+
+def _resource_info(resources, name: str) -> dict:
+    """Catalogue metadata of an installed resource (units, height_m, resolution, bias, ...) as a dict."""
+    from dataclasses import asdict, is_dataclass
+
+    catalogue = getattr(resources, "catalogue", None)
+    get_spec = getattr(resources, "get_spec", None) or getattr(catalogue, "get_spec", None)
+    if get_spec is None:
+        return {}
+    spec = get_spec(name)
+    info = asdict(spec) if is_dataclass(spec) else dict(spec)
+    units = getattr(spec, "units", None)
+    if units:
+        info["units"] = units
+    return info
+
+
+def _install_hint(resources, tech: str) -> str:
+    """The command that installs a resource for `tech`, from the resources catalogue where it says."""
+    catalogue = getattr(resources, "catalogue", None)
+    builtin = getattr(resources, "BUILTIN", None) or getattr(catalogue, "BUILTIN", {})
+    cli = getattr(resources, "CLI", None) or getattr(catalogue, "CLI", "flask --app app resources")
+    spec = builtin.get("gsa_ghi" if tech == "pv" else "gwa_ws100")
+    first = spec.install_command if spec is not None else f"{cli} --help"
+    return f"`{first}` (offline: `{cli} import FILE`)"
+
+
+def _height_of(info: dict, name: str) -> float | None:
+    for key in ("height_m", "height"):
+        if info.get(key) not in (None, ""):
+            return float(info[key])
+    import re
+    m = re.search(r"(\d+)\s*m\b", name) or re.search(r"ws(\d+)m", name)
+    return float(m.group(1)) if m else None
+
+
+def _ghi_to_kwh_year(values: np.ndarray, info: dict) -> tuple[np.ndarray, str]:
+    units = str(info.get("units", "")).lower().replace(" ", "")
+    if "day" in units or "/d" in units or (np.nanmax(values) < 20 if np.isfinite(values).any() else False):
+        return values * 365.0, "converted from kWh/m²/day × 365"
+    if "mj" in units:
+        return values / 3.6, "converted from MJ/m² ÷ 3.6"
+    return values, ""
+
+
+def read_resource(tech: str, grid: Grid) -> tuple[str, str, np.ndarray, dict]:
+    """(kind, name, 2-D array in model units, catalogue info) of the resource in use for `tech`.
+
+    Raises ResourceUnavailable, with the command that installs one, when there is none.
+    """
+    resources = _resources()
+    kinds = ("ghi",) if tech == "pv" else ("wind_speed", "wind_power_density")
+    what = "solar (GHI)" if tech == "pv" else "wind (speed or power density)"
+    if resources is None or not hasattr(resources, "read_array"):
+        raise ResourceUnavailable(f"{tech} siting needs a {what} resource, and this build has no resources "
+                                  "module that can read one")
+    for kind in kinds:
+        name = resources.default_for(kind)
+        if name:
+            info = _resource_info(resources, name)
+            values = np.asarray(resources.read_array(name, grid.crs, grid.transform, grid.shape), dtype=np.float32)
+            if kind == "ghi":
+                values, conv = _ghi_to_kwh_year(values, info)
+                info = dict(info, conversion=conv)
+            return kind, name, values, info
+    raise ResourceUnavailable(f"{tech} siting needs a {what} resource and none is installed; install one with "
+                              f"{_install_hint(resources, tech)}")
+
+
+def read_elevation(grid: Grid) -> tuple[np.ndarray, str, str, bool]:
+    """(elevation 2-D, source, resolution, fine enough for slope) from an installed DEM or pvlib's Altitude.h5."""
+    resources = _resources()
+    name = None
+    if resources is not None and hasattr(resources, "read_array"):
+        name = resources.default_for("elevation")
+    if name:
+        info = _resource_info(resources, name)
+        arr = np.asarray(resources.read_array(name, grid.crs, grid.transform, grid.shape), dtype=np.float32)
+        return arr, f"resource {name!r}", str(info.get("resolution", "as imported")), True
+    return pvlib_elevation(grid), "pvlib Altitude.h5", "1/12° (≈ 8 km), 28 m steps", False
+
+
+# ---------------------------------------------------------------------------------------------- the real stack
+
+@dataclass
+class Base:
+    """The technology-independent part of the stack: grid, prefectures, distances, elevation."""
+
+    grid: Grid
+    inside: np.ndarray
+    prefecture: np.ndarray
+    prefectures: list[str]
+    prefectures_en: list[str]
+    distances: dict[str, np.ndarray]
+    nearest_demand: np.ndarray
+    demand: pd.DataFrame
+    terrain: dict[str, Layer]
+    elevation_m: np.ndarray
+    notes: list[str]
+
+
+def demand_points() -> pd.DataFrame:
+    """Industrial bases and parks (the demand) with id, names, layer, kind, level, prefecture, lon, lat."""
+    from .. import layers
+    frames = []
+    for name in ("bases", "parks"):
+        gdf = layers.load(name)
+        df = pd.DataFrame({c: gdf[c] for c in ("id", "name_zh", "name_en", "kind", "level", "prefecture")})
+        df["layer"] = name
+        df["lon"], df["lat"] = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+@lru_cache(maxsize=1)
+def base(cell_m: float = 1000.0) -> Base:
+    """Build (once per process) the grid and the criteria every technology shares."""
+    from .. import layers
+    from .grid import gansu, project_geometries
+
+    grid, inside = gansu(cell_m)
+    notes = []
+    pref = layers.load("prefectures")
+    names = list(pref["name_zh"])
+    codes = grid.rasterize(project_geometries(pref.geometry.values), values=range(1, len(pref) + 1),
+                           dtype="int16")
+    prefecture = (codes[inside] - 1).astype(np.int16)
+
+    seats_x, seats_y = project(pref["seat_lon"].to_numpy(float), pref["seat_lat"].to_numpy(float))
+    counties = layers.load("counties")
+    towns_x, towns_y = project(counties["seat_lon"].to_numpy(float), counties["seat_lat"].to_numpy(float))
+    demand = demand_points()
+    dem_x, dem_y = project(demand["lon"].to_numpy(float), demand["lat"].to_numpy(float))
+
+    seat_km, _ = distance_km(grid, inside, seats_x, seats_y)
+    town_km, _ = distance_km(grid, inside, np.r_[towns_x, seats_x], np.r_[towns_y, seats_y])
+    demand_km, nearest = distance_km(grid, inside, dem_x, dem_y)
+
+    elev2d, src, res, fine = read_elevation(grid)
+    terrain = {"elevation": Layer("elevation", elev2d[inside], "m", src, res)}
+    if fine:
+        terrain["slope"] = Layer("slope", slope_degrees(elev2d, grid.cell_m)[inside], "°", f"from {src}", res)
+    else:
+        notes.append(PVLIB_ALTITUDE_NOTE)
+    dist_res = f"{grid.cell_m:g} m grid, distances between cell centres"
+    terrain["demand"] = Layer("demand", demand_km, "km",
+                              f"{len(demand)} bases and parks (layers bases, parks)", dist_res)
+    terrain["town"] = Layer("town", town_km, "km",
+                            f"{len(pref)} prefecture seats and {len(counties)} county seats", dist_res)
+    notes.append("Water and built-up areas: no land-cover data ships with gislayout; built-up land is "
+                 "approximated by buffers around prefecture seats, county seats and parks. Upload polygons "
+                 "(protected areas, farmland, water) to exclude them.")
+    return Base(grid, inside, prefecture, names, list(pref["name_en"]), {"seat": seat_km, "town": town_km, "park": demand_km},
+                nearest, demand, terrain, elev2d[inside], notes)
+
+
+@lru_cache(maxsize=2)
+def build(tech: str, cell_m: float = 1000.0) -> Stack:
+    """The real stack for `tech` ('pv' or 'wind'), built once per process."""
+    if tech not in TECHS:
+        raise BadParameter(f"unknown tech {tech!r}; allowed: {', '.join(TECHS)}")
+    b = base(cell_m)
+    kind, name, values, info = read_resource(tech, b.grid)
+    notes = list(b.notes)
+    source = f"resource {name!r}" + (f" ({info['conversion']})" if info.get("conversion") else "")
+    if info.get("bias"):
+        notes.append(f"Resource {name!r} ({info.get('source', 'source not stated')}): {info['bias']}")
+    res = str(info.get("resolution", "as imported")) + "; bilinear onto the grid"
+    height = _height_of(info, name) if tech == "wind" else None
+    if tech == "wind" and height is None:
+        height = 100.0
+        notes.append(f"Resource {name!r} does not state its height; taken as 100 m (Global Wind Atlas).")
+    units = RESOURCE_UNITS[kind] + (" at hub height" if tech == "wind" else "")
+    if tech == "wind":
+        source += f", given at {height:g} m, scaled to hub height by the power law"
+    layers_ = {"resource": Layer("resource", values[b.inside], units, source, res), **b.terrain}
+    return Stack(tech, b.grid, b.inside, layers_, kind, height, b.distances, b.prefecture, list(b.prefectures),
+                 list(b.prefectures_en), b.nearest_demand, b.demand, b.elevation_m, None, notes)

@@ -1,0 +1,217 @@
+"""The suitability model: per-criterion thresholds and weights, exclusion buffers, and a vectorised score.
+
+Score of a cell = Σ wᵢ·nᵢ / Σ wᵢ over the criteria with weight > 0, where nᵢ ∈ [0, 1] is the criterion
+rescaled between its 1st and 99th percentile inside the province (1 = best end). A cell is suitable when
+it is inside the province, has resource data, passes every threshold that is set (a minimum for the
+resource, a maximum for the others), lies outside every exclusion buffer and uploaded exclusion polygon.
+
+Every parameter has a documented default (`DEFAULTS`, `DOCS`) and can be changed per request.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import BadParameter
+from .criteria import SPECS, TECHS, Stack
+from .energy import DEFAULT_TURBINE, PV_PERFORMANCE_RATIO, turbine_names
+
+#: Default parameters per technology. Thresholds: a minimum for `resource`, a maximum for the others;
+#: None means "no threshold". Weights are relative (normalised over the criteria present).
+DEFAULTS: dict[str, dict[str, float | str | None]] = {
+    "pv": {
+        "w_resource": 0.5, "t_resource": 1400.0,
+        "w_elevation": 0.1, "t_elevation": 3000.0,
+        "w_slope": 0.1, "t_slope": 5.0,
+        "w_demand": 0.25, "t_demand": 150.0,
+        "w_town": 0.15, "t_town": 50.0,
+        "seat_buffer": 5.0, "town_buffer": 2.0, "park_buffer": 1.0,
+        "density": 30.0, "pr": PV_PERFORMANCE_RATIO,
+        "min_area": 4.0, "max_zone": 20.0, "top": 50,
+    },
+    "wind": {
+        "w_resource": 0.5, "t_resource": None,
+        "w_elevation": 0.1, "t_elevation": 3500.0,
+        "w_slope": 0.1, "t_slope": 10.0,
+        "w_demand": 0.25, "t_demand": 200.0,
+        "w_town": 0.15, "t_town": None,
+        "seat_buffer": 5.0, "town_buffer": 2.0, "park_buffer": 1.0,
+        "density": 3.0, "turbine": DEFAULT_TURBINE, "hub": 80.0, "shear": 1 / 7, "k": 2.0,
+        "min_area": 10.0, "max_zone": 30.0, "top": 50,
+    },
+}
+
+#: Wind resource threshold by the kind of resource installed (a minimum, at the resource's own height).
+WIND_RESOURCE_THRESHOLD = {"wind_speed": 5.5, "wind_power_density": 200.0}
+
+DOCS: dict[str, str] = {
+    "w_resource": "weight of the resource (GHI for PV; wind speed or power density for wind)",
+    "t_resource": "minimum resource. PV: 1400 kWh/m²/yr, the lower bound of the 'very rich' (很丰富) class of "
+                  "GB/T 31155-2014. Wind: 5.5 m/s (wind speed) or 200 W/m² (power density) at hub height (the "
+                  "resource is scaled from its own height with `shear`), about class 3 of GB/T 18710-2002, the "
+                  "lowest class commonly developed",
+    "w_elevation": "weight of elevation (lower is better: access, construction, grid)",
+    "t_elevation": "maximum elevation in m. PV 3000 m: the offline GHI estimate is likely too bright above "
+                   "~3000 m and building there costs more; wind 3500 m, which leaves out the high Gannan and "
+                   "Qilian plateaus",
+    "w_slope": "weight of slope (only when a DEM fine enough for slope is installed)",
+    "t_slope": "maximum slope in degrees (PV 5°, wind 10°)",
+    "w_demand": "weight of distance to the nearest industrial base or park (nearer is better)",
+    "t_demand": "maximum distance in km to the nearest base or park (PV 150 km, wind 200 km)",
+    "w_town": "weight of distance to the nearest prefecture seat or county seat (nearer is better: access)",
+    "t_town": "maximum distance in km to a prefecture seat or county seat (PV 50 km; wind none)",
+    "seat_buffer": "exclusion radius in km around prefecture seats (built-up area proxy)",
+    "town_buffer": "exclusion radius in km around county seats (built-up area proxy)",
+    "park_buffer": "exclusion radius in km around bases and parks (their own land)",
+    "density": "land-use density in MW/km² of zone area. PV 30 (≈ 3.3 ha/MW, NREL Ong et al. 2013, "
+               "NREL/TP-6A20-56290: ~3.1–3.4 ha/MWac total area for large fixed-tilt PV); wind 3 "
+               "(≈ 34 ha/MW total project area, NREL Denholm et al. 2009, NREL/TP-6A2-45834)",
+    "pr": "PV performance ratio, from pvlib's PVWatts: (1 − 14.08 % system losses) × 0.96 inverter × "
+          "temperature factor at the SAPM cell temperature for 800 W/m², 20 °C air, 3 m/s wind",
+    "turbine": "windpowerlib turbine type whose power curve converts wind speed to power",
+    "hub": "hub height in m; the resource is scaled from its own height with the power law",
+    "shear": "power-law (Hellman) wind shear exponent; 1/7 for open flat terrain",
+    "k": "Weibull shape factor of the wind speed distribution around the mean (2 = Rayleigh)",
+    "min_area": "smallest zone kept, km²",
+    "max_zone": "largest zone side in km: contiguous areas are cut along a square grid of this size so that "
+                "zones are project-sized (0 = no cutting)",
+    "top": "number of ranked zones returned with polygons (max 500; roll-ups use every zone)",
+}
+
+_LIMITS = {"density": (0.01, 1000.0), "pr": (0.05, 1.0), "hub": (10.0, 250.0), "shear": (0.0, 0.6),
+           "k": (1.0, 5.0), "min_area": (0.0, 10000.0), "max_zone": (0.0, 2000.0), "top": (1, 500),
+           "seat_buffer": (0.0, 500.0), "town_buffer": (0.0, 500.0), "park_buffer": (0.0, 500.0)}
+
+
+@dataclass(frozen=True)
+class Params:
+    """Resolved parameters for one technology: `values` holds every key of `DEFAULTS[tech]`."""
+
+    tech: str
+    values: dict
+    resource_kind: str | None = None
+
+    def __getitem__(self, key: str):
+        return self.values[key]
+
+    def weight(self, key: str) -> float:
+        """Weight of criterion `key` (0 if it has none)."""
+        return float(self.values.get(f"w_{key}") or 0.0)
+
+    def threshold(self, key: str) -> float | None:
+        """Threshold of criterion `key`, or None."""
+        return self.values.get(f"t_{key}")
+
+    def changed(self) -> dict:
+        """The parameters that differ from the defaults (what a permalink needs)."""
+        d = defaults(self.tech, self.resource_kind)
+        return {k: v for k, v in self.values.items() if d.get(k) != v}
+
+
+def defaults(tech: str, resource_kind: str | None = None) -> dict:
+    """The default parameters for `tech`, with the wind threshold matching the installed resource kind."""
+    if tech not in TECHS:
+        raise BadParameter(f"unknown tech {tech!r}; allowed: {', '.join(TECHS)}")
+    d = dict(DEFAULTS[tech])
+    if tech == "wind":
+        d["t_resource"] = WIND_RESOURCE_THRESHOLD.get(resource_kind or "wind_speed")
+    return d
+
+
+def _number(key: str, raw) -> float:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise BadParameter(f"parameter {key!r} must be a number, got {raw!r}") from None
+    if not math.isfinite(value):
+        raise BadParameter(f"parameter {key!r} must be finite, got {raw!r}")
+    return value
+
+
+def parse(tech: str, query: Mapping[str, object], resource_kind: str | None = None,
+          ignore: tuple[str, ...] = ()) -> Params:
+    """Params for `tech` from a mapping of strings (a query string); unknown keys raise BadParameter.
+
+    Empty `t_*` values switch a threshold off; `w_*` must be ≥ 0.
+    """
+    values = defaults(tech, resource_kind)
+    for key, raw in query.items():
+        if key in ignore:
+            continue
+        if key not in values:
+            raise BadParameter(f"unknown siting parameter {key!r} for tech {tech!r}; allowed: "
+                               f"{', '.join(values)}")
+        if key == "turbine":
+            if raw not in turbine_names():
+                raise BadParameter(f"unknown turbine {raw!r}; allowed: {', '.join(turbine_names())}")
+            values[key] = raw
+        elif key.startswith("t_"):
+            values[key] = None if raw in ("", None, "none", "off") else _number(key, raw)
+        else:
+            value = _number(key, raw)
+            lo, hi = _LIMITS.get(key, (0.0, 1000.0))
+            if not lo <= value <= hi:
+                raise BadParameter(f"parameter {key!r} must be between {lo:g} and {hi:g}, got {raw!r}")
+            values[key] = int(value) if key == "top" else value
+    return Params(tech, values, resource_kind)
+
+
+@dataclass
+class Surface:
+    """The model's answer over the inside cells: the score (NaN where unsuitable) and the suitable mask."""
+
+    score: np.ndarray
+    suitable: np.ndarray
+    weights: dict[str, float]
+    failed: dict[str, int]
+
+
+def resource_factor(stack: Stack, params: Params) -> float:
+    """Factor from the resource as installed to the resource at hub height (wind; 1 for PV).
+
+    Power law: speed × (hub / height)^shear; power density scales with the cube of speed.
+    """
+    if stack.tech != "wind" or not stack.resource_height_m:
+        return 1.0
+    factor = (float(params["hub"]) / float(stack.resource_height_m)) ** float(params["shear"])
+    return factor ** 3 if stack.resource_kind == "wind_power_density" else factor
+
+
+def evaluate(stack: Stack, params: Params, exclude: np.ndarray | None = None) -> Surface:
+    """Score every inside cell with array maths only (no per-cell Python)."""
+    ok = stack.valid.copy()
+    failed: dict[str, int] = {}
+    total = np.zeros(stack.flat.size, np.float32)
+    weights = {}
+    for key, layer in stack.layers.items():
+        t = params.threshold(key)
+        if t is not None and key == "resource":
+            t = t / resource_factor(stack, params)  # thresholds are at hub height; the layer is not
+        if t is not None:
+            passes = layer.values >= t if SPECS[key].threshold_kind == "min" else layer.values <= t
+            failed[key] = int(np.count_nonzero(ok & ~passes))
+            ok &= passes
+        w = params.weight(key)
+        if w > 0:
+            weights[key] = w
+            total += np.float32(w) * layer.norm
+    if not weights:
+        raise BadParameter(f"every weight is zero; give at least one of "
+                           f"{', '.join('w_' + k for k in stack.layers)} a value above 0")
+    for name, dist in stack.distances.items():
+        radius = params.values.get(f"{name}_buffer") or 0.0
+        if radius > 0:
+            inside = dist < radius
+            failed[f"{name}_buffer"] = int(np.count_nonzero(ok & inside))
+            ok &= ~inside
+    if exclude is not None:
+        failed["uploaded"] = int(np.count_nonzero(ok & exclude))
+        ok &= ~exclude
+    score = total / np.float32(sum(weights.values()))
+    ok &= np.isfinite(score)
+    score[~ok] = np.nan
+    return Surface(score, ok, {k: w / sum(weights.values()) for k, w in weights.items()}, failed)

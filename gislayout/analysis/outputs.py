@@ -1,0 +1,53 @@
+"""Zones and scored sites as files: GeoJSON (RFC 7946, with a `metadata` member), GeoPackage, CSV.
+
+Every file carries the run's parameters and notes and the boundary attribution: GeoJSON in `metadata`,
+GeoPackage in a `siting_run` attribute table beside the layer, CSV in an `attribution` column.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from .. import config, geojson
+
+FORMATS = {"geojson": ("application/geo+json", "geojson"),
+           "gpkg": ("application/geopackage+sqlite3", "gpkg"),
+           "csv": ("text/csv; charset=utf-8", "csv")}
+
+
+def metadata(tech: str, params: dict, notes: list[str], criteria: list[dict]) -> dict:
+    """What produced a file: technology, parameters, criteria sources, notes and attribution."""
+    return {"generator": "gislayout siting", "tech": tech, "params": params,
+            "criteria": [{k: c[k] for k in ("key", "units", "source", "resolution")} for c in criteria],
+            "notes": notes, "attribution": config.BOUNDARY_ATTRIBUTION, "policy": config.POLICY_CITATION}
+
+
+def to_bytes(gdf: gpd.GeoDataFrame, fmt: str, layer: str, meta: dict) -> bytes:
+    """`gdf` (WGS84) as `fmt` bytes with `meta` attached."""
+    if fmt == "geojson":
+        data = geojson.feature_collection(gdf)
+        data = {"type": "FeatureCollection", "name": layer, "metadata": meta, "features": data["features"]}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain).encode("utf-8")
+    if fmt == "gpkg":
+        import pyogrio
+        run = pd.DataFrame({"key": list(meta), "value": [json.dumps(v, ensure_ascii=False, default=_plain)
+                                                           if not isinstance(v, str) else v for v in meta.values()]})
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"{layer}.gpkg"
+            gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+            pyogrio.write_dataframe(run, path, layer="siting_run", driver="GPKG", append=False)
+            return path.read_bytes()
+    out = pd.DataFrame(gdf.drop(columns="geometry"))
+    out["attribution"] = config.BOUNDARY_ATTRIBUTION
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -1,0 +1,230 @@
+"""One siting run: score → zones → table, polygons and roll-ups, as plain data for the API, the CLI and exports.
+
+The criterion stack is built once per process (`criteria.build`, cached); a run with new weights or
+thresholds is array maths over the ~430,000 inside cells plus tracing the polygons of the top zones.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .. import config
+from . import criteria, energy, model, zones as zones_mod
+from .criteria import Stack
+from .grid import unproject
+from .model import Params, Surface
+
+#: Fallback if layers/targets.csv cannot be read: the policy's 2015 targets, 三(一)2.
+TARGETS_MW = {"wind": 17000.0, "pv": 1000.0}
+_TARGET_IDS = {"wind": "target_wind_capacity_2015", "pv": "target_solar_capacity_2015"}
+
+
+def stack(tech: str) -> Stack:
+    """The real criterion stack for `tech`, built on first use and cached for the process.
+
+    The per-cell yield for the default parameters is computed with it, so the first run is as fast as later ones.
+    """
+    built = criteria.build(tech)
+    if "_yield_cache" not in built.__dict__:
+        yield_per_mw(built, parse(built, {}))
+    return built
+
+
+def parse(stack_: Stack, query, ignore: tuple[str, ...] = ()) -> Params:
+    """Params for the stack's technology from a query mapping (unknown keys raise BadParameter)."""
+    return model.parse(stack_.tech, query, stack_.resource_kind, ignore)
+
+
+def yield_per_mw(stack_: Stack, params: Params) -> np.ndarray:
+    """Annual MWh per MW for every inside cell (wind: cached per turbine, hub, shear and k)."""
+    resource = stack_.layers["resource"].values
+    if stack_.tech == "pv":
+        return energy.pv_yield(resource, float(params["pr"]))
+    key = (params["turbine"], float(params["hub"]), float(params["shear"]), float(params["k"]))
+    cache = stack_.__dict__.setdefault("_yield_cache", {})
+    if key not in cache:
+        elevation = stack_.elevation_m if stack_.elevation_m is not None else np.zeros_like(resource)
+        if len(cache) > 8:
+            cache.clear()
+        cache[key] = energy.wind_yield(resource, stack_.resource_kind, stack_.resource_height_m or 100.0,
+                                       elevation, *key)
+    return cache[key]
+
+
+@dataclass
+class Run:
+    """The outcome of one run: the surface, every zone, and the top zones with polygons."""
+
+    stack: Stack
+    params: Params
+    surface: Surface
+    zones: zones_mod.Zones
+    top: pd.DataFrame
+    geometries: list
+    by_prefecture: pd.DataFrame
+    timings_ms: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygons: bool = True,
+        top: int | None = None) -> Run:
+    """Score, find and rank zones, describe the top `top` (default `params['top']`) and roll up by prefecture."""
+    t0 = time.perf_counter()
+    surface = model.evaluate(stack_, params, exclude)
+    t1 = time.perf_counter()
+    yields = yield_per_mw(stack_, params)
+    found = zones_mod.find(stack_, surface, params, yields)
+    t2 = time.perf_counter()
+    n = min(int(top if top is not None else params["top"]), len(found))
+    rows = np.arange(n)
+    table = _describe(stack_, found, rows)
+    geoms = zones_mod.polygons(stack_, found, rows) if polygons else []
+    t3 = time.perf_counter()
+    by_pref = zones_mod.rollup_by_prefecture(stack_, found, params, yields)
+    t4 = time.perf_counter()
+    notes = list(stack_.notes)
+    for key in ("slope", "elevation"):
+        asked = {f"w_{key}", f"t_{key}"} & set(params.changed())
+        if key not in stack_.layers and asked:
+            notes.append(f"No data for the {key} criterion is installed; its threshold and weight are ignored.")
+    timings = {"score": (t1 - t0) * 1e3, "zones": (t2 - t1) * 1e3, "describe_polygons": (t3 - t2) * 1e3,
+               "rollups": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
+    return Run(stack_, params, surface, found, table, geoms, by_pref,
+               {k: round(v, 1) for k, v in timings.items()}, notes)
+
+
+def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray) -> pd.DataFrame:
+    """Table rows for the zones in `rows`: ids, figures, prefecture, scheme zones, nearest base or park."""
+    t = found.table.iloc[rows].reset_index(drop=True)
+    lon, lat = unproject(t["x"].to_numpy(), t["y"].to_numpy(), stack_.grid.crs) if len(t) else ([], [])
+    prefs = [stack_.prefectures[i] if 0 <= i < len(stack_.prefectures) else None for i in t["prefecture_index"]]
+    out = pd.DataFrame({
+        "rank": t["rank"],
+        "id": [f"{stack_.tech}-{r:03d}" for r in t["rank"]],
+        "tech": stack_.tech,
+        "score": t["score"].round(4),
+        "area_km2": t["area_km2"].round(3),
+        "capacity_mw": t["capacity_mw"].round(1),
+        "generation_gwh": t["generation_gwh"].round(1),
+        "yield_mwh_per_mw": t["yield_mwh_per_mw"].round(1),
+        "resource_mean": t["resource_mean"].round(3),
+        "resource_units": stack_.layers["resource"].units,
+        "prefecture": prefs,
+        "prefecture_en": [_english(stack_, i) for i in t["prefecture_index"]],
+    })
+    for scheme_id, zone_of in _scheme_lookups().items():
+        out[f"zone_{scheme_id}"] = [zone_of.get(p) for p in prefs]
+    near = zones_mod.nearest_demand(stack_, found, rows)
+    demand = stack_.demand
+    for col in ("id", "name_zh", "name_en", "layer"):
+        values = demand[col].to_numpy() if col in demand else None
+        out[f"nearest_{col}"] = [values[n[0]] if n is not None and values is not None else None for n in near]
+    out["nearest_km"] = [round(n[1], 1) if n is not None else None for n in near]
+    out["lon"], out["lat"] = np.round(lon, 5), np.round(lat, 5)
+    return out
+
+
+def _english(stack_: Stack, index: int) -> str | None:
+    names = stack_.prefectures_en or stack_.prefectures
+    return names[index] if 0 <= index < len(names) else None
+
+
+def _scheme_lookups() -> dict[str, dict[str, str]]:
+    """{scheme id: {prefecture: zone id}} for every region scheme, or {} if schemes cannot be read."""
+    try:
+        from .. import regions
+        return {s.id: {m: z.id for z in s.zones for m in z.members} for s in regions.schemes().values()}
+    except (ImportError, OSError, ValueError) as exc:  # boundaries not built: the analysis still runs
+        import logging
+        logging.getLogger(__name__).warning("region schemes unavailable: %s", exc)
+        return {}
+
+
+def target_mw(tech: str) -> float:
+    """The policy's 2015 capacity target for `tech` in MW (layers/targets.csv, else 三(一)2 as written)."""
+    try:
+        from .. import layers
+        df = layers.targets()
+        row = df[df["id"] == _TARGET_IDS[tech]]
+        if len(row):
+            return float(row["value"].iloc[0])
+    except (ImportError, OSError, KeyError, ValueError):
+        pass
+    return TARGETS_MW[tech]
+
+
+def rollups(result: Run) -> dict:
+    """Totals against the 2015 target, by prefecture, and by zone of every region scheme."""
+    pref = result.by_prefecture.copy()
+    lookups = _scheme_lookups()
+    for scheme_id, zone_of in lookups.items():
+        pref[f"zone_{scheme_id}"] = [zone_of.get(p) for p in pref["prefecture"]]
+    target = target_mw(result.stack.tech)
+    total_mw = float(result.zones.table["capacity_mw"].sum())
+    nums = ["area_km2", "capacity_mw", "generation_gwh"]
+    by_region = {}
+    for scheme_id in lookups:
+        g = pref.groupby(f"zone_{scheme_id}", dropna=True)[["zones"] + nums].sum().reset_index()
+        g = g.rename(columns={f"zone_{scheme_id}": "zone"})
+        g["share_of_target"] = (g["capacity_mw"] / target).round(3)
+        by_region[scheme_id] = _records(g)
+    pref["share_of_target"] = (pref["capacity_mw"] / target).round(3)
+    return {
+        "total": {"zones": int(len(result.zones)),
+                  "area_km2": round(float(result.zones.table["area_km2"].sum()), 1),
+                  "capacity_mw": round(total_mw, 1),
+                  "generation_gwh": round(float(result.zones.table["generation_gwh"].sum()), 1),
+                  "target_2015_mw": target,
+                  "target_source": "policy 三(一)2 (layers/targets.csv)",
+                  "potential_over_target": round(total_mw / target, 2) if target else None},
+        "by_prefecture": _records(pref.sort_values("capacity_mw", ascending=False)),
+        "by_region": by_region,
+    }
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    df = df.copy()
+    for col in df.columns:
+        if pd.api.types.is_float_dtype(df[col]):
+            df[col] = df[col].round(2)
+    return [{k: (None if isinstance(v, float) and np.isnan(v) else (v.item() if isinstance(v, np.generic) else v))
+             for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def zones_gdf(result: Run) -> gpd.GeoDataFrame:
+    """The top zones with their table columns as a GeoDataFrame in WGS84 (for GeoJSON, GPKG)."""
+    if not result.geometries and len(result.top):
+        result.geometries = zones_mod.polygons(result.stack, result.zones, np.arange(len(result.top)))
+    gdf = gpd.GeoDataFrame(result.top.copy(), geometry=list(result.geometries) or None,
+                           crs=result.stack.grid.crs)
+    if gdf.geometry is None or gdf.empty:
+        return gpd.GeoDataFrame(result.top.copy(), geometry=gpd.GeoSeries([], crs=config.WGS84), crs=config.WGS84)
+    return gdf.to_crs(config.WGS84)
+
+
+def summary(result: Run) -> dict:
+    """The run as JSON-able data: parameters, criteria, counts, timings, notes, table and roll-ups."""
+    s = result.stack
+    return {
+        "tech": s.tech,
+        "resource_kind": s.resource_kind,
+        "params": dict(result.params.values),
+        "changed": result.params.changed(),
+        "weights_used": {k: round(v, 4) for k, v in result.surface.weights.items()},
+        "criteria": s.criteria_meta(),
+        "grid": {"crs": s.grid.crs, "cell_m": s.grid.cell_m, "shape": list(s.grid.shape),
+                 "inside_cells": int(s.flat.size)},
+        "suitable_cells": int(np.count_nonzero(result.surface.suitable)),
+        "suitable_km2": round(float(np.count_nonzero(result.surface.suitable) * s.grid.cell_km2), 1),
+        "excluded_by": result.surface.failed,
+        "timings_ms": result.timings_ms,
+        "notes": result.notes,
+        "table": _records(result.top),
+        "rollups": rollups(result),
+        "attribution": config.BOUNDARY_ATTRIBUTION,
+    }

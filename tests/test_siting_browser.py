@@ -1,0 +1,61 @@
+"""The siting panel in a real browser (Debian's chromium through Playwright), on the synthetic stacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gislayout.analysis import criteria, service, synthetic
+
+from .browser import browser, page  # noqa: F401  (shared fixtures: Debian chromium, off-host requests aborted)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def synthetic_stacks(monkeypatch):
+    stacks = {tech: synthetic.stack(tech) for tech in criteria.TECHS}
+    monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
+
+
+def test_panel_runs_and_fills_the_table(page, live_server):
+    page.goto(f"{live_server}/siting?lang=en#siting=" + "tech%3Dpv%26max_zone%3D0%26min_area%3D1")
+    rows = page.locator(".siting-table tbody tr")
+    rows.first.wait_for(timeout=20000)
+    assert rows.count() == 3
+    assert page.locator(".siting-table tbody tr").first.locator("td").first.inner_text() == "1"
+    assert "3 zones" in page.locator(".siting-total").inner_text()
+    # the overlay and the zone polygons are on the map
+    assert page.locator("img.siting-surface").count() == 1
+    assert page.evaluate("window.gislayoutSiting.zoneCount()") == 3
+    # export links carry the same parameters
+    href = page.locator(".siting-export[data-format=gpkg]").get_attribute("href")
+    assert "format=gpkg" in href and "max_zone=0" in href
+    assert not page.errors and not page.blocked
+
+
+def test_weights_reorder_and_live_in_the_url(page, live_server):
+    page.goto(f"{live_server}/siting?lang=en#siting=" + "tech%3Dpv%26max_zone%3D0%26min_area%3D1")
+    page.locator(".siting-table tbody tr").first.wait_for(timeout=20000)
+    first_area = page.locator(".siting-table tbody tr").first.locator("td").nth(2)
+    assert first_area.inner_text() == "100"
+    page.locator("input[data-key=w_resource]").fill("0")
+    page.locator("input[data-key=w_resource]").dispatch_event("input")
+    page.locator("input[data-key=w_demand]").fill("1")
+    page.locator("input[data-key=w_demand]").dispatch_event("input")
+    page.wait_for_function("document.querySelector('.siting-table tbody tr td:nth-child(3)').textContent === '150'",
+                           timeout=20000)
+    assert "w_resource%3D0" in page.url and "w_demand%3D1" in page.url
+    assert not page.errors and not page.blocked
+
+
+def test_data_text_is_escaped(page, live_server, monkeypatch):
+    st = synthetic.stack("pv")
+    st.demand = st.demand.assign(name_en=["<img src=x onerror=window.pwned=1>"])
+    monkeypatch.setattr(service, "stack", lambda tech: st)
+    page.goto(f"{live_server}/siting?lang=en#siting=" + "tech%3Dpv%26max_zone%3D0%26min_area%3D1")
+    page.locator(".siting-table tbody tr").first.wait_for(timeout=20000)
+    assert "<img src=x" in page.locator(".siting-table").inner_text()
+    assert page.evaluate("window.pwned === undefined")
+    assert json.loads(page.evaluate("JSON.stringify(window.gislayoutSiting.state.tech)")) == "pv"

@@ -1,18 +1,43 @@
-"""The JSON API: the layer catalogue and each layer as GeoJSON with the same filters as the map."""
+"""The JSON API: the layer catalogue, each layer with the same filters as the map (GeoJSON or an export
+format), the vocabularies, and the OpenAPI description of every route."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+import json
+from urllib.parse import quote
 
-from .. import geojson, layers, regions
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from .. import export, layers, regions
 from ..errors import BadParameter
+from . import openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+#: Query parameters of `GET /api/layers/<name>` besides the layer filters.
+LAYER_PARAMS = ("format", "display")
+
 
 def layer_filters() -> dict:
-    """The layer filters present in the query string (other parameters are left to the route)."""
-    return {k: request.args[k] for k in layers.FILTERS if k in request.args}
+    """The layer filters in the query string; a repeated filter (`level=a&level=b`) means `level=a,b`."""
+    return {k: ",".join(request.args.getlist(k)) for k in layers.FILTERS if k in request.args}
+
+
+def content_disposition(filename: str, attachment: bool = True) -> str:
+    """A Content-Disposition value naming `filename`, with an RFC 6266 `filename*` for non-ASCII names."""
+    kind = "attachment" if attachment else "inline"
+    try:
+        filename.encode("ascii")
+        return f'{kind}; filename="{filename}"'
+    except UnicodeEncodeError:
+        fallback = filename.encode("ascii", "replace").decode().replace("?", "_")
+        return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _check_params(allowed: tuple[str, ...]) -> None:
+    unknown = [k for k in request.args if k not in allowed]
+    if unknown:
+        raise BadParameter(f"unknown parameter {unknown[0]!r} for {request.path}; allowed: {', '.join(allowed)}")
 
 
 @bp.get("/layers")
@@ -23,13 +48,27 @@ def layer_catalogue():
 
 @bp.get("/layers/<name>")
 def layer(name: str):
-    """One layer as RFC 7946 GeoJSON in EPSG:4326, filtered by the query string."""
+    """One layer filtered by the query string: RFC 7946 GeoJSON by default, or `format=gpkg|shp|kml|csv|geojson`."""
     layers.get_spec(name)
+    _check_params(LAYER_PARAMS + layers.FILTERS)
     display = request.args.get("display", "0")
     if display not in ("0", "1"):
         raise BadParameter(f"display must be 0 or 1, got {display!r}")
-    gdf = layers.load(name, display=display == "1", **layer_filters())
-    return Response(geojson.dumps(gdf), mimetype="application/geo+json")
+    fmt = request.args.get("format", "")
+    if fmt:
+        export.check_format(fmt)
+        out = export.export_layer(name, fmt, display=display == "1", **layer_filters())
+        resp = Response(out.content, content_type=out.media_type)
+        resp.headers["Content-Disposition"] = content_disposition(out.filename)
+        meta = out.metadata
+    else:
+        data, meta = export.geojson_bytes(name, display=display == "1", **layer_filters())
+        resp = Response(data, mimetype="application/geo+json")
+        resp.headers["Content-Disposition"] = content_disposition(
+            export.filename(name, meta.filters, "geojson"), attachment=False)
+    # CSV and Shapefile have no room for all of it; the header carries the metadata for every format.
+    resp.headers["X-Gislayout-Metadata"] = json.dumps(meta.as_dict(), ensure_ascii=True, separators=(",", ":"))
+    return resp
 
 
 @bp.get("/schemes")
@@ -56,3 +95,70 @@ def chain_list():
 def target_list():
     """The policy's quantitative targets."""
     return jsonify(layers.targets().fillna("").to_dict(orient="records"))
+
+
+@bp.get("/openapi.json")
+def openapi_spec():
+    """The OpenAPI 3 description of every route of this app."""
+    return jsonify(openapi.spec(current_app))
+
+
+def _layer_parameters() -> list[dict]:
+    choices: dict[str, set[str]] = {}
+    for name in layers.CATALOGUE:
+        for key, values in layers.filter_choices(name).items():
+            choices.setdefault(key, set()).update(values)
+    params = [
+        openapi.query("format", {"type": "string", "enum": list(export.FORMATS)},
+                      "Export format; omit for the map's GeoJSON. " + "; ".join(
+                          f"{f.name}: {f.label}" for f in export.FORMATS.values())),
+        openapi.query("display", {"type": "string", "enum": ["0", "1"], "default": "0"},
+                      "1 = boundaries simplified for the web map (points are unchanged)"),
+        openapi.query("scheme", {"type": "string", "enum": sorted(choices.get("scheme", []))},
+                      "Region scheme that `zone` refers to (default 2009)"),
+    ]
+    for key in ("zone", "prefecture", "sector", "level", "kind"):
+        params.append(openapi.query(key, openapi.list_of(sorted(choices.get(key, []))),
+                                    f"Comma-separated {key} values (OR-ed); filters are AND-ed. Not every filter "
+                                    "applies to every layer: see `filters` in /api/layers.", explode=False))
+    return params
+
+
+def openapi_paths() -> dict:
+    """The OpenAPI paths of this blueprint."""
+    layer_names = list(layers.CATALOGUE)
+    media = {f.media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+             for f in export.FORMATS.values() if f.name != "geojson"}
+    media = {"application/geo+json": {"schema": openapi.ref("FeatureCollection")}, **media}
+    return {
+        "/api/layers": openapi.get("The layer catalogue", "Every layer with titles, geometry type, feature count, "
+                                   "source, group and the filters it takes.", tag="layers",
+                                   ok=openapi.json_array("LayerInfo")),
+        "/api/layers/{name}": openapi.get(
+            "One layer, filtered like the map",
+            "RFC 7946 GeoJSON (EPSG:4326, counter-clockwise exteriors, no `crs`) by default; with `format`, "
+            "a file to download (Content-Disposition names it). Every response carries its metadata in "
+            "`X-Gislayout-Metadata`; files carry it inside as well. Unknown parameters are rejected.",
+            tag="layers",
+            params=[openapi.path_param("name", {"type": "string", "enum": layer_names}, "Layer name")]
+            + _layer_parameters(),
+            ok={"description": "The layer", "content": media,
+                "headers": {"Content-Disposition": openapi.header("attachment (or inline) with the file name"),
+                            "X-Gislayout-Metadata": openapi.header("JSON: sources, licence, generated, "
+                                                                   "scheme, filters, count")}},
+            errors=(400, 404)),
+        "/api/schemes": openapi.get("Region schemes", "Every region scheme with its zones, members and source.",
+                                    tag="vocabularies", ok=openapi.json_array("Scheme")),
+        "/api/sectors": openapi.get("Industries and sub-sectors", "The sector vocabulary.", tag="vocabularies",
+                                    ok=openapi.json_array()),
+        "/api/chains": openapi.get("Industrial chains", "The ten industrial chains of 三(二)1 and their members.",
+                                   tag="vocabularies", ok=openapi.json_array()),
+        "/api/targets": openapi.get("Policy targets", "The policy's quantitative targets.", tag="vocabularies",
+                                    ok=openapi.json_array()),
+        "/api/openapi.json": openapi.get("This description", "The OpenAPI 3 description of every route.",
+                                         tag="meta", ok=openapi.json_object()),
+    }
+
+
+#: Read by `openapi.spec`: this blueprint's paths (a callable, since the enums come from the data).
+OPENAPI_PATHS = openapi_paths

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from http import HTTPStatus
+
+from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from .. import errors as E
@@ -17,9 +19,28 @@ STATUS = {
 
 
 def error_body(status: int, message: str, **extra) -> dict:
-    """The JSON body of every API error: the status and a message naming the offending value."""
-    from http import HTTPStatus
+    """The JSON body of every API error: the status, its phrase and a message naming the offending value."""
     return {"status": status, "error": HTTPStatus(status).phrase, "message": message, **extra}
+
+
+def is_api(path: str) -> bool:
+    """Whether `path` belongs to the JSON API (errors elsewhere keep Flask's HTML pages)."""
+    return path == "/api" or path.startswith("/api/")
+
+
+def http_message(exc: HTTPException) -> str:
+    """A message for a routing or protocol error that names what was asked for."""
+    if exc.code == 404:
+        return f"no route {request.path!r}; see /api/openapi.json for the routes"
+    if exc.code == 405:
+        allowed = ", ".join(sorted(set(exc.valid_methods or []) - {"HEAD", "OPTIONS"}))
+        return f"method {request.method} not allowed on {request.path!r}; allowed: {allowed}"
+    if exc.code == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        size = request.content_length
+        got = f"request body of {size} bytes" if size is not None else "request body"
+        return f"{got} is too large; the limit is {limit} bytes"
+    return exc.description or HTTPStatus(exc.code or 500).phrase
 
 
 def init_app(app: Flask) -> None:
@@ -34,14 +55,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        if not request.path.startswith("/api/"):
+        if not is_api(request.path):
             return exc
-        message = exc.description
-        if exc.code == 404:
-            message = f"no route {request.path!r}"
-        elif exc.code == 405:
-            message = f"method {request.method} not allowed on {request.path!r}; allowed: {', '.join(exc.valid_methods or [])}"
-        return error_body(exc.code or 500, message), exc.code
+        status = exc.code or 500
+        if status >= 500:
+            app.logger.error("HTTP %s on %s: %s", status, request.path, exc.description)
+        headers = {"Allow": ", ".join(exc.valid_methods)} if status == 405 and exc.valid_methods else {}
+        return error_body(status, http_message(exc)), status, headers
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

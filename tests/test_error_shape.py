@@ -1,0 +1,116 @@
+"""Every API error, on every endpoint, has the one JSON body {status, error, message}; bad input never gets a 5xx."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from flask import request
+
+from gislayout.errors import TooLarge
+from gislayout.web import create_app
+from gislayout.web.errors import is_api
+
+KEYS = {"status", "error", "message"}
+
+
+def assert_error_shape(resp, status: int | tuple[int, ...]) -> dict:
+    """The response is a JSON error of `status` (one of, if a tuple) in the one shape; return the body."""
+    statuses = status if isinstance(status, tuple) else (status,)
+    assert resp.status_code in statuses, (resp.status_code, resp.get_data(as_text=True)[:300])
+    assert resp.mimetype == "application/json"
+    body = resp.get_json()
+    assert set(body) == KEYS
+    assert body["status"] == resp.status_code and body["error"] == HTTPStatus(resp.status_code).phrase
+    assert isinstance(body["message"], str) and body["message"]
+    return body
+
+
+def api_rules():
+    app = create_app({"TESTING": True})
+    return [r for r in app.url_map.iter_rules() if is_api(r.rule)]
+
+
+@pytest.mark.parametrize("url, status, fragment", [
+    ("/api/nope", 404, "'/api/nope'"),
+    ("/api", 404, "'/api'"),
+    ("/api/layers/bases/extra", 404, "extra"),
+    ("/api/layers/nope", 404, "'nope'"),
+    ("/api/layers/../../etc/passwd", 404, "passwd"),
+    ("/api/layers/..%2F..%2Fetc%2Fpasswd", 404, "passwd"),
+    ("/api/layers/%2e%2e%2f%2e%2e%2fetc%2fpasswd", 404, "passwd"),
+    ("/api/layers/bases%00", 404, "bases"),
+    ("/api/layers/bases?format=dwg", 400, "'dwg'"),
+    ("/api/layers/bases?display=yes", 400, "'yes'"),
+    ("/api/layers/bases?level=global", 400, "'global'"),
+    ("/api/layers/bases?scheme=1999", 400, "'1999'"),
+    ("/api/layers/bases?scheme=2009,2021", 400, "2009,2021"),
+    ("/api/layers/bases?zone=mars", 400, "'mars'"),
+    ("/api/layers/bases?prefecture=北京市", 400, "'北京市'"),
+    ("/api/layers/bases?kind=%00", 400, "kind"),
+    ("/api/layers/bases?colour=red", 400, "'colour'"),
+    ("/api/layers/province?zone=hexi", 400, "'zone'"),
+    ("/api/layers/counties?format=kml&sector=new_energy", 400, "'sector'"),
+])
+def test_bad_input_gets_the_one_error_body(client, url, status, fragment):
+    body = assert_error_shape(client.get(url), status)
+    assert fragment in body["message"]
+
+
+def test_allowed_values_are_listed(client):
+    assert "allowed: geojson, gpkg, shp, kml, csv" in client.get("/api/layers/bases?format=x").json["message"]
+    assert "known: province" in client.get("/api/layers/x").json["message"]
+
+
+WRONG_METHODS = [(rule, method) for rule in api_rules() for method in ("GET", "POST", "PUT", "DELETE", "PATCH")
+                 if method not in rule.methods]
+
+
+@pytest.mark.parametrize("rule, method", WRONG_METHODS, ids=lambda v: getattr(v, "rule", v))
+def test_wrong_method_on_every_api_route(client, rule, method):
+    url = rule.rule.replace("<", "").replace(">", "").replace("path:", "").replace("int:", "")
+    body = assert_error_shape(client.open(url, method=method), (405, 404))
+    if body["status"] == 405:
+        allowed = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        assert method in body["message"] and all(m in body["message"] for m in allowed)
+
+
+@pytest.mark.parametrize("rule", [r for r in api_rules() if r.arguments], ids=lambda r: r.rule)
+def test_unknown_path_values_on_every_api_route(client, rule):
+    url = rule.rule
+    for arg in rule.arguments:
+        url = url.replace(f"<{arg}>", "nope..x").replace(f"<path:{arg}>", "nope..x").replace(f"<int:{arg}>", "0")
+    if "GET" in rule.methods:
+        assert_error_shape(client.get(url), (400, 404))
+
+
+def test_too_large_is_413_in_the_same_shape():
+    app = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 16})
+
+    @app.post("/api/test-upload")
+    def upload():
+        return {"size": len(request.get_data())}
+
+    @app.get("/api/test-too-many")
+    def too_many():
+        raise TooLarge("2000 points exceed the limit of 1000")
+
+    client = app.test_client()
+    body = assert_error_shape(client.post("/api/test-upload", data=b"x" * 100), 413)
+    assert "100 bytes" in body["message"] and "16" in body["message"]
+    assert "2000" in assert_error_shape(client.get("/api/test-too-many"), 413)["message"]
+
+
+def test_unexpected_errors_are_500_in_the_same_shape_and_pages_keep_html():
+    app = create_app({"TESTING": True})
+    app.testing = False  # let the handler run instead of propagating
+
+    @app.get("/api/test-crash")
+    def crash():
+        raise RuntimeError("boom")
+
+    client = app.test_client()
+    body = assert_error_shape(client.get("/api/test-crash"), 500)
+    assert "boom" not in body["message"]
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and page.mimetype == "text/html"

@@ -4,28 +4,42 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import layers, regions
+from .. import boundaries, layers, regions
+from ..errors import ResourceUnavailable
+from . import siting
 from .areas import Area, parse_area
 
+#: Targets shown as the area's share of them rather than as a value.
+SHARE_TARGETS = ("target_wind_capacity_2015", "target_solar_capacity_2015")
 
-def _resource_rows(area: Area) -> list[tuple[str, str, str, float | None]]:
-    """Mean and percentiles of every installed resource over the area (empty if none is installed)."""
+
+def _resource_rows(area: Area) -> tuple[list[tuple[str, str, str, float | None]], list[str]]:
+    """Mean and percentiles of every installed resource over the area, and a note when there are none."""
     try:
         from .. import resources
+        entries = [e for e in resources.catalogue() if e.get("installed")]
+        stats_for_geometry = resources.stats_for_geometry
     except ImportError:
-        return []
+        return [], ["resource statistics: not computed (the resources module is not installed)"]
+    except AttributeError as exc:
+        return [], [f"resource statistics: not computed (the resources module lacks {exc.name or 'a function'!r})"]
+    if not entries:
+        return [], ["resource statistics: not computed (no resource raster is installed)"]
     rows = []
-    for entry in resources.catalogue():
-        if not entry.get("installed"):
+    for entry in entries:
+        try:
+            stats = stats_for_geometry(entry["name"], area.geometry)
+        except ResourceUnavailable:
             continue
-        stats = resources.stats_for_geometry(entry["name"], area.geometry)
         for key in ("mean", "p10", "p50", "p90"):
-            rows.append(("resource", f"{entry['name']}_{key}", entry["units"], stats.get(key)))
-    return rows
+            value = stats.get(key)
+            rows.append(("resource", f"{entry['name']}_{key}", entry["units"],
+                         None if value is None else round(float(value), 2)))
+    return rows, []
 
 
 def summarise(area: Area) -> pd.DataFrame:
-    """One area as rows of (group, metric, units, value)."""
+    """One area as rows of (group, metric, units, value); `attrs['notes']` says what could not be computed."""
     rows: list[tuple[str, str, str, float | None]] = [("area", "area_km2", "km²", round(area.area_km2, 1))]
     where = {"prefecture": list(area.prefectures)}
     bases = layers.load("bases", **where)
@@ -35,30 +49,51 @@ def summarise(area: Area) -> pd.DataFrame:
     for code in sectors[sectors["parent"].isna()]["code"]:
         hit = bases["sectors"].str.split(";").map(lambda s, c=code: c in s)
         rows.append(("bases", f"bases_sector_{code}", "count", int(hit.sum())))
-    rows.append(("parks", "parks", "count", len(layers.load("parks", **where))))
+    parks = layers.load("parks", **where)
+    rows.append(("parks", "parks", "count", len(parks)))
+    rows.append(("parks", "parks_national", "count", int((parks["level"] == "national").sum())))
     enterprises = layers.load("enterprises", **where)
     rows.append(("enterprises", "enterprises", "count", len(enterprises)))
+    rows.append(("enterprises", "enterprises_firms", "count", int((enterprises["kind"] == "enterprise").sum())))
+    rows.append(("enterprises", "enterprises_research", "count", int((enterprises["kind"] != "enterprise").sum())))
     projects = layers.load("projects", **where)
     rows.append(("projects", "projects", "count", len(projects)))
     for tech in ("wind", "pv"):
         mw = projects.loc[projects["technology"] == tech, "capacity_mw"].sum()
         rows.append(("projects", f"projects_{tech}_mw", "MW", float(mw)))
     targets = layers.targets().set_index("id")
-    for tech, target_id in (("wind", "target_wind_capacity_2015"), ("pv", "target_solar_capacity_2015")):
+    for tech, target_id in zip(("wind", "pv"), SHARE_TARGETS):
         if target_id in targets.index:
             share = 100 * projects.loc[projects["technology"] == tech, "capacity_mw"].sum() / targets.loc[target_id, "value"]
             rows.append(("targets", f"share_of_{target_id}", "%", round(float(share), 1)))
-    rows += _resource_rows(area)
-    return pd.DataFrame(rows, columns=["group", "metric", "units", "value"])
+    # Province-wide targets (value added, GDP share) apply to the whole province only; elsewhere they are blank.
+    whole = set(area.prefectures) == set(boundaries.load("prefecture")["name_zh"])
+    for target in targets[targets["scope"] == "province"].itertuples():
+        if target.Index not in SHARE_TARGETS:
+            rows.append(("targets", target.Index, target.units, float(target.value) if whole else None))
+    resource_rows, notes = _resource_rows(area)
+    siting_rows, siting_notes = siting.potential(area)
+    out = pd.DataFrame(rows + resource_rows + siting_rows, columns=["group", "metric", "units", "value"])
+    out.attrs["notes"] = notes + siting_notes
+    return out
+
+
+def _side_by_side(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    """Summaries joined on (group, metric, units), one value column per key, in first-seen row order."""
+    index = ["group", "metric", "units"]
+    columns = [f.set_index(index)["value"].rename(key) for f, key in zip(frames, keys)]
+    order = list(dict.fromkeys(row for f in frames for row in f[index].itertuples(index=False, name=None)))
+    out = pd.concat(columns, axis=1).reindex(pd.MultiIndex.from_tuples(order, names=index)).reset_index()
+    out.attrs["notes"] = list(dict.fromkeys(n for f in frames for n in f.attrs.get("notes", [])))
+    return out
 
 
 def compare_areas(left: str, right: str) -> pd.DataFrame:
     """Two areas side by side: group, metric, units, then one value column per area, and the difference."""
     a, b = parse_area(left), parse_area(right)
-    sa, sb = summarise(a), summarise(b)
-    out = sa.rename(columns={"value": a.key}).copy()
-    out[b.key if b.key != a.key else f"{b.key} (2)"] = sb["value"].to_numpy()
-    out["difference"] = pd.to_numeric(out.iloc[:, 4], errors="coerce") - pd.to_numeric(out.iloc[:, 3], errors="coerce")
+    right_key = b.key if b.key != a.key else f"{b.key} (2)"
+    out = _side_by_side([summarise(a), summarise(b)], [a.key, right_key])
+    out["difference"] = pd.to_numeric(out[right_key], errors="coerce") - pd.to_numeric(out[a.key], errors="coerce")
     return out
 
 
@@ -67,9 +102,6 @@ def compare_schemes(left: str, right: str) -> dict[str, pd.DataFrame]:
     out = {}
     for scheme_id in (left, right):
         scheme = regions.get(scheme_id)
-        table = None
-        for zone in scheme.zones:
-            s = summarise(parse_area(f"zone:{scheme.id}:{zone.id}")).rename(columns={"value": zone.id})
-            table = s if table is None else table.assign(**{zone.id: s[zone.id].to_numpy()})
-        out[scheme_id] = table
+        frames = [summarise(parse_area(f"zone:{scheme.id}:{zone.id}")) for zone in scheme.zones]
+        out[scheme_id] = _side_by_side(frames, [zone.id for zone in scheme.zones])
     return out

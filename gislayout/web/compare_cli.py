@@ -1,7 +1,101 @@
-"""Flask CLI commands for the compare surface; `commands` is registered by cli.init_app."""
+"""Flask CLI commands of the compare surface: `flask compare` (a table or printout) and `flask diff` (a version).
+
+    flask --app app compare --left zone:2009:hexi --right zone:2009:centre -o table.csv
+    flask --app app compare --scheme-left 2009 --scheme-right 2021 -o schemes.pdf
+    flask --app app diff version.geojson -o diff.geojson
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
-commands: list[click.Command] = []
+from .. import regions
+from ..compare import labels, render, report, versions
+from ..errors import GislayoutError
+
+_OUTPUTS = (".csv", ".json", ".png", ".pdf")
+_DIFF_OUTPUTS = (".geojson", ".json", ".csv")
+
+
+def _fail(exc: GislayoutError) -> click.ClickException:
+    return click.ClickException(exc.message)
+
+
+@click.command("compare")
+@click.option("--left", help="Left area: province, prefecture:<name> or zone:<scheme>:<zone>.")
+@click.option("--right", help="Right area, written like --left.")
+@click.option("--scheme-left", help="Compare two schemes zone by zone: the left scheme id.")
+@click.option("--scheme-right", help="The right scheme id.")
+@click.option("--lang", type=click.Choice(labels.LANGS), default="zh", show_default=True, help="Label language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file; its suffix picks the format (.csv, .json, .png, .pdf). Default: CSV on stdout.")
+def compare_command(left, right, scheme_left, scheme_right, lang, output: Path | None) -> None:
+    """Compare two areas, or two region schemes, and write the table (CSV/JSON) or the printable page (PNG/PDF)."""
+    if (scheme_left or scheme_right) and (left or right):
+        raise click.UsageError("give --left/--right (areas) or --scheme-left/--scheme-right (schemes), not both")
+    kind, pair = ("schemes", (scheme_left, scheme_right)) if (scheme_left or scheme_right) else ("areas", (left, right))
+    if not all(pair):
+        names = "--scheme-left and --scheme-right" if kind == "schemes" else "--left and --right"
+        raise click.UsageError(f"a comparison needs both {names}")
+    suffix = output.suffix.lower() if output else ".csv"
+    if suffix not in _OUTPUTS:
+        raise click.BadParameter(f"unknown output suffix {suffix!r}; allowed: {', '.join(_OUTPUTS)}",
+                                 param_hint="--output")
+    try:
+        if kind == "schemes":
+            for value in pair:
+                regions.get(value)
+        data = report.build(kind, *pair)
+        if suffix in (".png", ".pdf"):
+            content, used = render.render(data, suffix[1:], lang)
+            if used != lang:
+                click.echo(f"note: no CJK font installed; the printout is in {used}", err=True)
+        elif suffix == ".json":
+            content = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+        else:
+            content = report.to_csv(data, lang).encode("utf-8")
+    except GislayoutError as exc:
+        raise _fail(exc) from None
+    for note in data["notes"]:
+        click.echo(f"note: {note['en']}", err=True)
+    if output is None:
+        click.echo(content.decode("utf-8").lstrip("\ufeff"), nl=False)
+        return
+    output.write_bytes(content)
+    click.echo(f"wrote {output} ({len(data['rows'])} metrics, {len(data['columns'])} columns)")
+
+
+@click.command("diff")
+@click.argument("version", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--layers", "layer_names", default="bases,parks", show_default=True,
+              help="Layers of version 2010 to compare with: bases, parks or both.")
+@click.option("--tolerance-m", default=versions.DEFAULT_TOLERANCE_M, show_default=True, type=float,
+              help="A feature is moved when it shifts further than this, in metres.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the diff here; the suffix picks the format (.geojson, .json, .csv). Default: a summary only.")
+def diff_command(version: Path, layer_names: str, tolerance_m: float, output: Path | None) -> None:
+    """Compare a version of the bases and parks (GeoJSON, GPKG or CSV with lon/lat) with version 2010."""
+    suffix = output.suffix.lower() if output else None
+    if suffix is not None and suffix not in _DIFF_OUTPUTS:
+        raise click.BadParameter(f"unknown output suffix {suffix!r}; allowed: {', '.join(_DIFF_OUTPUTS)}",
+                                 param_hint="--output")
+    try:
+        result = versions.diff_upload(version.name, version.read_bytes(), versions.parse_layers(layer_names),
+                                      versions.parse_tolerance(tolerance_m))
+    except GislayoutError as exc:
+        raise _fail(exc) from None
+    counts = result.counts
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    for row in result.diff[result.diff["status"] != "unchanged"].itertuples():
+        detail = f"{row.distance_km} km" if row.status == "moved" else row.changes
+        click.echo(f"  {row.status:8} {row.id}  {detail or ''}".rstrip())
+    if output is not None:
+        text = versions.diff_csv(result) if suffix == ".csv" else versions.diff_geojson(result)
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+
+
+commands: list[click.Command] = [compare_command, diff_command]

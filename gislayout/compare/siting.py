@@ -1,0 +1,68 @@
+"""Siting potential of an area: the siting analysis run once per technology with its default parameters,
+summed over the area's prefectures.
+
+The one integration point is `gislayout.analysis.service` (`stack`, `parse`, `run`, whose `by_prefecture`
+gives suitable area, capacity and generation per prefecture). When the analysis is absent or has no
+resource to run on, nothing is invented: `potential` returns no rows and a note saying why.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+
+from ..errors import ResourceUnavailable
+from .areas import Area
+
+TECHS = ("pv", "wind")
+FIGURES = ("capacity_mw", "area_km2", "generation_gwh")
+_UNITS = {"capacity_mw": "MW", "area_km2": "km²", "generation_gwh": "GWh/yr"}
+_lock = threading.Lock()
+#: {(tech, installed resources): potential by prefecture}; a new resource invalidates it.
+_cache: dict[tuple, pd.DataFrame] = {}
+
+
+def _installed() -> tuple[str, ...]:
+    try:
+        from .. import resources
+        return tuple(resources.installed())
+    except (ImportError, AttributeError):
+        return ()
+
+
+def by_prefecture(tech: str) -> pd.DataFrame:
+    """Potential per prefecture for `tech` (default parameters), cached while the installed resources stay the same.
+
+    Raises ResourceUnavailable, ImportError or AttributeError when it cannot be computed.
+    """
+    key = (tech, _installed())
+    with _lock:
+        if key not in _cache:
+            from ..analysis import service
+            stack = service.stack(tech)
+            result = service.run(stack, service.parse(stack, {}), polygons=False)
+            _cache[key] = result.by_prefecture.set_index("prefecture")
+        return _cache[key]
+
+
+def potential(area: Area) -> tuple[list[tuple[str, str, str, float | None]], list[str]]:
+    """Rows (group, metric, units, value) of the area's siting potential, and notes on what was not computed."""
+    rows, missing = [], []
+    for tech in TECHS:
+        try:
+            table = by_prefecture(tech)
+        except ImportError:
+            missing.append(f"{tech}: the siting analysis is not installed")
+            continue
+        except AttributeError as exc:
+            missing.append(f"{tech}: the siting analysis lacks {exc.name or 'an entry point'!r}")
+            continue
+        except ResourceUnavailable as exc:
+            missing.append(f"{tech}: {exc.message}")
+            continue
+        part = table.reindex(list(area.prefectures)).fillna(0.0)
+        for figure in FIGURES:
+            rows.append(("siting", f"siting_{tech}_{figure}", _UNITS[figure], round(float(part[figure].sum()), 1)))
+    notes = [f"siting potential: not computed ({'; '.join(missing)})"] if missing else []
+    return rows, notes

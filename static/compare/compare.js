@@ -1,0 +1,329 @@
+/* The compare page: the state (mode, left, right, lang) lives in the URL; every change rewrites the URL, the
+   maps, the table, the charts and the export links. Data text is only ever set with textContent. */
+(function () {
+  "use strict";
+  const cfg = JSON.parse(document.getElementById("compare-config").textContent);
+  const lang = cfg.lang;
+  const t = window.CompareI18n[lang];
+  const $ = (id) => document.getElementById(id);
+  const name = (o) => o["name_" + lang] || o.name_zh;
+
+  // Every area that can be compared, by key.
+  const AREAS = new Map();
+  AREAS.set("province", { ...cfg.province });
+  cfg.prefectures.forEach((p) => AREAS.set(p.key, { ...p, members: [p.name_zh] }));
+  cfg.schemes.forEach((s) => s.zones.forEach((z) => AREAS.set(z.key, { ...z, scheme: s.id })));
+  const SCHEMES = new Map(cfg.schemes.map((s) => [s.id, s]));
+
+  function message(text) {
+    const el = $("cmp-message");
+    el.textContent = text || "";
+    el.hidden = !text;
+  }
+
+  // ---- state and URL ----
+  function readState() {
+    const q = new URLSearchParams(location.search);
+    if (q.has("scheme_left") || q.has("scheme_right")) {
+      const ids = cfg.schemes.map((s) => s.id);
+      return { mode: "schemes", left: q.get("scheme_left") || ids[0], right: q.get("scheme_right") || ids[ids.length - 1] };
+    }
+    return { mode: "areas", left: q.get("left") || cfg.defaults.left, right: q.get("right") || cfg.defaults.right };
+  }
+
+  function params(state, withLang) {
+    const q = new URLSearchParams();
+    if (state.mode === "schemes") {
+      q.set("scheme_left", state.left);
+      q.set("scheme_right", state.right);
+    } else {
+      q.set("left", state.left);
+      q.set("right", state.right);
+    }
+    if (withLang) q.set("lang", withLang);
+    return q;
+  }
+
+  // ---- controls ----
+  function option(parent, value, text) {
+    const o = document.createElement("option");
+    o.value = value;
+    o.textContent = text;
+    parent.appendChild(o);
+  }
+
+  function fillSelect(select, mode) {
+    select.replaceChildren();
+    if (mode === "schemes") {
+      cfg.schemes.forEach((s) => option(select, s.id, `${s.id} · ${s["title_" + lang]}`));
+      return;
+    }
+    option(select, "province", t.province + " · " + name(cfg.province));
+    const pg = document.createElement("optgroup");
+    pg.label = t.prefectures;
+    cfg.prefectures.forEach((p) => option(pg, p.key, name(p)));
+    select.appendChild(pg);
+    cfg.schemes.forEach((s) => {
+      const g = document.createElement("optgroup");
+      g.label = `${t.schemeZones}${s.id} · ${s["title_" + lang]}`;
+      s.zones.forEach((z) => option(g, z.key, `${s.id} · ${name(z)}`));
+      select.appendChild(g);
+    });
+  }
+
+  function setControls(state) {
+    $("cmp-mode-areas").checked = state.mode === "areas";
+    $("cmp-mode-schemes").checked = state.mode === "schemes";
+    for (const side of ["left", "right"]) {
+      const select = $("cmp-" + side);
+      if (select.dataset.mode !== state.mode) {
+        fillSelect(select, state.mode);
+        select.dataset.mode = state.mode;
+      }
+      select.value = state[side];
+    }
+  }
+
+  // ---- table ----
+  function fmt(v) {
+    if (v === null || v === undefined) return t.notApplicable;
+    return Number(v).toLocaleString(lang === "zh" ? "zh-CN" : "en", { maximumFractionDigits: 1 });
+  }
+
+  function td(tr, text, cls, tag) {
+    const c = document.createElement(tag || "td");
+    c.textContent = text;
+    if (cls) c.className = cls;
+    tr.appendChild(c);
+    return c;
+  }
+
+  function renderTable(report) {
+    const table = $("cmp-table");
+    table.replaceChildren();
+    const thead = document.createElement("thead");
+    const head = document.createElement("tr");
+    td(head, t.metric, "", "th");
+    td(head, t.units, "", "th");
+    report.columns.forEach((c) => {
+      const th = td(head, report.kind === "schemes" ? `${c.scheme} · ${name(c)}` : name(c), "cmp-num cmp-" + c.side, "th");
+      th.dataset.key = c.key;
+    });
+    if (report.kind === "areas") td(head, t.difference, "cmp-num", "th");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    const tbody = document.createElement("tbody");
+    let group = null;
+    report.rows.forEach((row) => {
+      if (row.group !== group) {
+        group = row.group;
+        const gr = document.createElement("tr");
+        gr.className = "cmp-group";
+        const c = td(gr, row["group_" + lang], "", "th");
+        c.colSpan = 2 + report.columns.length + (report.kind === "areas" ? 1 : 0);
+        tbody.appendChild(gr);
+      }
+      const tr = document.createElement("tr");
+      tr.dataset.metric = row.metric;
+      td(tr, row["label_" + lang]);
+      td(tr, row["units_" + lang], "cmp-units");
+      row.values.forEach((v) => td(tr, fmt(v), "cmp-num"));
+      if (report.kind === "areas") {
+        const d = row.difference;
+        td(tr, d === null || d === undefined ? t.notApplicable : (d > 0 ? "+" : "") + fmt(d),
+          "cmp-num " + (d > 0 ? "cmp-pos" : d < 0 ? "cmp-neg" : ""));
+      }
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody);
+    const notes = $("cmp-notes");
+    notes.replaceChildren();
+    report.notes.forEach((n) => {
+      const li = document.createElement("li");
+      li.textContent = n[lang];
+      notes.appendChild(li);
+    });
+  }
+
+  // ---- charts ----
+  const SERIES_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"];
+
+  function renderCharts(report) {
+    const box = $("cmp-charts");
+    box.replaceChildren();
+    const byMetric = new Map(report.rows.map((r) => [r.metric, r]));
+    const sectors = report.rows.filter((r) => r.metric.startsWith("bases_sector_")).map((r) => r.metric);
+    const charts = [
+      [t.chartCounts, ["bases_national", "bases_provincial", "parks", "enterprises", "projects"]],
+      [t.chartSectors, sectors],
+      [t.chartMw, ["projects_wind_mw", "projects_pv_mw"]],
+      [t.chartArea, ["area_km2"]],
+    ];
+    charts.forEach(([title, metrics]) => {
+      const rows = metrics.map((m) => byMetric.get(m)).filter(Boolean);
+      if (!rows.length) return;
+      let spec;
+      if (report.kind === "areas") {
+        spec = { title, lang, categories: rows.map((r) => r["label_" + lang]),
+          series: report.columns.map((c, i) => ({ name: name(c), color: cfg.styles.sides[c.side],
+            values: rows.map((r) => r.values[i]) })) };
+      } else {
+        spec = { title, lang, categories: report.columns.map((c) => `${c.scheme} · ${name(c)}`),
+          series: rows.map((r, j) => ({ name: r["label_" + lang], color: SERIES_COLORS[j % SERIES_COLORS.length],
+            values: r.values })) };
+      }
+      const fig = document.createElement("figure");
+      fig.className = "cmp-chart-box";
+      fig.appendChild(CompareCharts.barChart(spec));
+      box.appendChild(fig);
+    });
+  }
+
+  // ---- legend, captions, links ----
+  function renderLegend(state) {
+    const legend = $("cmp-legend");
+    legend.replaceChildren();
+    const item = (color, text, shape) => {
+      const span = document.createElement("span");
+      span.className = "cmp-legend-item";
+      const sw = document.createElement("i");
+      sw.className = "cmp-swatch " + (shape || "");
+      sw.style.background = color;
+      span.appendChild(sw);
+      span.appendChild(document.createTextNode(text));
+      legend.appendChild(span);
+    };
+    [["bases", t.legendBases], ["parks", t.legendParks], ["enterprises", t.legendEnterprises], ["projects", t.legendProjects]]
+      .forEach(([k, label]) => item(cfg.styles.layers[k].color, label, "dot"));
+    if (state.mode === "areas") {
+      ["left", "right"].forEach((s) => { const a = AREAS.get(state[s]); if (a) item(cfg.styles.sides[s], name(a)); });
+    }
+    if (state.diff) {
+      [["added", t.added], ["removed", t.removed], ["moved", t.moved], ["changed", t.changed]]
+        .forEach(([k, label]) => item(CompareMaps.STATUS_COLORS[k], label, "ring"));
+    }
+  }
+
+  function caption(state, side) {
+    if (state.mode === "schemes") {
+      const s = SCHEMES.get(state[side]);
+      return s ? `${s.id} · ${s["title_" + lang]}` : state[side];
+    }
+    const a = AREAS.get(state[side]);
+    let text = a ? name(a) : state[side];
+    if (state.diff) text += " — " + (side === "left" ? t.version2010 : t.versionUploaded);
+    return text;
+  }
+
+  function atlasLink(state) {
+    const q = new URLSearchParams({ lang });
+    if (state.mode === "areas") {
+      const parts = state.left.split(":");
+      if (parts[0] === "zone") { q.set("scheme", parts[1]); q.set("zone", parts[2]); }
+      if (parts[0] === "prefecture") q.set("prefecture", parts[1]);
+    }
+    return cfg.urls.atlas + "?" + q.toString();
+  }
+
+  function renderLinks(state) {
+    const q = params(state, lang).toString();
+    $("cmp-export-csv").href = `${cfg.urls.compare}?${q}&format=csv`;
+    $("cmp-export-png").href = `${cfg.urls.print.replace("__fmt__", "png")}?${q}`;
+    $("cmp-export-pdf").href = `${cfg.urls.print.replace("__fmt__", "pdf")}?${q}`;
+    $("cmp-lang-zh").href = "?" + params(state, "zh").toString();
+    $("cmp-lang-en").href = "?" + params(state, "en").toString();
+    $("cmp-atlas-link").href = atlasLink(state);
+    $("cmp-caption-left").textContent = caption(state, "left");
+    $("cmp-caption-right").textContent = caption(state, "right");
+  }
+
+  // ---- apply a state ----
+  const maps = CompareMaps.create(cfg, t);
+  window.gislayoutCompare = { maps: maps.maps };  // for tests and the console
+  let current = null;
+  let request = 0;
+
+  function apply(state, how) {
+    state.diff = current ? current.diff : false;
+    current = state;
+    if (how === "push") history.pushState(null, "", "?" + params(state, lang).toString());
+    if (how === "replace") history.replaceState(null, "", "?" + params(state, lang).toString());
+    setControls(state);
+    renderLinks(state);
+    renderLegend(state);
+    message("");
+    const sides = {};
+    let known = true;
+    for (const s of ["left", "right"]) {
+      sides[s] = state.mode === "schemes" ? SCHEMES.get(state[s]) : AREAS.get(state[s]);
+      known = known && !!sides[s];
+    }
+    if (known) CompareMaps.show(maps, state.mode, sides, lang).catch((e) => message(t.error + e.message));
+    const mine = ++request;
+    const table = $("cmp-table");
+    table.dataset.state = "loading";
+    table.setAttribute("aria-busy", "true");
+    fetch(`${cfg.urls.compare}?${params(state).toString()}`)
+      .then((r) => r.json().then((body) => ({ ok: r.ok, body })))
+      .then(({ ok, body }) => {
+        if (mine !== request) return;
+        if (!ok) throw new Error(body.message);
+        renderTable(body);
+        renderCharts(body);
+        table.dataset.state = "ready";
+        table.dataset.left = state.left;
+        table.dataset.right = state.right;
+      })
+      .catch((e) => {
+        if (mine !== request) return;
+        table.replaceChildren();
+        $("cmp-charts").replaceChildren();
+        $("cmp-notes").replaceChildren();
+        table.dataset.state = "error";
+        message(t.error + e.message);
+      })
+      .finally(() => { if (mine === request) table.removeAttribute("aria-busy"); });
+  }
+
+  function fromControls() {
+    const mode = $("cmp-mode-schemes").checked ? "schemes" : "areas";
+    return { mode, left: $("cmp-left").value, right: $("cmp-right").value };
+  }
+
+  function switchMode() {
+    const mode = $("cmp-mode-schemes").checked ? "schemes" : "areas";
+    const ids = cfg.schemes.map((s) => s.id);
+    const state = mode === "schemes" ? { mode, left: ids[0], right: ids[ids.length - 1] } : { mode, ...cfg.defaults };
+    apply(state, "push");
+  }
+
+  // ---- wiring ----
+  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t[el.dataset.i18n] || el.dataset.i18n; });
+  $("cmp-attribution").textContent = `${cfg.attribution} ${lang === "zh" ? "政策：" : "Policy: "}${cfg.policy}`;
+  $("cmp-controls").addEventListener("submit", (e) => e.preventDefault());
+  $("cmp-left").addEventListener("change", () => apply(fromControls(), "push"));
+  $("cmp-right").addEventListener("change", () => apply(fromControls(), "push"));
+  $("cmp-mode-areas").addEventListener("change", switchMode);
+  $("cmp-mode-schemes").addEventListener("change", switchMode);
+  $("cmp-swap").addEventListener("click", () => {
+    const s = fromControls();
+    apply({ mode: s.mode, left: s.right, right: s.left }, "push");
+  });
+  $("cmp-share").addEventListener("click", () => {
+    const url = location.href;
+    const input = $("cmp-share-url");
+    input.value = url;
+    input.hidden = false;
+    input.select();
+    const done = () => { $("cmp-share").textContent = t.copied; };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(done, () => {});
+  });
+  window.addEventListener("popstate", () => apply(readState(), null));
+
+  CompareVersions.init({ cfg, t, lang, maps, message, onDiff: (on) => {
+    current.diff = on;
+    renderLegend(current);
+    renderLinks(current);
+  } });
+  apply(readState(), "replace");
+})();

@@ -143,7 +143,8 @@ def _too_many() -> bytes:
 
 @pytest.mark.parametrize("name, data, status, fragments", [
     ("v.geojson", b'{"type": "FeatureCollection", "features": [', 400, ["'v.geojson'", "not valid JSON", "line 1"]),
-    ("v.geojson", b'{"type": "Point", "coordinates": [100, 38]}', 400, ["FeatureCollection", "'Point'"]),
+    ("v.geojson", b'{"type": "Topology", "objects": {}}', 400, ["FeatureCollection", "'Topology'"]),
+    ("v.geojson", b'{"type": "Point", "coordinates": [100, 38]}', 400, ["no 'id' column"]),
     ("v.geojson", json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": "x"}, "geometry": {"type": "Point", "coordinates": [100, 38]}}]}
     ).encode(), 400, ["no 'id' column", "name"]),

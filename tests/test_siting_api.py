@@ -157,7 +157,7 @@ def test_gpkg_and_shapefile_uploads(client, stacks, tmp_path):
     ("bad.geojson", b'{"type": "FeatureCollection", "features": [', 400, "not valid JSON"),
     ("bad.geojson", b'{"type": "Feature", "geometry": {"type": "Point", "coordinates": "x"}}', 400, "feature 1"),
     ("bad.geojson", b'{"type": "Topology"}', 400, "'Topology'"),
-    ("sites.csv", b"name,lon\na,98.5\n", 400, "lon and lat"),
+    ("sites.csv", b"name,lon\na,98.5\n", 400, "'lon' and 'lat' columns"),
     ("sites.csv", b"name,lon,lat\na,98.5,40\nb,east,40\n", 400, "row 3: lon 'east'"),
     ("sites.csv", b"name,lon,lat\na,98.5,140\n", 400, "lat '140'"),
     ("sites.gpkg", b"not a database", 400, "not a GeoPackage"),

@@ -1,13 +1,81 @@
-"""HTML pages."""
+"""HTML pages: the atlas at `/`, and the two things only it needs (relief basemap, compact boundaries)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import hashlib
+import json
+from functools import lru_cache
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from .. import maps
+from ..maps import geodata, overlays, relief
 
 bp = Blueprint("pages", __name__)
+#: The other pages the atlas links to, when the app has them: (label key, endpoint).
+NAV = (("nav_siting", "siting.siting_page"), ("nav_compare", "compare.page"))
+
+
+def _options() -> maps.Options:
+    return maps.Options(
+        static=url_for("static", filename=""),
+        relief=url_for("pages.relief_image"),
+        geo=url_for("pages.boundary_layer", name="__name__"),
+        layer=url_for("api.layer", name="__name__"),
+        overlay=url_for("pages.overlay_image", name="__name__"),
+        tianditu_key=current_app.config.get("TIANDITU_KEY", ""),
+        nav=tuple((key, url_for(endpoint)) for key, endpoint in NAV if endpoint in current_app.view_functions),
+    )
+
+
+@lru_cache(maxsize=256)
+def _page(state: maps.AtlasState, options: maps.Options, resources_json: str) -> str:
+    """The rendered atlas for one state; pages are cached by state, options and resource catalogue."""
+    page = maps.render(state, options, resources_json)
+    return render_template("atlas.html", page=page, strings=page.config["strings"][page.lang])
+
+
+def clear_cache() -> None:
+    """Forget rendered pages and the data they were built from."""
+    _page.cache_clear()
+    maps.clear_caches()
 
 
 @bp.get("/")
 def index():
-    """The atlas."""
-    return render_template("index.html")
+    """The atlas; the query string is the view (see `gislayout.maps.state`)."""
+    resources = maps.resource_catalogue()
+    overlay_names = tuple(e["name"] for e in maps.split_resources(resources)[0])
+    state = maps.parse(request.args, maps.choices(overlay_names))
+    html = _page(state, _options(), json.dumps(resources, sort_keys=True, ensure_ascii=False))
+    return Response(html, mimetype="text/html", headers={"Cache-Control": "no-cache"})
+
+
+def _send(data: bytes, mimetype: str, etag: str | None = None, **headers) -> Response:
+    """Binary data with an ETag, answered with 304 when the client already has it."""
+    resp = Response(data, mimetype=mimetype, headers={"Cache-Control": "no-cache", **headers})
+    resp.set_etag(etag or hashlib.sha256(data).hexdigest()[:20])
+    return resp.make_conditional(request)
+
+
+@bp.get("/atlas/relief.jpg")
+def relief_image():
+    """The offline shaded-relief basemap (rendered into the build directory on first use)."""
+    return _send(relief.image_bytes(), "image/jpeg")
+
+
+@bp.get("/atlas/overlay/<name>.png")
+def overlay_image(name: str):
+    """A resource overlay re-spaced to Web Mercator rows, so it lines up with the vector layers."""
+    return _send(overlays.mercator_overlay(name), "image/png")
+
+
+@bp.get("/atlas/geo/<name>.json")
+def boundary_layer(name: str):
+    """A boundary layer as compact display GeoJSON, gzipped when the client accepts it."""
+    scheme = (request.args.get("scheme") or None) if name == "regions" else None
+    payload = geodata.payload(name, scheme)
+    if "gzip" in request.accept_encodings:
+        return _send(payload.gzipped, "application/geo+json", payload.etag + "-gz", Vary="Accept-Encoding",
+                     **{"Content-Encoding": "gzip"})
+    return _send(payload.raw, "application/geo+json", payload.etag, Vary="Accept-Encoding")

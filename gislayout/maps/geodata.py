@@ -1,0 +1,66 @@
+"""Compact display GeoJSON of the boundary layers for the atlas, built once and kept in memory.
+
+The API's `display=1` geometry is simplified (~300 m) but carries full float precision and every
+attribute; at ~40 bytes a vertex the county layer alone is over 1 MB. The atlas needs neither: coordinates
+are rounded to 1e-3° (~55 m at most, inside the simplification tolerance) and only the properties the map
+shows are kept. The result is still RFC 7946 GeoJSON, and it is gzip-compressed once for the wire.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import shapely
+
+from .. import config, geojson, layers, regions
+from ..errors import NotFound
+
+#: Boundary layers the atlas draws from this module (point layers come from the API as they are).
+BOUNDARY_LAYERS = ("province", "prefectures", "counties", "regions")
+#: Decimal places kept in coordinates: 1e-3° moves a vertex at most ~55 m, well inside the ~300 m
+#: tolerance the display geometry is already simplified to.
+PRECISION = 3
+_KEEP = ("id", "name_zh", "name_en", "prefecture", "zone", "members", "scheme")
+
+
+@dataclass(frozen=True)
+class Payload:
+    """One encoded layer: the JSON bytes, their gzip and an ETag."""
+
+    raw: bytes
+    gzipped: bytes
+    etag: str
+
+
+def _round(coords: np.ndarray) -> np.ndarray:
+    return np.round(coords, PRECISION)
+
+
+def compact_geojson(name: str, scheme: str | None = None) -> bytes:
+    """Layer `name` as compact display GeoJSON bytes (rounded coordinates, map properties only)."""
+    if name not in BOUNDARY_LAYERS:
+        raise NotFound(f"unknown atlas boundary layer {name!r}; allowed: {', '.join(BOUNDARY_LAYERS)}")
+    if name == "regions":
+        gdf = layers.load("regions", display=True, scheme=scheme or config.DEFAULT_SCHEME)
+    else:
+        gdf = layers.load(name, display=True)
+    keep = [c for c in gdf.columns if c in _KEEP or c.startswith("zone_")]
+    gdf = gdf[keep + ["geometry"]].copy()
+    gdf["geometry"] = shapely.transform(gdf.geometry.values, _round)
+    data = geojson.feature_collection(gdf)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@lru_cache(maxsize=32)
+def payload(name: str, scheme: str | None = None) -> Payload:
+    """The encoded layer with its gzip and ETag, computed once per (layer, scheme)."""
+    if name == "regions":
+        regions.get(scheme or config.DEFAULT_SCHEME)  # NotFound for an unknown scheme
+    raw = compact_geojson(name, scheme if name == "regions" else None)
+    return Payload(raw, gzip.compress(raw, compresslevel=6, mtime=0),
+                   hashlib.sha256(raw).hexdigest()[:20])

@@ -1,0 +1,165 @@
+"""Resource overlays (solar, wind) from the resource catalogue, with their legends and source lines.
+
+Each installed raster becomes an image overlay, off until asked for; its legend, opacity control and
+source line travel with it to the page. A resource quantity the atlas is about (solar, wind) with nothing
+installed shows a notice carrying the command that installs it. The catalogue is optional: without
+`gislayout.resources` the resources group is simply empty.
+
+The resources package renders overlays on a plate-carrée grid (rows equally spaced in latitude). Leaflet
+stretches an ImageOverlay linearly in Web Mercator, which would put mid-Gansu ~20 km too far north, so
+`mercator_png` re-spaces the rows before the atlas shows them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import threading
+import time
+import warnings
+
+import folium
+import numpy as np
+
+from ..errors import GislayoutError, NotFound
+from .elements import UrlImageOverlay, named
+from .state import DEFAULT_OPACITY
+
+#: Quantities whose absence the atlas points out (the policy's solar and wind).
+NOTICE_QUANTITIES = ("ghi", "wind_speed", "wind_power_density")
+_FIELDS = ("name", "title_zh", "title_en", "quantity", "units", "height_m", "source", "method", "licence", "bias",
+           "is_estimate", "installed", "in_use", "install_command", "vmin", "vmax", "colors", "caption_zh",
+           "caption_en", "bounds")
+
+
+#: How long a read of the resource catalogue is reused: installs show up within this many seconds.
+MAX_AGE_S = 5.0
+_cached: tuple[float, list[dict]] = (-MAX_AGE_S, [])
+
+
+def catalogue() -> list[dict]:
+    """The resource catalogue as the page needs it (re-read at most every MAX_AGE_S seconds)."""
+    global _cached
+    now = time.monotonic()
+    if now - _cached[0] >= MAX_AGE_S:
+        _cached = (now, _read_catalogue())
+    return _cached[1]
+
+
+def forget() -> None:
+    """Drop the cached catalogue, so the next call reads it afresh."""
+    global _cached
+    _cached = (-MAX_AGE_S, [])
+
+
+def _read_catalogue() -> list[dict]:
+    try:
+        from .. import resources
+    except ImportError:
+        return []
+    build = getattr(resources, "catalogue", None)
+    if not callable(build):  # the package is still being put together
+        return []
+    try:
+        entries = build()
+    except (GislayoutError, OSError):
+        # A broken or half-installed store must not take the atlas down; the resources API reports it.
+        return []
+    return [{k: e.get(k) for k in _FIELDS} for e in entries]
+
+
+def split(entries: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(overlays, notices): installed rasters, in-use first; and one notice per missing install command."""
+    overlays = sorted((e for e in entries if e["installed"] and e.get("bounds")),
+                      key=lambda e: (not e["in_use"], e["quantity"], e["name"]))
+    have = {e["quantity"] for e in overlays}
+    missing = [e for e in entries if not e["installed"] and e["quantity"] in NOTICE_QUANTITIES
+               and e["quantity"] not in have]
+    # One notice per quantity, preferring what installs offline (an estimate built from packages),
+    # and one per command (wind speed and power density come from the same download).
+    missing.sort(key=lambda e: (NOTICE_QUANTITIES.index(e["quantity"]), not e["is_estimate"]))
+    notices, quantities, commands = [], set(), set()
+    for e in missing:
+        if e["quantity"] in quantities or e["install_command"] in commands:
+            continue
+        quantities.add(e["quantity"])
+        commands.add(e["install_command"])
+        notices.append({k: e[k] for k in ("name", "title_zh", "title_en", "quantity", "install_command",
+                                          "caption_zh", "caption_en")})
+    return overlays, notices
+
+
+def _short(source: str | None) -> str:
+    """The map-corner credit, HTML-escaped (Leaflet shows attributions as markup): the source up to its
+    first bracket or semicolon; the legend has it all."""
+    return html.escape((source or "").split(" (")[0].split(";")[0].strip())
+
+
+def add_to(m: folium.Map, overlays: list[dict], url_template: str, visible, opacity: dict) -> dict[str, str]:
+    """Add each overlay to `m` (shown if in `visible`); return each overlay's JS variable name."""
+    names = {}
+    for e in overlays:
+        layer = named(UrlImageOverlay(
+            url_template.replace("__name__", e["name"]), e["bounds"], show=e["name"] in visible,
+            pane="resources", opacity=opacity.get(e["name"], DEFAULT_OPACITY), attribution=_short(e["source"]),
+        ), "res_" + "".join(c if c.isalnum() else "_" for c in e["name"]))
+        layer.add_to(m)
+        names[e["name"]] = layer.get_name()
+    return names
+
+
+
+_WARPED: dict[str, tuple[str, bytes]] = {}
+_LOCK = threading.Lock()
+
+
+def mercator_png(png: bytes, bounds) -> bytes:
+    """Re-space the rows of a plate-carrée PNG over `bounds` [[s, w], [n, e]] to Web Mercator (nearest row)."""
+    from rasterio.errors import NotGeoreferencedWarning
+    from rasterio.io import MemoryFile
+
+    (south, _), (north, _) = bounds
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        with MemoryFile(png) as mem, mem.open() as src:
+            data = src.read()
+            try:
+                palette = src.colormap(1)
+            except ValueError:
+                palette = None
+        rows = data.shape[1]
+        y = lambda lat: np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))  # noqa: E731
+        ys = y(north) - (np.arange(rows) + 0.5) * (y(north) - y(south)) / rows
+        lats = np.degrees(np.arctan(np.sinh(ys)))
+        source_rows = np.clip(((north - lats) / (north - south) * rows).astype(int), 0, rows - 1)
+        warped = data[:, source_rows, :]
+        with MemoryFile() as out:
+            with out.open(driver="PNG", width=warped.shape[2], height=rows, count=warped.shape[0],
+                          dtype=warped.dtype, ZLEVEL=9) as dst:
+                dst.write(warped)
+                if palette is not None:
+                    dst.write_colormap(1, palette)
+            return out.read()
+
+
+def mercator_overlay(name: str) -> bytes:
+    """The overlay PNG of installed resource `name`, with Web Mercator rows, cached per source image."""
+    try:
+        from .. import resources
+    except ImportError:
+        raise NotFound(f"unknown resource {name!r}: the resources package is not installed") from None
+    source = resources.overlay_png(name)
+    digest = hashlib.sha256(source).hexdigest()
+    cached = _WARPED.get(name)
+    if cached and cached[0] == digest:
+        return cached[1]
+    bounds = next((e["bounds"] for e in catalogue() if e["name"] == name), None)
+    if bounds is None:  # installed since the catalogue was last read
+        forget()
+        bounds = next((e["bounds"] for e in catalogue() if e["name"] == name), None)
+    if bounds is None:
+        raise NotFound(f"resource {name!r} has no overlay bounds in the catalogue")
+    with _LOCK:
+        data = mercator_png(source, bounds)
+        _WARPED[name] = (digest, data)
+    return data

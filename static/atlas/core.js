@@ -1,0 +1,134 @@
+/* Atlas core: config, state, labels in two languages, safe DOM building, data fetching, permalink.
+ * Every piece of text from data goes into the page through textContent (el() below), never innerHTML,
+ * so names and notes are shown as text whatever characters they hold. */
+(function () {
+  "use strict";
+  const cfg = JSON.parse(document.getElementById("atlas-config").textContent);
+  const A = (window.Atlas = { cfg: cfg, state: cfg.state, map: window[cfg.vars.map] });
+  const LIST_FILTERS = ["zone", "sector", "level", "kind", "prefecture"];
+  A.LIST_FILTERS = LIST_FILTERS;
+  A.POINT_LAYERS = ["bases", "parks", "enterprises", "projects"];
+
+  /* ---- events ---- */
+  const handlers = {};
+  A.on = (name, fn) => (handlers[name] = handlers[name] || []).push(fn);
+  A.emit = (name, arg) => (handlers[name] || []).forEach((fn) => fn(arg));
+
+  /* ---- labels ---- */
+  A.t = function (key, vars) {
+    let text = cfg.strings[A.state.lang][key];
+    if (text === undefined) text = key;
+    Object.keys(vars || {}).forEach((k) => (text = text.split("{" + k + "}").join(String(vars[k]))));
+    return text;
+  };
+  /** obj.title_zh / obj.name_en … in the current language, falling back to the other one. */
+  A.pick = function (obj, base) {
+    const other = A.state.lang === "zh" ? "en" : "zh";
+    return obj[base + "_" + A.state.lang] || obj[base + "_" + other] || "";
+  };
+  A.vocab = function (vocabulary, code) {
+    const entry = (cfg.vocab[vocabulary] || {})[code];
+    return entry ? entry[A.state.lang] : code;
+  };
+  const sectorsByCode = {};
+  cfg.sectors.forEach((s) => (sectorsByCode[s.code] = s));
+  A.sector = (code) => sectorsByCode[code];
+  A.sectorName = (code) => (sectorsByCode[code] ? A.pick(sectorsByCode[code], "name") : code);
+  /** The top-level industry of a sector code. */
+  A.industry = (code) => (sectorsByCode[code] && sectorsByCode[code].parent) || code;
+  const prefEn = {};
+  cfg.prefectures.forEach((p) => (prefEn[p.name_zh] = p.name_en));
+  A.prefectureName = (zh) => (A.state.lang === "en" && prefEn[zh]) || zh || "";
+  const countyEn = {};
+  cfg.counties.forEach((c) => (countyEn[c.prefecture + "|" + c.name_zh] = c.name_en));
+  A.countyName = (pref, zh) => (A.state.lang === "en" && countyEn[pref + "|" + zh]) || zh || "";
+  A.layerSpec = (name) => cfg.catalogue.find((c) => c.name === name);
+  A.scheme = () => cfg.schemes.find((s) => s.id === A.state.scheme) || cfg.schemes[0];
+  A.zone = (id) => A.scheme().zones.find((z) => z.id === id);
+
+  /* ---- DOM ---- */
+  /** el("div", {class: "x", text: "t", title: "…", onclick: fn, "data-k": v}, child, …); strings become text nodes. */
+  A.el = function (tag, attrs) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => {
+      if (v === undefined || v === null || v === false) return;
+      if (k === "text") node.textContent = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else if (k === "checked" || k === "disabled" || k === "value" || k === "hidden") node[k] = v;
+      else node.setAttribute(k, v === true ? "" : v);
+    });
+    for (let i = 2; i < arguments.length; i++) {
+      const child = arguments[i];
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  };
+  /** Re-label the static parts of the page marked with data-i18n, data-i18n-title, data-i18n-placeholder. */
+  A.relabel = function (root) {
+    (root || document).querySelectorAll("[data-i18n]").forEach((n) => (n.textContent = A.t(n.dataset.i18n)));
+    (root || document).querySelectorAll("[data-i18n-title]").forEach((n) => (n.title = A.t(n.dataset.i18nTitle)));
+    (root || document).querySelectorAll("[data-i18n-placeholder]").forEach((n) => {
+      n.placeholder = A.t(n.dataset.i18nPlaceholder);
+      n.setAttribute("aria-label", n.placeholder);
+    });
+  };
+  A.toast = function (text) {
+    const box = document.getElementById("toast");
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(A._toastTimer);
+    A._toastTimer = setTimeout(() => (box.hidden = true), 2500);
+  };
+
+  /* ---- data ---- */
+  const fetched = {};
+  A.fetchJSON = function (url) {
+    if (!fetched[url]) {
+      fetched[url] = fetch(url).then((r) => {
+        if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+        return r.json();
+      });
+      fetched[url].catch(() => delete fetched[url]);
+    }
+    return fetched[url];
+  };
+  A.url = (template, name) => cfg.urls[template].replace("__name__", encodeURIComponent(name));
+
+  /* ---- permalink: the same format gislayout.maps.state parses ---- */
+  A.query = function () {
+    const s = A.state, d = cfg.defaults, parts = [];
+    const add = (k, v) => parts.push(k + "=" + encodeURIComponent(v).replace(/%2C/g, ",").replace(/%3A/g, ":"));
+    if (s.lang !== d.lang) add("lang", s.lang);
+    if (s.scheme !== d.scheme) add("scheme", s.scheme);
+    LIST_FILTERS.forEach((k) => s[k].length && add(k, s[k].join(",")));
+    if (s.layers.join(",") !== d.layers.join(",")) add("layers", s.layers.join(","));
+    if (s.base !== d.base) add("base", s.base);
+    const op = Object.keys(s.opacity).sort().map((k) => k + ":" + s.opacity[k]);
+    if (op.length) add("opacity", op.join(","));
+    const c = A.map.getCenter(), z = A.map.getZoom();
+    const lat = Math.round(c.lat * 1e4) / 1e4, lon = Math.round(c.lng * 1e4) / 1e4;
+    if (lat !== d.centre[0] || lon !== d.centre[1] || z !== d.zoom) {
+      add("c", lat + "," + lon);
+      add("z", z);
+    }
+    if (s.selected) add("sel", s.selected);
+    return parts.join("&");
+  };
+  A.writeUrl = function () {
+    clearTimeout(A._urlTimer);
+    A._urlTimer = setTimeout(() => {
+      const q = A.query();
+      history.replaceState(null, "", location.pathname + (q ? "?" + q : ""));
+      A.emit("url");
+    }, 80);
+  };
+  A.isVisible = (name) => A.state.layers.indexOf(name) >= 0;
+  A.setVisible = function (name, on) {
+    const layers = A.state.layers.filter((n) => n !== name);
+    if (on) layers.push(name);
+    const order = cfg.catalogue.map((c) => c.name).concat(cfg.resources.overlays.map((o) => o.name));
+    A.state.layers = layers.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    A.writeUrl();
+  };
+})();

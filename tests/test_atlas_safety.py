@@ -1,0 +1,58 @@
+"""Names from the data are text, never markup: a feature called `<img src=x onerror=alert(1)>` in the browser."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from gislayout import config, layers, regions
+from gislayout.web import pages
+
+from .browser import browser, page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def _clear():
+    for cache in (layers.sectors, layers.chains, layers.targets, layers._point_layer, layers._boundary_layer,
+                  regions.schemes):
+        cache.cache_clear()
+    pages.clear_cache()
+
+
+@pytest.fixture()
+def evil_feature(tmp_path, monkeypatch):
+    """A copy of the layers with one base renamed to markup; yields that base's id."""
+    copy = tmp_path / "layers"
+    shutil.copytree(config.LAYERS_DIR, copy)
+    bases = pd.read_csv(copy / "bases.csv", dtype=str, keep_default_na=False)
+    bases.loc[0, ["name_zh", "name_en"]] = [EVIL + "基地", EVIL + " base"]
+    bases.loc[0, "location_note"] = "<script>alert(2)</script>"
+    bases.to_csv(copy / "bases.csv", index=False)
+    monkeypatch.setattr(config, "LAYERS_DIR", copy)
+    _clear()
+    yield bases.loc[0, "id"]
+    monkeypatch.undo()
+    _clear()
+
+
+def test_markup_in_a_name_shows_as_text(page, live_server, evil_feature):
+    page.goto(f"{live_server}/?sel={evil_feature}")
+    page.wait_for_selector("body[data-ready]")
+    popup = page.locator(".leaflet-popup-content .popup")
+    assert popup.locator(".popup-name").inner_text() == EVIL + "基地"
+    assert popup.locator(".popup-alt").inner_text() == EVIL + " base"
+    popup.locator(".popup-note summary").click()
+    assert "<script>alert(2)</script>" in popup.inner_text()
+    assert EVIL in page.inner_text(f".list-item[data-id={evil_feature}]")
+    page.fill("#search", "onerror")
+    assert EVIL + "基地" in page.inner_text("#search-results")
+    page.dispatch_event(f".leaflet-marker-icon[data-id={evil_feature}]", "mouseover")
+    assert page.inner_text(".leaflet-tooltip") == EVIL + "基地"
+    page.click("#lang-toggle")
+    assert page.locator(".popup-name").inner_text() == EVIL + " base"
+    assert page.locator("img[src=x]").count() == 0 and page.locator(".popup script").count() == 0
+    assert page.errors == []  # no alert() dialog, no script error

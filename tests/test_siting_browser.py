@@ -59,3 +59,13 @@ def test_data_text_is_escaped(page, live_server, monkeypatch):
     assert "<img src=x" in page.locator(".siting-table").inner_text()
     assert page.evaluate("window.pwned === undefined")
     assert json.loads(page.evaluate("JSON.stringify(window.gislayoutSiting.state.tech)")) == "pv"
+
+
+def test_panel_runs_inside_the_atlas(page, live_server):
+    """The same panel, included in the atlas page, attaches to the atlas map and fills its table."""
+    page.goto(f"{live_server}/?lang=en#siting=" + "tech%3Dpv%26max_zone%3D0%26min_area%3D1")
+    rows = page.locator(".siting-table tbody tr")
+    rows.first.wait_for(timeout=20000)
+    assert rows.count() == 3
+    assert page.evaluate("window.gislayoutSiting.zoneCount()") == 3
+    assert not page.errors and not page.blocked

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from .. import boundaries, layers, resources
+from ..maps import relief
 
 
 @click.command("build")
@@ -15,6 +16,7 @@ def build_command(force: bool) -> None:
     path = boundaries.build(force=force)
     click.echo(f"boundaries: {path}")
     click.echo(f"solar default: {resources.build_default(force=force)}")
+    click.echo(f"relief basemap: {relief.build(force=force)}")
     for name, count in layers.validate_all().items():
         click.echo(f"{name}: {count} features")
 

@@ -1,0 +1,37 @@
+"""Solar and wind resource rasters: the catalogue, the offline solar estimate, importers, and queries.
+
+The public interface other parts of gislayout build on:
+
+- `catalogue()`, `installed()`, `default_for(quantity)`, `get_spec(name)`: what is known, installed, displayed;
+- `dataset(name)`: the installed COG, opened once per process; `read_array(...)`: it on another grid;
+- `build_default(force)`: rebuild the offline solar estimate; `import_file`, `fetch`: install atlases;
+- `point(lon, lat)`, `stats(...)`: the queries behind `/api/point` and `/api/stats`;
+- `overlay_png(name)`, `colormap(name)`: the map overlay and its legend.
+"""
+
+from __future__ import annotations
+
+import rasterio
+
+from .build import build_default
+from .registry import BUILTIN, CLI, catalogue, default_for, get_spec, installed
+from .download import fetch
+from .importers import import_file, uninstall
+from .query import point, read_array
+from .render import colormap, overlay_png
+from .zonal import stats
+
+__all__ = ["BUILTIN", "CLI", "build_default", "catalogue", "colormap", "dataset", "default_for", "fetch", "get_spec",
+           "import_file", "installed", "overlay_png", "point", "read_array", "stats", "uninstall"]
+
+
+def dataset(name: str) -> rasterio.io.DatasetReader:
+    """The installed raster `name`, opened once per process.
+
+    Raises NotFound for an unknown name and ResourceUnavailable (naming the install command) if not installed.
+    Shared between threads: read from it under your own lock, or use `read_array`, which does not touch it.
+    """
+    from . import registry, store
+
+    registry.require(name)
+    return store.open_dataset(name)

@@ -1,0 +1,115 @@
+"""Fast 'where is this point' lookups: county, prefecture and zones, and the nearest base and park.
+
+Counties are rasterized once onto a 0.01° grid. A cell wholly inside one county answers at once; a cell a
+boundary crosses is marked and answered exactly against the full-resolution polygons (STRtree), so the
+answer is exact everywhere and costs a polygon test only near borders.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import numpy as np
+import rasterio.features
+import shapely
+from pyproj import Geod
+
+from .. import boundaries, layers, regions
+from .grid import Grid
+
+_OUTSIDE, _BORDER = -1, -2
+_GEOD = Geod(ellps="WGS84")
+_LOCK = threading.Lock()
+
+
+class Locator:
+    """County (and so prefecture and zones) of a WGS84 point, exact at the full boundary resolution."""
+
+    def __init__(self, res: float = 0.01):
+        counties = boundaries.load("county")
+        prefectures = boundaries.load("prefecture").set_index("name_zh")
+        self.grid = Grid(res)
+        shape, transform = self.grid.shape, self.grid.transform
+        geoms = counties.geometry.values
+        ids = rasterio.features.rasterize(((g, i) for i, g in enumerate(geoms)), out_shape=shape,
+                                          transform=transform, fill=_OUTSIDE, dtype="int16")
+        edges = rasterio.features.rasterize(((g.boundary, 1) for g in geoms), out_shape=shape,
+                                            transform=transform, fill=0, all_touched=True, dtype="uint8")
+        ids[edges == 1] = _BORDER
+        self.ids = ids
+        self.geoms = geoms
+        shapely.prepare(self.geoms)
+        self.tree = shapely.STRtree(self.geoms)
+        self._inv = ~transform
+        schemes = regions.schemes()
+        self.places = []
+        for row in counties.itertuples():
+            pref = prefectures.loc[row.prefecture]
+            zones = {}
+            for scheme in schemes.values():
+                zone = scheme.zone_of(row.prefecture)
+                zones[scheme.id] = {"zone": zone.id, "name_zh": zone.name_zh, "name_en": zone.name_en}
+            self.places.append({
+                "prefecture": {"adcode": pref["adcode"], "name_zh": row.prefecture, "name_en": pref["name_en"]},
+                "county": {"adcode": row.adcode, "name_zh": row.name_zh, "name_en": row.name_en},
+                "zones": zones})
+
+    def county_index(self, lon: float, lat: float) -> int | None:
+        """Row of the county holding (lon, lat) in `boundaries.load('county')`, or None outside Gansu."""
+        col, row = self._inv @ (lon, lat)
+        rows, cols = self.ids.shape
+        if not (0 <= row < rows and 0 <= col < cols):
+            return None
+        found = int(self.ids[int(row), int(col)])
+        if found >= 0:
+            return found
+        if found == _OUTSIDE:
+            return None
+        point = shapely.Point(lon, lat)
+        hits = self.tree.query(point, predicate="intersects")
+        return int(hits.min()) if len(hits) else None
+
+    def place(self, lon: float, lat: float) -> dict | None:
+        """{'prefecture', 'county', 'zones'} of the point, or None outside Gansu."""
+        idx = self.county_index(lon, lat)
+        return None if idx is None else self.places[idx]
+
+
+class Nearest:
+    """The nearest feature of a point layer, by geodesic distance on the WGS84 ellipsoid."""
+
+    def __init__(self, layer: str):
+        gdf = layers.load(layer)
+        self.layer = layer
+        self.lon = gdf.geometry.x.to_numpy()
+        self.lat = gdf.geometry.y.to_numpy()
+        self.rows = [{"id": r.id, "name_zh": r.name_zh, "name_en": r.name_en} for r in gdf.itertuples()]
+
+    def __call__(self, lon: float, lat: float) -> dict | None:
+        """{'id', 'name_zh', 'name_en', 'distance_km'} of the nearest feature, or None if the layer is empty."""
+        if not self.rows:
+            return None
+        n = len(self.rows)
+        _, _, dist = _GEOD.inv(np.full(n, lon), np.full(n, lat), self.lon, self.lat)
+        i = int(np.argmin(dist))
+        return dict(self.rows[i], distance_km=round(float(dist[i]) / 1000.0, 2))
+
+
+@lru_cache(maxsize=1)
+def locator() -> Locator:
+    """The process-wide Locator, built on first use (about a second)."""
+    with _LOCK:
+        return Locator()
+
+
+@lru_cache(maxsize=None)
+def nearest(layer: str) -> Nearest:
+    """The process-wide nearest-feature finder of `layer` (bases or parks)."""
+    return Nearest(layer)
+
+
+def clear() -> None:
+    """Forget the lookups (after the layers or boundaries change)."""
+    locator.cache_clear()
+    nearest.cache_clear()

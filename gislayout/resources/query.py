@@ -1,0 +1,106 @@
+"""Point queries and resampling: every installed value at a point, and a raster on another grid.
+
+Values come from the in-memory band-1 arrays (`store.band1`), never from a per-request file read.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+from affine import Affine
+from rasterio.enums import Resampling
+from rasterio.warp import reproject
+
+from ..errors import BadParameter
+from . import registry, places, store
+from .registry import DISPLAYED, QUANTITIES
+
+_CACHE: dict = {"key": None, "readers": [], "missing": []}
+
+
+def parse_coordinate(value, what: str, low: float, high: float) -> float:
+    """`value` as a finite float in [low, high]; BadParameter quoting it otherwise."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise BadParameter(f"{what} {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise BadParameter(f"{what} {value!r} is not a finite number")
+    if not low <= number <= high:
+        raise BadParameter(f"{what} {number!r} out of range [{low:g}, {high:g}]")
+    return number
+
+
+def _readers() -> list[tuple[dict, np.ndarray, tuple]]:
+    """(static response part, array, inverse transform) per installed resource; rebuilt when installs change."""
+    key = store._dir_key()
+    if _CACHE["key"] == key:
+        return _CACHE["readers"]
+    readers = []
+    for entry in registry.catalogue():
+        if not entry["installed"]:
+            continue
+        arr, transform = store.band1(entry["name"])
+        head = {k: entry[k] for k in ("name", "title_zh", "title_en", "quantity", "units", "height_m", "source",
+                                      "is_estimate", "in_use")}
+        readers.append((head, arr, tuple(~transform)[:6]))
+    missing = [{"quantity": q, "title_zh": QUANTITIES[q].title_zh, "title_en": QUANTITIES[q].title_en,
+                "install_command": registry.get_spec(_best_builtin(q)).install_command}
+               for q in DISPLAYED if registry.default_for(q) is None and _best_builtin(q)]
+    _CACHE.update(key=key, readers=readers, missing=missing)
+    return readers
+
+
+def _best_builtin(quantity: str) -> str | None:
+    names = sorted((s.rank, s.name) for s in registry.BUILTIN.values() if s.quantity == quantity)
+    return names[0][1] if names else None
+
+
+def value_at(arr: np.ndarray, inv: tuple, lon: float, lat: float) -> float | None:
+    """The value of the cell holding (lon, lat), or None for nodata or outside the raster."""
+    a, b, c, d, e, f = inv
+    col, row = a * lon + b * lat + c, d * lon + e * lat + f
+    if not (0 <= row < arr.shape[0] and 0 <= col < arr.shape[1]):
+        return None
+    v = float(arr[int(row), int(col)])
+    return None if v != v else round(v, 3)
+
+
+def point(lon, lat) -> dict:
+    """Every installed resource value at (lon, lat), the prefecture, county and zones, nearest base and park.
+
+    Raises BadParameter naming the value for a malformed or out-of-range coordinate, or a point outside Gansu.
+    """
+    lon = parse_coordinate(lon, "lon", -180, 180)
+    lat = parse_coordinate(lat, "lat", -90, 90)
+    place = places.locator().place(lon, lat)
+    if place is None:
+        raise BadParameter(f"point ({lon!r}, {lat!r}) is outside Gansu")
+    readers = _readers()
+    values = [dict(head, value=value_at(arr, inv, lon, lat)) for head, arr, inv in readers]
+    return {"lon": lon, "lat": lat, **place, "resources": values, "not_installed": _CACHE["missing"],
+            "nearest_base": places.nearest("bases")(lon, lat), "nearest_park": places.nearest("parks")(lon, lat)}
+
+
+def read_array(name: str, crs, transform, shape: tuple[int, int]) -> np.ndarray:
+    """Resource `name` resampled (bilinear) onto the grid (crs, transform, shape); float64, NaN for nodata.
+
+    The result is cached per grid and installed file; each call returns a fresh copy the caller may modify.
+    """
+    registry.require(name)
+    meta = store.installed_meta()[name]
+    key = (name, f"{store.root()}|{meta.get('sha256')}", str(crs), tuple(transform)[:6], tuple(shape))
+    return _resampled(*key).copy()
+
+
+@lru_cache(maxsize=16)
+def _resampled(name: str, token: str, crs: str, transform: tuple, shape: tuple) -> np.ndarray:
+    src, src_transform = store.band1(name)
+    out = np.full(shape, np.nan, dtype="float64")
+    reproject(np.asarray(src, dtype="float64"), out, src_transform=src_transform,
+              src_crs=store.installed_meta()[name]["crs"], src_nodata=np.nan, dst_transform=Affine(*transform),
+              dst_crs=crs, dst_nodata=np.nan, resampling=Resampling.bilinear)
+    out.flags.writeable = False
+    return out

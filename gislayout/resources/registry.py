@@ -1,0 +1,218 @@
+"""The resource registry: every raster gislayout knows, installed or not, and which one is in use.
+
+Built-in entries describe the offline solar estimate and the standard atlases (Global Solar Atlas, Global
+Wind Atlas). A raster a user imports under another name joins the catalogue through its sidecar metadata.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+from ..errors import NotFound, ResourceUnavailable
+from . import grid, store
+
+CLI = "flask --app app resources"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """What a raster measures, in the one unit gislayout stores it in, with its legend."""
+
+    id: str
+    title_zh: str
+    title_en: str
+    units: str
+    vmin: float
+    vmax: float
+    colors: tuple[str, ...]
+    #: Values outside this range (after unit conversion) mean the stated units are wrong.
+    plausible: tuple[float, float]
+
+
+QUANTITIES: dict[str, Quantity] = {q.id: q for q in (
+    Quantity("ghi", "年水平面总辐射", "Annual global horizontal irradiation", "kWh/m²/yr", 1200, 2000,
+             ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"), (500, 3000)),
+    Quantity("wind_speed", "平均风速", "Mean wind speed", "m/s", 2, 10,
+             ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b", "#3f007d"), (0, 30)),
+    Quantity("wind_power_density", "平均风功率密度", "Mean wind power density", "W/m²", 0, 800,
+             ("#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b", "#252525"), (0, 10000)),
+    Quantity("elevation", "海拔", "Elevation", "m", 500, 5000,
+             ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#a6611a", "#f5f5f5"), (-500, 9000)),
+)}
+#: Quantities that have a displayed default (`default_for`).
+DISPLAYED = ("ghi", "wind_speed", "wind_power_density", "elevation")
+WIND = ("wind_speed", "wind_power_density")
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """Everything the catalogue says about one raster (metadata kept in its sidecar once installed)."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    quantity: str
+    height_m: float | None
+    resolution: str
+    period: str
+    source: str
+    method: str
+    licence: str
+    bias: str
+    is_estimate: bool
+    install_command: str
+    #: Lower ranks win the default for their quantity.
+    rank: int = 50
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def units(self) -> str:
+        return QUANTITIES[self.quantity].units
+
+
+ESTIMATE_BIAS_ZH = ("估算值，非实测。经引用资料订正后，天水、陇南、甘南、金昌误差约±7%；东部（平凉、庆阳、定西、白银）"
+                    "无引用站点资料，仅插值订正，误差可能达±10–15%；祁连山、阿尔金山海拔3000米以上地区可能偏高。")
+GSA = "Global Solar Atlas 2 (Solargis s.r.o. for the World Bank Group, funded by ESMAP)"
+GWA = "Global Wind Atlas 3 (DTU Wind Energy with the World Bank Group, funded by ESMAP)"
+_IMPORT_HINT = "offline: download the file elsewhere and run `{cli} import FILE`"
+
+BUILTIN: dict[str, ResourceSpec] = {s.name: s for s in (
+    ResourceSpec(
+        "ghi_estimate", "年水平面总辐射（离线估算）", "Annual GHI, offline estimate", "ghi", None,
+        "1/12° (~8 km); cloudiness from a 3° grid", "MERRA-2 2011–2015; Linke turbidity climatology",
+        "NASA MERRA-2 daily-GHI distributions (gsee-climate-data 1.0.0) with pvlib 0.16.1 clear-sky tables; "
+        "calibrated to cited Gansu figures (gislayout/resources/solar_calibration.csv)",
+        "Ineichen clear-sky GHI at 1/12° from pvlib's Linke turbidity and altitude, times the MERRA-2 monthly "
+        "clear-sky index interpolated bilinearly from 3°, summed over 12 mean days; then multiplied by a smooth "
+        "factor fitted to the cited regional figures (see `calibration` in the metadata).",
+        "MERRA-2: NASA open data (cite Gelaro et al. 2017); gsee-climate-data and pvlib: BSD-3-Clause; "
+        "calibration figures: cited per row",
+        "An estimate, not a measurement. Uncalibrated, the method is close in the Hexi corridor but 20–35 % too "
+        "bright in the cloudier east (Lanzhou +22 %, Tianshui +33 %). After calibration to the cited figures, "
+        "remaining error is about ±7 % where a cited class range anchors it (Tianshui, Longnan, Gannan, "
+        "Jinchang) and unknown, likely ±10–15 %, in the east where no figure is cited (Pingliang, Qingyang, "
+        "Dingxi, Baiyin), which is corrected only by interpolation. Above ~3000 m (Qilian and Altun ranges, "
+        "southern Jiuquan and Zhangye) it reaches 2000–2400 and is likely too bright: the 3° cloudiness misses "
+        "orographic cloud and no cited figure covers those mountains. 8 km cells miss valley and ridge detail. "
+        + ESTIMATE_BIAS_ZH,
+        True, f"{CLI} build-default", rank=90),
+    ResourceSpec(
+        "gsa_ghi", "年水平面总辐射（全球太阳能图谱）", "Annual GHI, Global Solar Atlas", "ghi", None,
+        "30″ (~0.9 km) as stored", "Solargis long-term average (period by satellite region; see GSA docs)",
+        GSA, "Solargis satellite model. GHI long-term average daily total (kWh/m²/day) ×365, reprojected "
+        "(area average) to 30″ and clipped to Gansu with a 5 km buffer.",
+        "CC BY 4.0 (Global Solar Atlas 2.0, © Solargis)",
+        "Satellite-derived; see the Global Solar Atlas accuracy notes for its uncertainty.",
+        False, f"{CLI} fetch gsa", rank=10),
+    ResourceSpec(
+        "gsa_elevation", "海拔（全球太阳能图谱）", "Elevation, Global Solar Atlas", "elevation", None,
+        "30″ (~0.9 km) as stored", "static", GSA, "ELE layer of the GSA country package, clipped to Gansu.",
+        "CC BY 4.0 (Global Solar Atlas 2.0, © Solargis)", "Terrain model as shipped by the atlas.",
+        False, f"{CLI} fetch gsa", rank=10),
+    ResourceSpec(
+        "gwa_ws100", "100 m 平均风速（全球风能图谱）", "Mean wind speed at 100 m, Global Wind Atlas",
+        "wind_speed", 100.0, "250 m source, area-averaged to 30″ (~0.9 km)", "GWA 3: ERA5 2008–2017, downscaled",
+        GWA, "Mesoscale (WRF) and microscale (WAsP) downscaling of reanalysis; country GeoTIFF for China, "
+        "area-averaged to 30″ and clipped to Gansu with a 5 km buffer.", "CC BY 4.0 (Global Wind Atlas 3)",
+        "Modelled, not measured; averaging 250 m cells to 30″ lowers ridge-top peaks.",
+        False, f"{CLI} fetch gwa", rank=10),
+    ResourceSpec(
+        "gwa_pd100", "100 m 平均风功率密度（全球风能图谱）", "Mean wind power density at 100 m, Global Wind Atlas",
+        "wind_power_density", 100.0, "250 m source, area-averaged to 30″ (~0.9 km)",
+        "GWA 3: ERA5 2008–2017, downscaled", GWA,
+        "As the wind speed layer; power density in W/m², area-averaged to 30″.", "CC BY 4.0 (Global Wind Atlas 3)",
+        "Modelled, not measured; averaging 250 m cells to 30″ lowers ridge-top peaks.",
+        False, f"{CLI} fetch gwa", rank=10),
+)}
+
+
+def spec_from_meta(meta: dict) -> ResourceSpec:
+    """The catalogue entry of an installed raster: its built-in spec updated by the sidecar metadata."""
+    base = BUILTIN.get(meta["name"])
+    keys = {f for f in ResourceSpec.__dataclass_fields__} - {"extra"}
+    values = {k: meta[k] for k in keys if k in meta}
+    if base is not None:
+        return replace(base, **values)
+    values.setdefault("install_command", f"{CLI} import FILE --name {meta['name']}")
+    return ResourceSpec(**values)
+
+
+def specs() -> dict[str, ResourceSpec]:
+    """Every known resource: the built-ins (installed or not) and every installed import."""
+    out = dict(BUILTIN)
+    for name, meta in store.installed_meta().items():
+        out[name] = spec_from_meta(meta)
+    return out
+
+
+def get_spec(name: str) -> ResourceSpec:
+    """The spec of resource `name`, or NotFound listing the known names."""
+    known = specs()
+    if name not in known:
+        raise NotFound(f"unknown resource {name!r}; known: {', '.join(known)}")
+    return known[name]
+
+
+def installed() -> list[str]:
+    """Names of the installed resource rasters."""
+    return sorted(store.installed_meta())
+
+
+def require(name: str) -> ResourceSpec:
+    """The spec of an installed resource; ResourceUnavailable (with the install command) if it is not."""
+    spec = get_spec(name)
+    if name not in store.installed_meta():
+        hint = "" if spec.is_estimate else "; " + _IMPORT_HINT.format(cli=CLI)
+        raise ResourceUnavailable(f"resource {name!r} is not installed; install it with `{spec.install_command}`"
+                                  f"{hint}")
+    return spec
+
+
+def default_for(quantity: str) -> str | None:
+    """The resource displayed by default for `quantity` (best-ranked installed), or None."""
+    here = store.installed_meta()
+    candidates = sorted((s.rank, s.name) for s in specs().values() if s.quantity == quantity and s.name in here)
+    return candidates[0][1] if candidates else None
+
+
+def _caption(spec: ResourceSpec, installed_now: bool, lang: str) -> str:
+    q = QUANTITIES[spec.quantity]
+    if not installed_now:
+        if spec.quantity in WIND:
+            return {"zh": f"风能资源未安装：gislayout 不附带任何风能气候数据，地图不显示任何风能数值。"
+                          f"安装命令：{spec.install_command}",
+                    "en": f"Wind resource not installed: gislayout ships no wind climatology, so no wind values "
+                          f"are shown. Install it with: {spec.install_command}"}[lang]
+        return {"zh": f"{spec.title_zh}未安装。安装命令：{spec.install_command}",
+                "en": f"{spec.title_en} is not installed. Install it with: {spec.install_command}"}[lang]
+    height = f" @ {spec.height_m:g} m" if spec.height_m else ""
+    if lang == "zh":
+        text = f"{spec.title_zh}{height}（{q.units}）。来源：{spec.source}"
+        return text + (f"。{ESTIMATE_BIAS_ZH}" if spec.is_estimate else "")
+    text = f"{spec.title_en}{height} ({q.units}). Source: {spec.source}"
+    return text + (f". Estimate: {spec.bias}" if spec.is_estimate else "")
+
+
+def entry(spec: ResourceSpec) -> dict:
+    """One catalogue dict, the shape `/api/resources` returns."""
+    metas = store.installed_meta()
+    is_installed = spec.name in metas
+    meta = metas.get(spec.name, {})
+    q = QUANTITIES[spec.quantity]
+    out = {k: v for k, v in asdict(spec).items() if k not in ("rank", "extra")}
+    out.update(units=q.units, installed=is_installed, in_use=is_installed and default_for(spec.quantity) == spec.name,
+               vmin=meta.get("vmin", q.vmin), vmax=meta.get("vmax", q.vmax), colors=list(q.colors),
+               caption_zh=_caption(spec, is_installed, "zh"), caption_en=_caption(spec, is_installed, "en"),
+               bounds=grid.overlay_bounds())
+    for key in ("created", "origin", "summary", "calibration", "checks"):
+        if key in meta:
+            out[key] = meta[key]
+    return out
+
+
+def catalogue() -> list[dict]:
+    """One dict per resource known, installed or not (see `entry` for the keys)."""
+    def order(s: ResourceSpec) -> tuple:
+        return (DISPLAYED.index(s.quantity) if s.quantity in DISPLAYED else 9, s.rank, s.name)
+
+    return [entry(s) for s in sorted(specs().values(), key=order)]

@@ -1,0 +1,83 @@
+"""The display overlay: a resource as a paletted PNG on the 1′ plate-carrée grid, transparent outside Gansu.
+
+Its bounds are `grid.overlay_bounds()` for every resource, for a Leaflet ImageOverlay. The colours are the
+branca colormap of the catalogue entry, so the legend and the picture agree. Rendered once per installed
+file and kept in memory and in `BUILD_DIR/resources/overlays`.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+
+import numpy as np
+from rasterio.errors import NotGeoreferencedWarning
+from rasterio.io import MemoryFile
+
+from . import registry, store
+from .grid import DISPLAY, province_mask
+from .query import read_array
+
+_MEMORY: dict[str, tuple[str, bytes]] = {}
+_LOCK = threading.Lock()
+
+
+def colormap(name: str):
+    """The branca LinearColormap of resource `name` (its legend), with vmin/vmax and caption."""
+    try:
+        from branca.colormap import LinearColormap
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise ImportError("overlay colours need branca: pip install branca") from exc
+    entry = registry.entry(registry.get_spec(name))
+    return LinearColormap(entry["colors"], vmin=entry["vmin"], vmax=entry["vmax"],
+                          caption=f"{entry['title_en']} ({entry['units']})")
+
+
+def _palette(cmap) -> dict[int, tuple[int, int, int, int]]:
+    """Index 0 transparent; 1..255 spread over vmin..vmax."""
+    steps = np.linspace(cmap.vmin, cmap.vmax, 255)
+    table = {0: (0, 0, 0, 0)}
+    for i, v in enumerate(steps, start=1):
+        r, g, b, _ = cmap.rgba_bytes_tuple(float(v))
+        table[i] = (r, g, b, 255)
+    return table
+
+
+def render_png(name: str) -> bytes:
+    """PNG bytes of resource `name` (must be installed) on the display grid."""
+    registry.require(name)
+    cmap = colormap(name)
+    values = read_array(name, DISPLAY.crs, DISPLAY.transform, DISPLAY.shape)
+    scaled = (values - cmap.vmin) / (cmap.vmax - cmap.vmin)
+    index = np.where(np.isfinite(scaled), 1 + np.clip(np.nan_to_num(scaled), 0, 1) * 254, 0).astype("uint8")
+    index[~province_mask(DISPLAY)] = 0
+    rows, cols = DISPLAY.shape
+    with MemoryFile() as mem, warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)  # a plain picture; bounds go in the catalogue
+        with mem.open(driver="PNG", width=cols, height=rows, count=1, dtype="uint8", ZLEVEL=9) as dst:
+            dst.write(index, 1)
+            dst.write_colormap(1, _palette(cmap))
+        return mem.read()
+
+
+def overlay_png(name: str) -> bytes:
+    """The overlay of `name`, from memory, else from the build directory, else rendered and saved."""
+    registry.require(name)
+    token = store.installed_meta()[name].get("sha256", "")
+    cached = _MEMORY.get(name)
+    if cached and cached[0] == token:
+        return cached[1]
+    with _LOCK:
+        path = store.root() / "overlays" / f"{name}-{token[:16]}.png"
+        if path.exists():
+            data = path.read_bytes()
+        else:
+            data = render_png(name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob(f"{name}-*.png"):
+                old.unlink()
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        _MEMORY[name] = (token, data)
+        return data

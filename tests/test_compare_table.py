@@ -98,3 +98,29 @@ def test_diff_requires_ids():
     base = layers.load("bases")
     with pytest.raises(InvalidData, match="'id'"):
         compare.diff_versions(base, base.drop(columns="id"))
+
+
+def test_resource_rows_match_an_independent_rasterio_mean():
+    """GHI statistics of an area against rasterio's own mask of the installed COG (cell centres inside)."""
+    import numpy as np
+    import rasterio
+    import rasterio.features
+
+    from gislayout.resources import store
+
+    from .fixtures.resources import synth
+
+    with synth.use_build_dir(synth.session_build_dir()):
+        area = compare.parse_area("zone:2009:hexi")
+        table = compare.summarise(area).set_index("metric")["value"]
+        with rasterio.open(store.tif_path("ghi_estimate")) as ds:
+            values = ds.read(1, masked=True).astype("float64")
+            inside = rasterio.features.geometry_mask([area.geometry], values.shape, ds.transform, invert=True)
+            # equal weights per cell are not equal areas on a lat/lon grid: weight by cos(latitude)
+            rows = np.arange(values.shape[0])
+            lat = ds.transform.f + (rows + 0.5) * ds.transform.e
+            w = np.cos(np.radians(lat))[:, None] * np.ones(values.shape[1])
+            ok = inside & ~np.ma.getmaskarray(values)
+            expected = float((values.data[ok] * w[ok]).sum() / w[ok].sum())
+    assert table["ghi_estimate_mean"] == pytest.approx(expected, rel=0.01)
+    assert table["ghi_estimate_p10"] <= table["ghi_estimate_p50"] <= table["ghi_estimate_p90"]

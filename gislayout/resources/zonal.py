@@ -113,7 +113,7 @@ def rows_for(zones: gpd.GeoDataFrame, stats: list[dict]) -> list[dict]:
 
 def clear_caches() -> None:
     """Forget zone polygons, coverage and results (after boundaries, layers or schemes change)."""
-    for cache in (polygons, groups, _coverage, _county_parts, _cached):
+    for cache in (polygons, groups, _coverage, _county_parts, _cached, _geometry_stats):
         cache.cache_clear()
 
 
@@ -158,3 +158,20 @@ def stats(resource: str | None = None, unit: str = "prefectures", scheme: str | 
     return {"resource": resource, "title_zh": spec.title_zh, "title_en": spec.title_en, "units": spec.units,
             "source": spec.source, "is_estimate": spec.is_estimate, "unit": unit, "scheme": scheme,
             "radius_km": radius if unit in POINT_UNITS else None, "stats": list(rows)}
+
+
+def stats_for_geometry(name: str, geometry) -> dict:
+    """mean, min, max, p10, p50, p90 and valid km² of installed resource `name` over one WGS84 polygon; cached."""
+    registry.require(name)
+    token = f"{store.root()}|{store.installed_meta()[name].get('sha256')}"
+    with _LOCK:
+        return dict(_geometry_stats(name, token, geometry.wkb))
+
+
+@lru_cache(maxsize=128)
+def _geometry_stats(name: str, token: str, wkb: bytes) -> tuple:
+    import shapely
+    values, transform = store.band1(name)
+    zone = gpd.GeoDataFrame(geometry=[shapely.from_wkb(wkb)], crs=config.WGS84)
+    stat = exact.zone_stats(values, exact.coverage(zone, transform, values.shape))[0]
+    return tuple(stat.items())

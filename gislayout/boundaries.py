@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from . import config
-from .errors import InvalidData
+from .errors import BadParameter, LayerDataError
 from .gcj02 import geometry_gcj_to_wgs
 
 PROVINCE_ZH = "甘肃省"
@@ -58,7 +58,7 @@ def admin_names() -> pd.DataFrame:
     df = pd.read_csv(config.LAYERS_DIR / "admin_names.csv", dtype={"adcode": str})
     missing = {"adcode", "level", "name_zh", "name_en", "prefecture", "seat_lon", "seat_lat"} - set(df.columns)
     if missing:
-        raise InvalidData(f"admin_names.csv lacks columns {sorted(missing)}")
+        raise LayerDataError(f"admin_names.csv lacks columns {sorted(missing)}")
     return df
 
 
@@ -74,7 +74,7 @@ def _build_level(level: str) -> gpd.GeoDataFrame:
                       "county": list(gdf["county"])}[level]
     unknown = sorted(set(gdf["adcode"]) - set(names.index))
     if unknown:
-        raise InvalidData(f"admin_names.csv has no {level} row for adcodes {unknown}")
+        raise LayerDataError(f"admin_names.csv has no {level} row for adcodes {unknown}")
     gdf["name_en"] = names.loc[gdf["adcode"], "name_en"].to_numpy()
     gdf["seat_lon"] = names.loc[gdf["adcode"], "seat_lon"].to_numpy()
     gdf["seat_lat"] = names.loc[gdf["adcode"], "seat_lat"].to_numpy()
@@ -123,7 +123,7 @@ def build(force: bool = False) -> Path:
 def load(level: str, display: bool = False) -> gpd.GeoDataFrame:
     """Boundaries at `level` (province, prefecture or county), in WGS84; `display` gives the simplified set."""
     if level not in LEVELS:
-        raise InvalidData(f"unknown boundary level {level!r}; known: {', '.join(LEVELS)}")
+        raise BadParameter(f"unknown boundary level {level!r}; known: {', '.join(LEVELS)}")
     gdf = gpd.read_file(build(), layer=f"{level}_display" if display else level, engine="pyogrio")
     gdf["adcode"] = gdf["adcode"].astype(str)
     return gdf

@@ -23,6 +23,13 @@ class InvalidData(GislayoutError):
     """A data file or uploaded file fails validation (HTTP 400 for uploads; fatal at load)."""
 
 
+class LayerDataError(GislayoutError):
+    """A curated file in `layers/` (or another file shipped with the product) fails validation.
+
+    The server's own data is at fault, not the request: HTTP 500, logged, with the message naming the file.
+    """
+
+
 class TooLarge(GislayoutError):
     """An upload or request exceeds a size or count limit (HTTP 413)."""
 

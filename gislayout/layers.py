@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import boundaries, config, regions, schema
-from .errors import BadParameter, InvalidData, NotFound
+from .errors import BadParameter, LayerDataError, NotFound
 
 POINT_LAYERS = ("bases", "parks", "enterprises", "projects")
 FILTERS = ("scheme", "zone", "prefecture", "sector", "level", "kind")
@@ -54,7 +54,7 @@ CATALOGUE: dict[str, LayerSpec] = {s.name: s for s in (
 def _read_csv(filename: str) -> pd.DataFrame:
     path = config.LAYERS_DIR / filename
     if not path.exists():
-        raise InvalidData(f"layer file {filename!r} is missing from {config.LAYERS_DIR}")
+        raise LayerDataError(f"layer file {filename!r} is missing from {config.LAYERS_DIR}")
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
 
 
@@ -63,7 +63,7 @@ def sectors() -> pd.DataFrame:
     """The one vocabulary of the five industries and their sub-sectors (`layers/sectors.csv`)."""
     df = _read_csv("sectors.csv")
     if df["code"].duplicated().any():
-        raise InvalidData(f"sectors.csv repeats codes {sorted(df.loc[df['code'].duplicated(), 'code'])}")
+        raise LayerDataError(f"sectors.csv repeats codes {sorted(df.loc[df['code'].duplicated(), 'code'])}")
     return df
 
 
@@ -227,8 +227,8 @@ def validate_all() -> dict[str, int]:
     ids = pd.concat([load(n)["id"] for n in POINT_LAYERS])
     dupes = sorted(ids[ids.duplicated()])
     if dupes:
-        raise InvalidData(f"feature ids repeat across layers: {dupes}")
+        raise LayerDataError(f"feature ids repeat across layers: {dupes}")
     unknown = sorted({m for members in chains()["members"].fillna("") for m in members.split(";") if m} - set(ids))
     if unknown:
-        raise InvalidData(f"chains.csv names members that are no layer feature: {unknown}")
+        raise LayerDataError(f"chains.csv names members that are no layer feature: {unknown}")
     return counts

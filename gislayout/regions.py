@@ -12,7 +12,7 @@ from functools import lru_cache
 import geopandas as gpd
 
 from . import boundaries, config
-from .errors import InvalidData, NotFound, allowed
+from .errors import LayerDataError, NotFound, allowed
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,13 @@ def _parse(data: dict, filename: str, prefectures: set[str]) -> Scheme:
         scheme = Scheme(str(data["id"]), data["title_zh"], data["title_en"], data["source"],
                         data.get("note", ""), zones)
     except (KeyError, TypeError) as exc:
-        raise InvalidData(f"scheme file {filename} lacks field {exc}") from None
+        raise LayerDataError(f"scheme file {filename} lacks field {exc}") from None
     members = [m for z in zones for m in z.members]
     unknown = sorted(set(members) - prefectures)
     twice = sorted({m for m in members if members.count(m) > 1})
     missing = sorted(prefectures - set(members))
     if unknown or twice or missing:
-        raise InvalidData(f"scheme file {filename}: unknown prefectures {unknown}, assigned twice {twice}, "
+        raise LayerDataError(f"scheme file {filename}: unknown prefectures {unknown}, assigned twice {twice}, "
                           f"unassigned {missing}")
     return scheme
 
@@ -66,8 +66,14 @@ def schemes() -> dict[str, Scheme]:
     prefectures = set(boundaries.load("prefecture")["name_zh"])
     out = {}
     for path in sorted((config.LAYERS_DIR / "schemes").glob("*.json")):
-        with open(path, encoding="utf-8") as fh:
-            scheme = _parse(json.load(fh), path.name, prefectures)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except json.JSONDecodeError as exc:
+            raise LayerDataError(f"scheme file {path.name} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        scheme = _parse(data, path.name, prefectures)
+        if scheme.id in out:
+            raise LayerDataError(f"scheme id {scheme.id!r} of {path.name} is already used by another scheme file")
         out[scheme.id] = scheme
     return out
 

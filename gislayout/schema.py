@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import InvalidData
+from .errors import LayerDataError
 
 PRECISIONS = ("site", "county", "prefecture")
 LEVELS = ("national", "provincial")
@@ -60,10 +60,10 @@ def point_schema(layer: str, sectors: set[str], prefectures: set[str]) -> pa.Dat
 
 
 def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, filename: str) -> pd.DataFrame:
-    """Validate `df` against `schema`, raising InvalidData that names the file, rows and values at fault."""
+    """Validate `df` against `schema`, raising LayerDataError that names the file, rows and values at fault."""
     try:
         return schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases.head(10)
         lines = [f"{r.column}: {r.check} failed for {r.failure_case!r} (row {r.index})" for r in cases.itertuples()]
-        raise InvalidData(f"{filename} fails its schema: " + "; ".join(lines)) from None
+        raise LayerDataError(f"{filename} fails its schema: " + "; ".join(lines)) from None

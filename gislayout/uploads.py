@@ -111,7 +111,7 @@ def check_geometries(gdf: gpd.GeoDataFrame, filename: str, *, what: str, allowed
     if outside.size:
         i = int(outside[0])
         raise InvalidData(f"{what} {filename!r}: feature {name(i)} has coordinates "
-                          f"{tuple(np.round(bounds[i, :2], 3))} outside longitude/latitude range; give WGS84 "
+                          f"{tuple(round(float(v), 3) for v in bounds[i, :2])} outside longitude/latitude range; give WGS84 "
                           "lon/lat or a file with its CRS")
 
 
@@ -169,7 +169,9 @@ def _read_path(path: Path, r: _Reader, kind: str) -> gpd.GeoDataFrame:
             r.count(sum(pyogrio.read_info(path, layer=n)["features"] for n in names))
             parts = [pyogrio.read_dataframe(path, layer=n) for n in names]
         except (DataSourceError, DataLayerError) as exc:
-            raise r.fail(f" could not be read as {kind}: {str(exc).split(';')[0]}") from None
+            # GDAL's message names our temporary copy; show the user's file name instead
+            detail = str(exc).split(";")[0].replace(f"'{path}'", "the file").replace(str(path), "the file")
+            raise r.fail(f" could not be read as {kind}: {detail}") from None
     if any(p.crs is None for p in parts):
         raise r.fail(f": a layer has no coordinate reference system")
     parts = [p.to_crs(config.WGS84) for p in parts]

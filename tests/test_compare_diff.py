@@ -213,3 +213,8 @@ def test_cli_diff(runner, crafted, tmp_path):
     bad.write_text("name,lon,lat\nx,100,38\n", encoding="utf-8")
     result = runner.invoke(args=["diff", str(bad)])
     assert result.exit_code != 0 and "no 'id' column" in result.output
+
+
+def test_upload_errors_do_not_leak_server_paths(client):
+    body = assert_error_shape(_post(client, "v.gpkg", b"SQLite format 3\x00garbage"), 400)
+    assert "/tmp" not in body["message"] and "'v.gpkg'" in body["message"]

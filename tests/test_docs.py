@@ -23,11 +23,22 @@ def flask_form(path: str) -> str:
     return path.replace("{", "<").replace("}", ">")
 
 
-def test_every_route_is_documented(app):
-    text = docs_text()
+@pytest.mark.parametrize("doc", [README, API_DOC], ids=["README", "API.md"])
+def test_every_route_is_documented(app, doc):
+    text = doc.read_text(encoding="utf-8")
     missing = sorted({f"{m.upper()} {p}" for p, m, _ in openapi.routes(app)
                       if f"`{m.upper()} {flask_form(p)}`" not in text and f"`{m.upper()} {p}`" not in text})
-    assert not missing, f"routes missing from README.md and docs/API.md (add a row each): {missing}"
+    assert not missing, f"routes missing from {doc.name} (add a row each): {missing}"
+
+
+def test_ci_runs_the_readme_test_command():
+    """`.ci/run` runs the very command the README gives for the tests, and the README gives exactly two."""
+    import re
+    blocks = re.findall(r"```bash\n(.+?)\n```", README.read_text(encoding="utf-8"), flags=re.S)
+    commands = [b for b in blocks if "python3 -m venv" in b]
+    assert len(commands) == 2, commands
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("fmt", list(export.FORMATS))

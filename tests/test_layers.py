@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from gislayout import boundaries, config, layers, regions
-from gislayout.errors import BadParameter, InvalidData, NotFound
+from gislayout.errors import BadParameter, LayerDataError, NotFound
 
 
 def test_every_layer_validates_and_ids_are_unique():
@@ -115,7 +115,7 @@ def test_a_planner_adds_a_scheme_with_a_data_file(tmp_path, monkeypatch):
 def test_a_scheme_that_leaves_a_prefecture_out_is_rejected():
     data = {"id": "x", "title_zh": "x", "title_en": "x", "source": "x",
             "zones": [{"id": "a", "name_zh": "a", "name_en": "a", "members": ["兰州市"]}]}
-    with pytest.raises(InvalidData, match="unassigned"):
+    with pytest.raises(LayerDataError, match="unassigned"):
         regions._parse(data, "x.json", set(boundaries.load("prefecture")["name_zh"]))
 
 
@@ -147,3 +147,25 @@ def test_bad_filters_name_the_value_and_list_allowed(filters, fragment):
 def test_unknown_layer():
     with pytest.raises(NotFound, match="'nope'.*bases"):
         layers.load("nope")
+
+
+@pytest.mark.parametrize("filename, content, fragment", [
+    ("bases.csv", "id,name_zh\nBad Id,x\n", "bases.csv"),
+    ("schemes/2009.json", "{not json", "2009.json"),
+])
+def test_a_broken_layer_file_is_a_server_error_naming_the_file(tmp_path, monkeypatch, client, filename, content,
+                                                               fragment):
+    """The server's own data at fault is a 500 that names the file, not a 400 blaming the request."""
+    shutil.copytree(config.LAYERS_DIR, tmp_path / "layers")
+    (tmp_path / "layers" / filename).write_text(content, encoding="utf-8")
+    monkeypatch.setattr(config, "LAYERS_DIR", tmp_path / "layers")
+    layers.reload()
+    try:
+        with pytest.raises(LayerDataError, match=fragment):
+            layers.validate_all()
+        resp = client.get("/api/layers/bases")
+        assert resp.status_code == 500
+        assert fragment in resp.json["message"]
+    finally:
+        monkeypatch.undo()
+        layers.reload()

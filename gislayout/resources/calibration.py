@@ -21,7 +21,7 @@ import pandas as pd
 import rasterio.features
 
 from .. import boundaries
-from ..errors import InvalidData
+from ..errors import LayerDataError
 from .grid import ESTIMATE, Grid
 
 TABLE = Path(__file__).with_name("solar_calibration.csv")
@@ -35,7 +35,7 @@ def table() -> pd.DataFrame:
     df = pd.read_csv(TABLE, dtype={"region_level": str, "region_zh": str, "kind": str})
     bad = sorted(set(df["kind"]) - set(KINDS))
     if bad:
-        raise InvalidData(f"{TABLE.name}: unknown kind {bad[0]!r}; allowed: {', '.join(KINDS)}")
+        raise LayerDataError(f"{TABLE.name}: unknown kind {bad[0]!r}; allowed: {', '.join(KINDS)}")
     return df
 
 
@@ -45,7 +45,7 @@ def _region_masks(df: pd.DataFrame, grid: Grid) -> list[np.ndarray]:
         gdf = boundaries.load(row.region_level)
         match = gdf[gdf["name_zh"] == row.region_zh]
         if match.empty:
-            raise InvalidData(f"{TABLE.name}: no {row.region_level} named {row.region_zh!r}")
+            raise LayerDataError(f"{TABLE.name}: no {row.region_level} named {row.region_zh!r}")
         geom = match.geometry.iloc[0]
         mask = rasterio.features.geometry_mask([geom], grid.shape, grid.transform, invert=True)
         if not mask.any():

@@ -15,6 +15,7 @@ STATUS = {
     E.NotFound: 404,
     E.ResourceUnavailable: 404,
     E.TooLarge: 413,
+    E.LayerDataError: 500,
 }
 
 
@@ -50,7 +51,7 @@ def init_app(app: Flask) -> None:
     def _library_error(exc: E.GislayoutError):
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
         if status >= 500:
-            app.logger.error("unmapped library error: %s", exc.message)
+            app.logger.error("server data or library error: %s", exc.message)
         return error_body(status, exc.message), status
 
     @app.errorhandler(HTTPException)

@@ -180,3 +180,13 @@ def test_cli_list_and_build_default(runner):
     assert "gwa_pd100" in listed.output and "not installed" in listed.output and "fetch gwa" in listed.output
     built = runner.invoke(args=["resources", "build-default"])
     assert built.exit_code == 0 and "ghi_estimate" in built.output
+
+
+@pytest.mark.parametrize("query", ["resource=ghi_estimate&unit=bases&radius_km=10", "resource=ghi_estimate&unit=counties",
+                                   "resource=ghi_estimate&unit=zones&scheme=2009"])
+def test_valid_area_never_exceeds_the_area(client, query):
+    rows = client.get(f"/api/stats?{query}").json["stats"]
+    assert rows
+    for row in rows:
+        assert 0 <= row["coverage"] <= 1
+        assert row["valid_area_km2"] <= row["area_km2"] + 0.01

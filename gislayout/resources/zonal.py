@@ -87,26 +87,40 @@ def unit_stats(values: np.ndarray, transform: Affine, unit: str, scheme: str = c
     """
     members = groups(unit, scheme)
     if unit == "counties" or members is not None:
+        county_cover = _coverage_for("counties", scheme, 0.0, transform, values.shape)
         if county_parts is None:
-            county_parts = exact.sorted_parts(values, _coverage_for("counties", scheme, 0.0, transform, values.shape))
+            county_parts = exact.sorted_parts(values, county_cover)
+        covered = _covered(county_cover)
         if unit == "counties":
             stats = [exact.summarise_sorted(v, w) for v, w in county_parts]
         else:
             stats = exact.grouped_stats(county_parts, members)
+            covered = [sum(covered[i] for i in g) for g in members]
     else:
-        stats = exact.zone_stats(values, _coverage_for(unit, scheme, radius_km, transform, values.shape))
-    return rows_for(polygons(unit, scheme, radius_km), stats)
+        cover = _coverage_for(unit, scheme, radius_km, transform, values.shape)
+        stats, covered = exact.zone_stats(values, cover), _covered(cover)
+    return rows_for(polygons(unit, scheme, radius_km), stats, covered)
 
 
-def rows_for(zones: gpd.GeoDataFrame, stats: list[dict]) -> list[dict]:
-    """The API rows: zone identity, rounded statistics, valid and total area (km²) and coverage."""
+def _covered(cover: exact.Coverage) -> list[float]:
+    """Per zone, the km² of all the cells it covers, valid or not (exactextract's spherical areas)."""
+    return [float(k.sum()) for k in cover.km2]
+
+
+def rows_for(zones: gpd.GeoDataFrame, stats: list[dict], covered: list[float]) -> list[dict]:
+    """The API rows: zone identity, rounded statistics, valid and total area (km²) and coverage.
+
+    `coverage` is the valid share of the zone's covered cells, both measured by exactextract on the sphere;
+    `valid_area_km2` applies that share to `area_km2`, the zone's equal-area (ellipsoidal) area, so the two
+    areas are on one measure and valid never exceeds total.
+    """
     out = []
-    for zone, stat in zip(zones.itertuples(), stats):
+    for zone, stat, total in zip(zones.itertuples(), stats, covered):
         row = {"id": zone.key, "name_zh": zone.name_zh, "name_en": zone.name_en, "zone": zone.zone_id}
         row.update({k: None if stat[k] is None else round(stat[k], 3) for k in STATS})
-        valid = stat["valid_km2"]
-        row.update(valid_area_km2=round(valid, 2), area_km2=round(float(zone.area_km2), 2),
-                   coverage=round(min(1.0, valid / zone.area_km2), 4) if zone.area_km2 > 0 else 0.0)
+        share = min(1.0, stat["valid_km2"] / total) if total > 0 else 0.0
+        row.update(valid_area_km2=round(share * float(zone.area_km2), 2), area_km2=round(float(zone.area_km2), 2),
+                   coverage=round(share, 4))
         out.append(row)
     return out
 

@@ -124,3 +124,12 @@ def test_resource_rows_match_an_independent_rasterio_mean():
             expected = float((values.data[ok] * w[ok]).sum() / w[ok].sum())
     assert table["ghi_estimate_mean"] == pytest.approx(expected, rel=0.01)
     assert table["ghi_estimate_p10"] <= table["ghi_estimate_p50"] <= table["ghi_estimate_p90"]
+
+
+def test_diff_flags_a_location_outside_gansu():
+    base = layers.load("bases")
+    other = base.copy()
+    other.loc[0, "geometry"] = shapely.Point(75.0, 38.0)  # lon 75: Xinjiang, a likely typo for 95
+    diff = compare.diff_versions(base, other).set_index("id")
+    assert bool(diff.loc[base["id"][0], "outside_gansu"]) and diff.loc[base["id"][0], "status"] == "moved"
+    assert not diff.drop(index=base["id"][0])["outside_gansu"].any()

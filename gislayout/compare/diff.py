@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
-from .. import config
+from .. import boundaries, config
 from ..errors import InvalidData
 
 _GEOD = Geod(ellps="WGS84")
@@ -41,7 +41,8 @@ def diff_versions(base: gpd.GeoDataFrame, other: gpd.GeoDataFrame, move_toleranc
     -------
     GeoDataFrame in EPSG:4326, one row per id in either version: `id`, `name_zh`, `name_en`, `status`
     (the first of moved, changed that applies, else added/removed/unchanged), `moved`, `distance_km`,
-    `changed_fields` (`;`-joined), `changes` (text "field: old → new"), `from_lon`/`from_lat` and the geometry
+    `changed_fields` (`;`-joined), `changes` (text "field: old → new"), `outside_gansu` (a location off the
+    province, likely a typo in the upload), `from_lon`/`from_lat` and the geometry
     (the new location; the old one for removed features).
     """
     for label, gdf in (("base", base), ("other", other)):
@@ -78,6 +79,8 @@ def diff_versions(base: gpd.GeoDataFrame, other: gpd.GeoDataFrame, move_toleranc
             row["status"] = "moved" if row["moved"] else "changed" if changed else "unchanged"
         rows.append(row)
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=config.WGS84)
+    province = boundaries.load("province").geometry.iloc[0]
+    out["outside_gansu"] = ~out.geometry.intersects(province)
     cols = ["id", "name_zh", "name_en", "status", "moved", "distance_km", "changed_fields", "changes",
-            "from_lon", "from_lat", "geometry"]
+            "outside_gansu", "from_lon", "from_lat", "geometry"]
     return out[cols]

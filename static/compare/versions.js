@@ -61,7 +61,7 @@
         const s = cell(tr, t[p.status] || p.status);
         s.style.color = CompareMaps.STATUS_COLORS[p.status];
         cell(tr, p.moved ? p.distance_km : "");
-        cell(tr, p.changes);
+        cell(tr, p.outside_gansu ? [t.outside_gansu, p.changes].filter(Boolean).join("; ") : p.changes);
         tbody.appendChild(tr);
       }
       table.appendChild(tbody);

@@ -58,6 +58,7 @@ UI: dict[str, tuple[str, str]] = {
     "location_note": ("位置说明", "Location note"),
     "technology": ("技术", "Technology"),
     "capacity_mw": ("装机容量（MW）", "Capacity (MW)"),
+    "capacity_note": ("容量依据", "Capacity as the policy states it"),
     "target_year": ("目标年份", "Target year"),
     "status": ("状态", "Status"),
     "members": ("包括", "Members"),

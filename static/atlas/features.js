@@ -194,6 +194,7 @@
     if (layer === "projects") {
       row(table, A.t("technology"), p.technology ? A.vocab("technology", p.technology) : "");
       row(table, A.t("capacity_mw"), p.capacity_mw !== null && p.capacity_mw !== undefined ? Number(p.capacity_mw).toLocaleString() : "");
+      if (p.capacity_note) row(table, A.t("capacity_note"), p.capacity_note);
       row(table, A.t("target_year"), p.target_year ? String(Math.round(p.target_year)) : "");
       row(table, A.t("status"), p.status ? A.vocab("status", p.status) : "");
     }

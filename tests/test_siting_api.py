@@ -236,3 +236,266 @@ def test_cli_run_writes_zones(runner, tmp_path):
     assert len(gpd.read_file(out, engine="pyogrio", layer="siting_pv_zones")) == 3
     bad = runner.invoke(args=["siting", "run", "-p", "w_resource=x"])
     assert bad.exit_code != 0 and "'x'" in bad.output
+
+
+# ------------------------------------------------------------------------------------- runs with no zone
+
+NO_ZONE = ["t_elevation=900", "t_demand=0.5", "t_resource=2500", "max_zone=1&min_area=2"]
+
+
+@pytest.mark.parametrize("query", NO_ZONE)
+def test_a_run_with_no_zone_is_200_and_empty(client, query):
+    resp = client.get(f"/api/siting/run?tech=pv&{query}")
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    body = resp.json
+    assert body["zones"] == {"type": "FeatureCollection", "features": []} and body["table"] == []
+    total = body["rollups"]["total"]
+    assert (total["zones"], total["area_km2"], total["capacity_mw"], total["generation_gwh"]) == (0, 0, 0, 0)
+    assert total["potential_over_target"] == 0
+    assert all(row["zones"] == 0 and row["capacity_mw"] == 0 for row in body["rollups"]["by_prefecture"])
+    assert any(note.startswith("No zone:") for note in body["notes"])
+    assert body["surface"]["url"].startswith("/api/siting/surface.png?")
+
+
+def test_no_zone_note_says_why(client):
+    nothing = client.get("/api/siting/run?tech=pv&t_resource=2500").json["notes"]
+    assert any("no cell passes" in n and "resource" in n for n in nothing)
+    small = client.get("/api/siting/run?tech=pv&max_zone=1&min_area=2").json["notes"]
+    assert any("min_area = 2 km²" in n for n in small)
+
+
+def test_wind_run_with_no_zone(client):
+    resp = client.get("/api/siting/run?tech=wind&t_resource=50")
+    assert resp.status_code == 200 and resp.json["rollups"]["total"]["zones"] == 0
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "csv"])
+def test_zone_exports_with_no_zone_are_valid_empty_files(client, tmp_path, fmt):
+    resp = client.get(f"/api/siting/zones?tech=pv&t_resource=2500&format={fmt}")
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    full = client.get(f"/api/siting/zones?tech=pv&format=csv&{PLAIN}").data.decode("utf-8-sig").splitlines()[0]
+    if fmt == "csv":
+        assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert resp.data.decode("utf-8-sig").splitlines() == [full]  # the header and no rows
+        return
+    path = tmp_path / f"zones.{fmt}"
+    path.write_bytes(resp.data)
+    if fmt == "geojson":
+        data = json.loads(resp.data)
+        assert data["type"] == "FeatureCollection" and data["features"] == []
+        assert data["metadata"]["params"]["t_resource"] == 2500 and data["metadata"]["caveat"]
+    layers = dict(pyogrio.list_layers(path))
+    gdf = gpd.read_file(path, engine="pyogrio", layer=0)
+    assert len(gdf) == 0 and gdf.crs.to_epsg() == 4326
+    if fmt == "gpkg":  # a GeoPackage keeps the columns of an empty layer (GeoJSON has none to keep)
+        assert [c for c in gdf.columns if c != "geometry"] == full.split(",")[:-1]  # CSV adds `attribution`
+        assert layers["siting_pv_zones"] == "Polygon"
+        run = pyogrio.read_dataframe(path, layer="siting_run")
+        assert {"params", "notes", "caveat"} <= set(run["key"])
+
+
+def test_cli_run_with_no_zone_writes_an_empty_gpkg(runner, tmp_path):
+    out = tmp_path / "z.gpkg"
+    result = runner.invoke(args=["siting", "run", "-p", "t_resource=2500", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "0 zones, 0 km², 0 MW" in result.output and "note: No zone:" in result.output
+    assert "wrote 0 zones" in result.output
+    assert len(gpd.read_file(out, engine="pyogrio", layer="siting_pv_zones")) == 0
+
+
+def test_cli_rejects_a_bad_output_before_running(runner, tmp_path):
+    result = runner.invoke(args=["siting", "run", "-o", str(tmp_path / "z.shp")])
+    assert result.exit_code != 0 and "must end in" in result.output
+
+
+def test_an_exclusion_covering_everything_leaves_no_zone(client):
+    everything = shapely.box(80, 30, 120, 50)
+    resp = client.post("/api/siting/exclusions", data={"file": (io.BytesIO(fc([everything]).encode()), "all.geojson")})
+    assert resp.status_code == 200, resp.json
+    ident = resp.json["id"]
+    body = client.get(f"/api/siting/run?tech=pv&{PLAIN}&exclude={ident}").json
+    assert body["rollups"]["total"]["zones"] == 0 and body["excluded_by"]["uploaded"] == 275
+    assert body["zones"]["features"] == [] and body["suitable_cells"] == 0
+    for fmt in ("geojson", "gpkg", "csv"):
+        assert client.get(f"/api/siting/zones?tech=wind&format={fmt}&exclude={ident}").status_code == 200
+    assert client.get(f"/api/siting/surface.png?tech=pv&exclude={ident}").status_code == 200
+
+
+def _strict_json(resp):
+    """The body parsed as strict JSON (NaN or Infinity, which browsers reject, raise)."""
+    def reject(constant):
+        raise ValueError(f"non-JSON constant {constant} in the response")
+    return json.loads(resp.get_data(as_text=True), parse_constant=reject)
+
+
+@pytest.fixture()
+def no_resource_data(monkeypatch, stacks):
+    """The PV stack with no resource value anywhere (every cell excluded for lack of data)."""
+    st = synthetic.stack("pv")
+    st.layers["resource"] = criteria.Layer("resource", np.full(st.flat.size, np.nan, np.float32), "kWh/m²/yr",
+                                           "empty", "1 km")
+    st.valid = np.zeros(st.flat.size, bool)
+    monkeypatch.setattr(service, "stack", lambda tech: st if tech == "pv" else stacks[tech])
+    return st
+
+
+def test_all_cells_without_data_is_200_with_strict_json(client, no_resource_data):
+    resp = client.get("/api/siting/run?tech=pv")
+    assert resp.status_code == 200
+    body = _strict_json(resp)
+    assert body["rollups"]["total"]["zones"] == 0 and body["suitable_cells"] == 0
+    resource = next(c for c in body["criteria"] if c["key"] == "resource")
+    assert resource["min"] is None and resource["p1"] is None
+    assert _strict_json(client.get("/api/siting/params"))["pv"]["available"]
+
+
+def test_sites_on_cells_without_data_have_no_yield(client, no_resource_data):
+    st = no_resource_data
+    point = "lon,lat\n{},{}\n".format(*lonlat_of_cell(st, 10, 10))
+    resp = client.post("/api/siting/sites?tech=pv&filename=s.csv", data=point.encode())
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    row = _strict_json(resp)["table"][0]
+    assert row["score"] is None and row["yield_mwh_per_mw"] is None and "no resource data" in row["fails"]
+    polygon = block_polygon(st, 20, 30, 35, 50)
+    resp = client.post("/api/siting/sites?tech=pv", data={"file": (io.BytesIO(fc([polygon]).encode()), "b.geojson")})
+    row = _strict_json(resp)["table"][0]
+    assert row["capacity_mw"] == pytest.approx(150 * 30.0, rel=1e-2) and row["generation_gwh"] is None
+    for fmt in ("csv", "gpkg", "geojson"):
+        resp = client.post(f"/api/siting/sites?tech=pv&format={fmt}&filename=s.csv", data=point.encode())
+        assert resp.status_code == 200, (fmt, resp.get_data(as_text=True)[:300])
+
+
+def test_sites_none_inside_the_province_is_400(client, stacks):
+    # on the grid but in the rows outside the province, and far away: nothing to score
+    rows = "lon,lat\n{},{}\n116.4,39.9\n".format(*lonlat_of_cell(stacks["pv"], 0, 10))
+    resp = client.post("/api/siting/sites?tech=pv&filename=s.csv", data=rows.encode())
+    assert resp.status_code == 400 and "none of the 2 uploaded sites lies in Gansu" in resp.json["message"]
+
+
+def test_sites_csv_has_one_content_type(client, stacks):
+    point = "lon,lat\n{},{}\n".format(*lonlat_of_cell(stacks["pv"], 10, 10))
+    resp = client.post("/api/siting/sites?tech=pv&format=csv&filename=s.csv", data=point.encode())
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_surface_url_reproduces_the_run(client):
+    body = client.post("/api/siting/run?tech=pv", json={"t_town": None, "min_area": 1, "format": {"x": 1}}).json
+    url = body["surface"]["url"]
+    assert "t_town=off" in url and "min_area=1" in url and "format" not in url and "tech=pv" in url
+    assert client.get(url).status_code == 200
+
+
+# ------------------------------------------------------------------------------------- the caveat
+
+def test_run_is_labelled_a_technical_upper_bound(client):
+    body = client.get(f"/api/siting/run?tech=pv&{PLAIN}").json
+    assert body["rollups"]["basis"].startswith("technical upper bound")
+    caveat = body["caveat"]
+    assert caveat["basis"] == "technical upper bound"
+    assert caveat["title"]["zh"] and caveat["title"]["en"]
+    items = {item["key"]: item for item in caveat["items"]}
+    assert set(items) == {"upper_bound", "land_cover", "slope"}  # synthetic: no slope, not the estimate
+    assert all(item["zh"] and item["en"] for item in items.values())
+    land = items["land_cover"]["en"]
+    assert all(word in land for word in ("land-cover", "water", "farmland", "protected-area", "Upload"))
+    assert "耕地" in items["land_cover"]["zh"] and "坡度" in items["slope"]["zh"]
+    assert "30 MW/km²" in items["upper_bound"]["en"]
+
+
+def test_caveat_with_uploaded_exclusions_says_only_those(client, stacks):
+    polygon = block_polygon(stacks["pv"], 5, 10, 5, 15)
+    ident = client.post("/api/siting/exclusions", data={"file": (io.BytesIO(fc([polygon]).encode()), "p.geojson")}).json["id"]
+    items = {i["key"]: i for i in client.get(f"/api/siting/run?tech=pv&{PLAIN}&exclude={ident}").json["caveat"]["items"]}
+    assert "only the uploaded exclusion polygons" in items["land_cover"]["en"]
+
+
+def test_caveat_on_the_offline_estimate_flags_bright_ghi(client, monkeypatch):
+    st = synthetic.stack("pv")
+    st.resource_estimate = True
+    st.layers["resource"].values[st.layers["resource"].values >= 1900] = 2100.0  # block A: 100 km²
+    monkeypatch.setattr(service, "stack", lambda tech: st)
+    body = client.get(f"/api/siting/run?tech=pv&{PLAIN}").json
+    items = {i["key"]: i for i in body["caveat"]["items"]}
+    assert "2,000 kWh/m²/yr" in items["bright_ghi"]["en"] and "100 km²" in items["bright_ghi"]["en"]
+    assert "可能偏高" in items["bright_ghi"]["zh"]
+    wind = synthetic.stack("wind")
+    wind.resource_estimate = True  # the estimate is GHI: never flagged for wind
+    assert "bright_ghi" not in {i["key"] for i in service.caveat(wind)["items"]}
+
+
+def test_exports_and_cli_carry_the_caveat(client, runner):
+    data = json.loads(client.get(f"/api/siting/zones?tech=pv&format=geojson&{PLAIN}").data)
+    assert data["metadata"]["basis"] == "technical upper bound"
+    assert any("farmland" in line for line in data["metadata"]["caveat"])
+    result = runner.invoke(args=["siting", "run", "-p", "max_zone=0", "-p", "min_area=1"])
+    assert "technical potential (upper bound)" in result.output and "farmland" in result.output
+    point = "lon,lat\n98.5,40.0\n"
+    assert client.post("/api/siting/sites?tech=pv&filename=s.csv", data=point.encode()).json["caveat"]["items"]
+
+
+# ------------------------------------------------------------------------------------- parameter types
+
+def test_parameters_are_typed_with_their_ranges():
+    from gislayout.analysis import model
+    assert model.schema("w_resource") == {"type": "number", "minimum": 0.0, "maximum": 1000.0}
+    assert model.schema("top") == {"type": "integer", "minimum": 1, "maximum": 500}
+    assert model.schema("turbine")["enum"] and model.schema("turbine")["type"] == "string"
+    t = model.schema("t_slope")
+    assert t["anyOf"][0] == {"type": "number", "minimum": 0.0, "maximum": 90.0} and "" in t["anyOf"][1]["enum"]
+    assert model.schema("t_slope", body=True)["nullable"] is True
+
+
+@pytest.mark.parametrize("url, fragment", [
+    ("/api/siting/run?tech=pv&t_slope=91", "'t_slope' must be between 0 and 90"),
+    ("/api/siting/run?tech=pv&t_resource=-1", "'t_resource' must be between"),
+    ("/api/siting/run?tech=pv&top=2.5", "whole number"),
+    ("/api/siting/run?tech=pv&w_demand=1001", "'w_demand' must be between 0 and 1000"),
+])
+def test_out_of_range_parameters_are_400(client, url, fragment):
+    resp = client.get(url)
+    assert resp.status_code == 400 and fragment in resp.json["message"]
+
+
+def test_spec_declares_the_real_types(client):
+    from gislayout.analysis import model
+    spec = client.get("/api/openapi.json").json
+    params = {p["name"]: p for p in spec["paths"]["/api/siting/run"]["get"]["parameters"]}
+    for key in ("w_resource", "density", "pr", "hub", "shear", "k", "min_area", "max_zone", "seat_buffer"):
+        lo, hi = model.limits(key)
+        assert params[key]["schema"] == {"type": "number", "minimum": lo, "maximum": hi}, key
+    assert params["top"]["schema"]["type"] == "integer"
+    assert params["turbine"]["schema"]["enum"] == list(model.turbine_names())
+    assert params["t_resource"]["schema"]["anyOf"][0]["type"] == "number"
+    assert "Only for tech=wind" in params["hub"]["description"]
+    body = spec["paths"]["/api/siting/run"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["density"]["type"] == "number" and body["properties"]["t_town"]["nullable"]
+    assert not [p for p in params.values() if p["schema"] == {"type": "string"} and p["name"] != "exclude"]
+
+
+def test_params_lists_the_ranges_for_the_panel(client):
+    limits = client.get("/api/siting/params").json["pv"]["limits"]
+    assert limits["t_slope"] == [0.0, 90.0] and limits["top"] == [1, 500] and "turbine" not in limits
+
+
+def test_an_exclusion_covering_the_globe_excludes_everything(client):
+    """Projected vertex by vertex, a world-sized polygon folded to nothing and excluded no cell."""
+    globe = shapely.Polygon([(-180, -90), (180, -90), (180, 90), (-180, 90)])
+    resp = client.post("/api/siting/exclusions", data={"file": (io.BytesIO(fc([globe]).encode()), "globe.geojson")})
+    assert resp.status_code == 200 and resp.json["area_km2"] > 1_000_000  # its part over Gansu and around
+    body = client.get(f"/api/siting/run?tech=pv&{PLAIN}&exclude={resp.json['id']}").json
+    assert body["excluded_by"]["uploaded"] == 275 and body["rollups"]["total"]["zones"] == 0
+
+
+@pytest.mark.parametrize("rows", ["180,90", "-180,-90", "0,0", "98.5,89.9"])
+def test_sites_at_the_ends_of_the_earth_are_400(client, rows):
+    resp = client.post("/api/siting/sites?tech=pv&filename=s.csv", data=f"lon,lat\n{rows}\n".encode())
+    assert resp.status_code == 400 and "lies in Gansu" in resp.json["message"]
+
+
+def test_a_world_sized_site_polygon_is_scored_over_the_region(client):
+    globe = shapely.Polygon([(-180, -90), (180, -90), (180, 90), (-180, 90)])
+    resp = client.post("/api/siting/sites?tech=pv", data={"file": (io.BytesIO(fc([globe]).encode()), "g.geojson")})
+    assert resp.status_code == 200
+    row = _strict_json(resp)["table"][0]
+    assert row["cells"] == 38 * 60 and row["suitable_share"] == pytest.approx(275 / (38 * 60), abs=1e-3)
+    assert 38 * 60 < row["area_km2"] < 100_000  # the grid and a degree around it, not a folded projection

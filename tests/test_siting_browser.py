@@ -69,3 +69,35 @@ def test_panel_runs_inside_the_atlas(page, live_server):
     assert rows.count() == 3
     assert page.evaluate("window.gislayoutSiting.zoneCount()") == 3
     assert not page.errors and not page.blocked
+
+
+def test_no_zone_shows_0_zones_and_the_caveat(page, live_server):
+    """A run where nothing survives shows "0 zones" (not an error), and the upper-bound caveat in en and zh."""
+    page.goto(f"{live_server}/siting?lang=en#siting=" + "tech%3Dpv%26t_resource%3D2500")
+    total = page.locator(".siting-total")
+    total.wait_for(timeout=20000)
+    assert total.inner_text().startswith("0 zones, 0 km², 0 MW technical potential (upper bound)")
+    assert "relax a threshold" in page.locator(".siting-none").inner_text()
+    assert page.locator(".siting-table tbody tr").count() == 0
+    assert page.evaluate("window.gislayoutSiting.zoneCount()") == 0
+    assert page.locator(".siting-message").is_hidden()  # no error message
+    caveat = page.locator(".siting-caveat")
+    assert caveat.is_visible()
+    assert page.locator(".siting-caveat-title").inner_text() == "Technical potential: an upper bound"
+    land = page.locator(".siting-caveat li[data-key=land_cover]").inner_text()
+    assert "farmland" in land and "protected-area" in land
+    assert "Slope is not applied" in page.locator(".siting-caveat li[data-key=slope]").inner_text()
+    page.locator(".siting-lang").click()
+    page.wait_for_function("document.querySelector('.siting-caveat-title').textContent.includes('上限')")
+    assert "耕地" in page.locator(".siting-caveat li[data-key=land_cover]").inner_text()
+    assert page.locator(".siting-total").inner_text().startswith("0 个候选区")
+    assert not page.errors and not page.blocked
+
+
+def test_caveat_shows_with_zones_in_chinese(page, live_server):
+    page.goto(f"{live_server}/siting?lang=zh#siting=" + "tech%3Dpv%26max_zone%3D0%26min_area%3D1")
+    page.locator(".siting-table tbody tr").first.wait_for(timeout=20000)
+    assert "技术潜力（上限）" in page.locator(".siting-total").inner_text()
+    assert page.locator(".siting-caveat-title").inner_text() == "技术可开发潜力：上限值"
+    assert "坡度" in page.locator(".siting-caveat li[data-key=slope]").inner_text()
+    assert not page.errors and not page.blocked

@@ -3,11 +3,16 @@
 A `Stack` holds, for the cells inside the province only (1-D arrays in `Stack.flat` order), every criterion
 the model scores, the distances the exclusion buffers use, each cell's prefecture and nearest park or base.
 Tests build stacks from small synthetic arrays with `Stack.from_arrays`; `build(tech)` builds the real one.
+
+The real stack is cached per process and keyed on the installed resources (`resources_token`: each installed
+raster's name, sha256, creation time and file mtime), so `flask resources import`/`fetch`/`uninstall` in
+another process is picked up on the next request while repeated requests reuse the cached stack.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -81,7 +86,8 @@ class Layer:
                 "resolution": self.resolution,
                 "min": round(float(finite.min()), 3) if finite.size else None,
                 "max": round(float(finite.max()), 3) if finite.size else None,
-                "p1": round(self.lo, 3), "p99": round(self.hi, 3)}
+                "p1": round(self.lo, 3) if np.isfinite(self.lo) else None,
+                "p99": round(self.hi, 3) if np.isfinite(self.hi) else None}
 
 
 @dataclass
@@ -103,6 +109,8 @@ class Stack:
     elevation_m: np.ndarray | None = None   # for wind air density, whatever the terrain criterion uses
     excluded: np.ndarray | None = None      # bool: fixed exclusions (water, built-up) where data allows
     notes: list[str] = field(default_factory=list)
+    resource_name: str = ""                 # the installed resource the `resource` layer comes from
+    resource_estimate: bool = False         # True for the offline GHI estimate (not a measured atlas)
 
     def __post_init__(self):
         self.flat = np.flatnonzero(self.inside.ravel())
@@ -326,9 +334,52 @@ def demand_points() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-@lru_cache(maxsize=1)
+def _store():
+    """`gislayout.resources.store`, or None when this build has no resources module."""
+    try:
+        from ..resources import store
+    except ImportError:
+        return None
+    return store
+
+
+def _entry(store, name: str, meta: dict) -> tuple:
+    try:
+        mtime = os.stat(store.tif_path(name)).st_mtime_ns
+    except OSError:
+        mtime = None
+    return (name, str(meta.get("sha256")), str(meta.get("created")), mtime)
+
+
+def resources_token(names: tuple[str, ...] | None = None) -> tuple:
+    """What the installed resources are now: (folder, ((name, sha256, created, tif mtime), ...)).
+
+    Cheap (the sidecars are re-read only when the folder changes), so it is computed on every request and
+    used as the cache key of the stack: an import, fetch or uninstall changes it. `names` limits it to those.
+    """
+    store = _store()
+    if store is None:
+        return ()
+    metas = store.installed_meta()
+    wanted = sorted(metas) if names is None else [n for n in names if n and n in metas]
+    return (str(store.root()), tuple(_entry(store, name, metas[name]) for name in wanted))
+
+
+def _elevation_token() -> tuple:
+    """The part of `resources_token` the shared base depends on: the installed DEM in use, if any."""
+    resources = _resources()
+    if resources is None or not hasattr(resources, "default_for"):
+        return ()
+    return resources_token((resources.default_for("elevation"),))
+
+
 def base(cell_m: float = 1000.0) -> Base:
-    """Build (once per process) the grid and the criteria every technology shares."""
+    """The grid and the criteria every technology shares: built once, again only when the DEM in use changes."""
+    return _base(float(cell_m), _elevation_token())
+
+
+@lru_cache(maxsize=1)
+def _base(cell_m: float, token: tuple) -> Base:
     from .. import layers
     from .grid import gansu, project_geometries
 
@@ -368,11 +419,27 @@ def base(cell_m: float = 1000.0) -> Base:
                 nearest, demand, terrain, elev2d[inside], notes)
 
 
-@lru_cache(maxsize=2)
 def build(tech: str, cell_m: float = 1000.0) -> Stack:
-    """The real stack for `tech` ('pv' or 'wind'), built once per process."""
+    """The real stack for `tech` ('pv' or 'wind'), cached while the installed resources stay the same.
+
+    Raises ResourceUnavailable (not cached: the next request looks again) when no resource for `tech` is installed.
+    """
     if tech not in TECHS:
         raise BadParameter(f"unknown tech {tech!r}; allowed: {', '.join(TECHS)}")
+    return _build(tech, float(cell_m), resources_token())
+
+
+def _clear() -> None:
+    """Forget every cached stack and base (tests)."""
+    _build.cache_clear()
+    _base.cache_clear()
+
+
+build.cache_clear = _clear  # type: ignore[attr-defined]  (as if `build` were the lru_cache itself)
+
+
+@lru_cache(maxsize=2)
+def _build(tech: str, cell_m: float, token: tuple) -> Stack:
     b = base(cell_m)
     kind, name, values, info = read_resource(tech, b.grid)
     notes = list(b.notes)
@@ -389,4 +456,5 @@ def build(tech: str, cell_m: float = 1000.0) -> Stack:
         source += f", given at {height:g} m, scaled to hub height by the power law"
     layers_ = {"resource": Layer("resource", values[b.inside], units, source, res), **b.terrain}
     return Stack(tech, b.grid, b.inside, layers_, kind, height, b.distances, b.prefecture, list(b.prefectures),
-                 list(b.prefectures_en), b.nearest_demand, b.demand, b.elevation_m, None, notes)
+                 list(b.prefectures_en), b.nearest_demand, b.demand, b.elevation_m, None, notes,
+                 resource_name=name, resource_estimate=bool(info.get("is_estimate")))

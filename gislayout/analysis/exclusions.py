@@ -16,7 +16,7 @@ import numpy as np
 from .. import config, geojson
 from ..errors import BadParameter, NotFound
 from .criteria import Stack
-from .grid import project_geometries
+from .grid import clip_project, wgs84_box
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 
@@ -51,7 +51,7 @@ def load(ident: str) -> gpd.GeoDataFrame:
 
 def polygon_mask(stack: Stack, gdf: gpd.GeoDataFrame) -> np.ndarray:
     """Inside cells whose centre lies in any of the (WGS84) polygons."""
-    geoms = project_geometries(gdf.to_crs(config.WGS84).geometry.values, stack.grid.crs)
+    geoms = clip_project(gdf.to_crs(config.WGS84).geometry.values, wgs84_box(stack.grid), stack.grid.crs)
     return stack.grid.rasterize(geoms).astype(bool).ravel()[stack.flat]
 
 

@@ -58,9 +58,12 @@ class Grid:
     def rowcol(self, x, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Row and column of the cells holding projected points (x, y), and whether each is on the grid."""
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        col = np.floor((x - self.transform.c) / self.cell_m).astype(np.int64)
-        row = np.floor((self.transform.f - y) / self.cell_m).astype(np.int64)
-        on = (row >= 0) & (row < self.shape[0]) & (col >= 0) & (col < self.shape[1]) & np.isfinite(x) & np.isfinite(y)
+        with np.errstate(invalid="ignore"):  # NaN or infinite coordinates are simply off the grid
+            colf = np.floor((x - self.transform.c) / self.cell_m)
+            rowf = np.floor((self.transform.f - y) / self.cell_m)
+            on = (rowf >= 0) & (rowf < self.shape[0]) & (colf >= 0) & (colf < self.shape[1])
+        # only on-grid values are cast (a NaN or huge float has no int64); off the grid they are -1
+        col, row = np.where(on, colf, -1).astype(np.int64), np.where(on, rowf, -1).astype(np.int64)
         return row, col, on
 
     def centres(self, rows, cols) -> tuple[np.ndarray, np.ndarray]:
@@ -108,6 +111,32 @@ def project_geometries(geoms, crs: str = config.EQUAL_AREA):
     """Shapely geometries in WGS84 → the same geometries projected to `crs`."""
     t = _to_grid(crs)
     return shapely.transform(np.asarray(geoms, dtype=object), lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+
+
+#: Gansu (92.34–108.71 E, 32.60–42.79 N) with a margin, in WGS84: the region uploads are clipped to.
+GANSU_WGS84 = (90.0, 30.0, 111.0, 45.0)
+#: Longest edge, in degrees, of a clipped upload before it is projected (edges are straight in lon/lat).
+DENSIFY_DEG = 0.05
+
+
+def wgs84_box(grid: Grid, margin_deg: float = 1.0) -> tuple[float, float, float, float]:
+    """A lon/lat box (west, south, east, north) covering `grid`, widened by `margin_deg`."""
+    from rasterio.warp import transform_bounds
+    w, s, e, n = transform_bounds(grid.crs, config.WGS84, *grid.bounds, densify_pts=51)
+    return (max(-180.0, w - margin_deg), max(-90.0, s - margin_deg), min(180.0, e + margin_deg),
+            min(90.0, n + margin_deg))
+
+
+def clip_project(geoms, box: tuple[float, float, float, float] = GANSU_WGS84, crs: str = config.EQUAL_AREA):
+    """WGS84 geometries clipped to the lon/lat `box`, densified, then projected to `crs`.
+
+    Projecting a polygon of continental or global size vertex by vertex into a conic projection folds or
+    collapses it (a polygon covering the globe came out with no area and excluded nothing); clipped to the
+    region first, and with edges no longer than `DENSIFY_DEG`, it becomes the right shape on the grid.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    clipped = shapely.clip_by_rect(geoms, *box)
+    return project_geometries(shapely.segmentize(clipped, DENSIFY_DEG), crs)
 
 
 @lru_cache(maxsize=2)

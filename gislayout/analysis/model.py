@@ -85,6 +85,39 @@ DOCS: dict[str, str] = {
 _LIMITS = {"density": (0.01, 1000.0), "pr": (0.05, 1.0), "hub": (10.0, 250.0), "shear": (0.0, 0.6),
            "k": (1.0, 5.0), "min_area": (0.0, 10000.0), "max_zone": (0.0, 2000.0), "top": (1, 500),
            "seat_buffer": (0.0, 500.0), "town_buffer": (0.0, 500.0), "park_buffer": (0.0, 500.0)}
+#: Range of the weights (relative; normalised over the criteria present).
+WEIGHT_LIMITS = (0.0, 1000.0)
+#: Range of each threshold, in the criterion's units: what the quantity can physically be. The resource
+#: range covers GHI (kWh/m²/yr), wind speed (m/s) and wind power density (W/m²).
+THRESHOLD_LIMITS = {"t_resource": (0.0, 10000.0), "t_elevation": (-500.0, 9000.0), "t_slope": (0.0, 90.0),
+                    "t_demand": (0.0, 5000.0), "t_town": (0.0, 5000.0)}
+#: Values of a `t_*` parameter that switch the threshold off.
+OFF = ("", "none", "off")
+
+
+def limits(key: str) -> tuple[float, float] | None:
+    """(minimum, maximum) accepted for parameter `key`, or None for a non-numeric one (`turbine`)."""
+    if key == "turbine":
+        return None
+    if key.startswith("t_"):
+        return THRESHOLD_LIMITS.get(key, (-1e6, 1e6))
+    if key.startswith("w_"):
+        return WEIGHT_LIMITS
+    return _LIMITS.get(key, (0.0, 1000.0))
+
+
+def schema(key: str, body: bool = False) -> dict:
+    """The JSON schema of parameter `key` for the OpenAPI spec: its real type, range and enum.
+
+    In a query string a threshold may also be empty or `off` (no threshold); in a JSON body, null.
+    """
+    if key == "turbine":
+        return {"type": "string", "enum": list(turbine_names())}
+    lo, hi = limits(key)
+    number = {"type": "integer" if key == "top" else "number", "minimum": lo, "maximum": hi}
+    if key.startswith("t_"):
+        return {**number, "nullable": True} if body else {"anyOf": [number, {"type": "string", "enum": list(OFF)}]}
+    return number
 
 
 @dataclass(frozen=True)
@@ -149,13 +182,15 @@ def parse(tech: str, query: Mapping[str, object], resource_kind: str | None = No
             if raw not in turbine_names():
                 raise BadParameter(f"unknown turbine {raw!r}; allowed: {', '.join(turbine_names())}")
             values[key] = raw
-        elif key.startswith("t_"):
-            values[key] = None if raw in ("", None, "none", "off") else _number(key, raw)
+        elif key.startswith("t_") and raw in (*OFF, None):
+            values[key] = None
         else:
             value = _number(key, raw)
-            lo, hi = _LIMITS.get(key, (0.0, 1000.0))
+            lo, hi = limits(key)
             if not lo <= value <= hi:
                 raise BadParameter(f"parameter {key!r} must be between {lo:g} and {hi:g}, got {raw!r}")
+            if key == "top" and value != int(value):
+                raise BadParameter(f"parameter 'top' must be a whole number, got {raw!r}")
             values[key] = int(value) if key == "top" else value
     return Params(tech, values, resource_kind)
 

@@ -20,15 +20,24 @@ FORMATS = {"geojson": ("application/geo+json", "geojson"),
            "csv": ("text/csv; charset=utf-8", "csv")}
 
 
-def metadata(tech: str, params: dict, notes: list[str], criteria: list[dict]) -> dict:
-    """What produced a file: technology, parameters, criteria sources, notes and attribution."""
-    return {"generator": "gislayout siting", "tech": tech, "params": params,
-            "criteria": [{k: c[k] for k in ("key", "units", "source", "resolution")} for c in criteria],
-            "notes": notes, "attribution": config.BOUNDARY_ATTRIBUTION, "policy": config.POLICY_CITATION}
+def metadata(tech: str, params: dict, notes: list[str], criteria: list[dict],
+             caveat: list[str] | None = None) -> dict:
+    """What produced a file: technology, parameters, criteria sources, notes, caveat and attribution."""
+    out = {"generator": "gislayout siting", "tech": tech, "params": params,
+           "criteria": [{k: c[k] for k in ("key", "units", "source", "resolution")} for c in criteria],
+           "notes": notes, "attribution": config.BOUNDARY_ATTRIBUTION, "policy": config.POLICY_CITATION}
+    if caveat:
+        out["basis"] = "technical upper bound"
+        out["caveat"] = caveat
+    return out
 
 
-def to_bytes(gdf: gpd.GeoDataFrame, fmt: str, layer: str, meta: dict) -> bytes:
-    """`gdf` (WGS84) as `fmt` bytes with `meta` attached."""
+def to_bytes(gdf: gpd.GeoDataFrame, fmt: str, layer: str, meta: dict, geometry_type: str = "Unknown") -> bytes:
+    """`gdf` (WGS84) as `fmt` bytes with `meta` attached.
+
+    An empty `gdf` (no zone survived the thresholds) is still a valid file: an empty FeatureCollection, a
+    GeoPackage layer of `geometry_type` with the columns and no rows, or a CSV of just the header.
+    """
     if fmt == "geojson":
         data = geojson.feature_collection(gdf)
         data = {"type": "FeatureCollection", "name": layer, "metadata": meta, "features": data["features"]}
@@ -39,7 +48,8 @@ def to_bytes(gdf: gpd.GeoDataFrame, fmt: str, layer: str, meta: dict) -> bytes:
                                                            if not isinstance(v, str) else v for v in meta.values()]})
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{layer}.gpkg"
-            gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+            extra = {"geometry_type": geometry_type} if gdf.empty else {}
+            gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio", **extra)
             pyogrio.write_dataframe(run, path, layer="siting_run", driver="GPKG", append=False)
             return path.read_bytes()
     out = pd.DataFrame(gdf.drop(columns="geometry"))

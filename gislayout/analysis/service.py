@@ -1,7 +1,11 @@
 """One siting run: score → zones → table, polygons and roll-ups, as plain data for the API, the CLI and exports.
 
-The criterion stack is built once per process (`criteria.build`, cached); a run with new weights or
-thresholds is array maths over the ~430,000 inside cells plus tracing the polygons of the top zones.
+The criterion stack is built once per process and set of installed resources (`criteria.build`, cached); a
+run with new weights or thresholds is array maths over the ~430,000 inside cells plus tracing the polygons of
+the top zones. A run in which no zone survives is a valid answer: no rows, roll-ups of zero, a note saying why.
+
+Every potential figure is a technical upper bound; `caveat` says what the model leaves out (land cover, water,
+farmland, protected areas unless uploaded; slope without a fine DEM; the offline GHI estimate's bright bias).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from . import criteria, energy, model, zones as zones_mod
+from . import criteria, energy, model, outputs, zones as zones_mod
 from .criteria import Stack
 from .grid import unproject
 from .model import Params, Surface
@@ -69,6 +73,7 @@ class Run:
     by_prefecture: pd.DataFrame
     timings_ms: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    uploaded_exclusions: bool = False
 
 
 def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygons: bool = True,
@@ -92,10 +97,92 @@ def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygo
         asked = {f"w_{key}", f"t_{key}"} & set(params.changed())
         if key not in stack_.layers and asked:
             notes.append(f"No data for the {key} criterion is installed; its threshold and weight are ignored.")
+    if not len(found):
+        notes.append(_why_no_zone(stack_, surface, params))
     timings = {"score": (t1 - t0) * 1e3, "zones": (t2 - t1) * 1e3, "describe_polygons": (t3 - t2) * 1e3,
                "rollups": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
     return Run(stack_, params, surface, found, table, geoms, by_pref,
-               {k: round(v, 1) for k, v in timings.items()}, notes)
+               {k: round(v, 1) for k, v in timings.items()}, notes, exclude is not None)
+
+
+def _why_no_zone(stack_: Stack, surface: Surface, params: Params) -> str:
+    """A note saying why a run found no zone: nothing passed, or what passed is too small."""
+    suitable = int(np.count_nonzero(surface.suitable))
+    if not suitable:
+        worst = sorted(surface.failed.items(), key=lambda kv: -kv[1])
+        named = ", ".join(f"{k} {v:,}" for k, v in worst if v) or "no resource data"
+        return (f"No zone: no cell passes every threshold, buffer and exclusion (cells removed by: {named}). "
+                "Relax a threshold or a buffer.")
+    return (f"No zone: {suitable:,} cells ({suitable * stack_.grid.cell_km2:,.0f} km²) are suitable, but none "
+            f"forms a zone of at least min_area = {params['min_area']:g} km² (zones cut at max_zone = "
+            f"{params['max_zone']:g} km). Lower min_area or raise max_zone.")
+
+
+#: Above this annual GHI the offline estimate is likely too bright (high mountains; see the resource's bias).
+ESTIMATE_BRIGHT_KWH = 2000.0
+
+
+def caveat(stack_: Stack, uploaded_exclusions: bool = False, density: float | None = None,
+           bright_km2: float | None = None) -> dict:
+    """What the potential figures are: a technical upper bound, and what the model leaves out, in zh and en.
+
+    `items` are {key, zh, en}: `upper_bound` always; `land_cover` (no land-cover, water, farmland or
+    protected-area exclusion unless polygons are uploaded); `slope` when no DEM fine enough for slope is
+    installed; `bright_ghi` for PV on the offline GHI estimate (likely too bright above ~2000 kWh/m²/yr).
+    """
+    dens = f" ({density:g} MW/km²)" if density is not None else ""
+    items = [{"key": "upper_bound",
+              "en": f"Technical potential, an upper bound: every cell that passes the criteria counts at the full "
+                    f"land-use density{dens}; grid capacity, economics, land ownership and curtailment are not "
+                    f"considered.",
+              "zh": f"技术可开发潜力（上限）：所有通过准则的栅格均按满用地密度{dens}计入，未考虑电网接入容量、"
+                    f"经济性、土地权属和弃风弃光。"}]
+    if uploaded_exclusions:
+        items.append({"key": "land_cover",
+                      "en": "No land-cover, water, farmland or protected-area data ships with gislayout: only the "
+                            "uploaded exclusion polygons (and the buffers around towns and parks) are removed.",
+                      "zh": "gislayout 未附带土地覆被、水体、耕地和自然保护地数据：仅排除已上传的排除区"
+                            "（以及城镇、园区周边缓冲区）。"})
+    else:
+        items.append({"key": "land_cover",
+                      "en": "No land-cover, water, farmland or protected-area exclusion is applied (no such data "
+                            "ships with gislayout; only buffers around towns and parks). Upload polygons to exclude "
+                            "them.",
+                      "zh": "未排除土地覆被、水体、耕地和自然保护地（gislayout 未附带此类数据，仅排除城镇、园区周边"
+                            "缓冲区）。可上传排除区多边形将其排除。"})
+    if "slope" not in stack_.layers:
+        items.append({"key": "slope",
+                      "en": "Slope is not applied: no DEM fine enough for slope is installed (the built-in terrain "
+                            "is pvlib's ~8 km altitude grid), so steep land is not excluded.",
+                      "zh": "未计坡度：未安装足够精细的数字高程模型（内置地形仅为 pvlib 约 8 km 海拔格网），"
+                            "陡坡未被排除。"})
+    if stack_.tech == "pv" and stack_.resource_estimate:
+        where_en = where_zh = ""
+        if bright_km2:
+            where_en = f" {bright_km2:,.0f} km² of these zones lie where it exceeds that."
+            where_zh = f"本次候选区中有 {bright_km2:,.0f} km² 位于此类区域。"
+        items.append({"key": "bright_ghi",
+                      "en": f"The resource is the offline GHI estimate, likely too bright above "
+                            f"~{ESTIMATE_BRIGHT_KWH:,.0f} kWh/m²/yr (high mountains: Qilian and Altun ranges above "
+                            f"~3000 m); install the Global Solar Atlas (`flask --app app resources fetch gsa`) for "
+                            f"satellite-derived figures.{where_en}",
+                      "zh": f"资源为离线 GHI 估算：年总辐射高于约 {ESTIMATE_BRIGHT_KWH:,.0f} kWh/m² 处（祁连山、"
+                            f"阿尔金山等海拔约 3000 米以上高山）可能偏高；可安装全球太阳能图谱（卫星反演数据）获得更可靠数值。"
+                            f"{where_zh}"})
+    return {"basis": "technical upper bound",
+            "title": {"en": "Technical potential: an upper bound", "zh": "技术可开发潜力：上限值"},
+            "items": items}
+
+
+def run_caveat(result: Run) -> dict:
+    """`caveat` for a run, with the zone area on estimated GHI above the bright limit."""
+    s = result.stack
+    bright = None
+    if s.tech == "pv" and s.resource_estimate:
+        in_zone = result.zones.cell_zone >= 0
+        values = s.layers["resource"].values
+        bright = float(np.count_nonzero(in_zone & (np.nan_to_num(values) > ESTIMATE_BRIGHT_KWH)) * s.grid.cell_km2)
+    return caveat(s, result.uploaded_exclusions, float(result.params["density"]), bright)
 
 
 def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray) -> pd.DataFrame:
@@ -175,6 +262,8 @@ def rollups(result: Run) -> dict:
         by_region[scheme_id] = _records(g)
     pref["share_of_target"] = (pref["capacity_mw"] / target).round(3)
     return {
+        "basis": "technical upper bound: no land-cover, water, farmland or protected-area exclusion unless "
+                 "uploaded (see `caveat`)",
         "total": {"zones": int(len(result.zones)),
                   "area_km2": round(float(result.zones.table["area_km2"].sum()), 1),
                   "capacity_mw": round(total_mw, 1),
@@ -198,13 +287,26 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 def zones_gdf(result: Run) -> gpd.GeoDataFrame:
     """The top zones with their table columns as a GeoDataFrame in WGS84 (for GeoJSON, GPKG)."""
-    if not result.geometries and len(result.top):
-        result.geometries = zones_mod.polygons(result.stack, result.zones, np.arange(len(result.top)))
-    gdf = gpd.GeoDataFrame(result.top.copy(), geometry=list(result.geometries) or None,
-                           crs=result.stack.grid.crs)
-    if gdf.geometry is None or gdf.empty:
+    if not len(result.top):
+        # no zone survived the thresholds: the same columns, no rows (an empty FeatureCollection / layer / CSV)
         return gpd.GeoDataFrame(result.top.copy(), geometry=gpd.GeoSeries([], crs=config.WGS84), crs=config.WGS84)
+    if len(result.geometries) != len(result.top):
+        result.geometries = zones_mod.polygons(result.stack, result.zones, np.arange(len(result.top)))
+    gdf = gpd.GeoDataFrame(result.top.copy(), geometry=gpd.GeoSeries(list(result.geometries),
+                                                                     crs=result.stack.grid.crs))
     return gdf.to_crs(config.WGS84)
+
+
+#: Geometry type of a zone polygon (4-connected cells trace to one polygon, holes allowed).
+ZONE_GEOMETRY = "Polygon"
+
+
+def zones_file(result: Run, fmt: str) -> bytes:
+    """The top zones as a `fmt` file (geojson, gpkg, csv) with the run's parameters, notes and caveat attached."""
+    s = result.stack
+    meta = outputs.metadata(s.tech, dict(result.params.values), result.notes, s.criteria_meta(),
+                            caveat=[item["en"] for item in run_caveat(result)["items"]])
+    return outputs.to_bytes(zones_gdf(result), fmt, f"siting_{s.tech}_zones", meta, geometry_type=ZONE_GEOMETRY)
 
 
 def summary(result: Run) -> dict:
@@ -224,6 +326,7 @@ def summary(result: Run) -> dict:
         "excluded_by": result.surface.failed,
         "timings_ms": result.timings_ms,
         "notes": result.notes,
+        "caveat": run_caveat(result),
         "table": _records(result.top),
         "rollups": rollups(result),
         "attribution": config.BOUNDARY_ATTRIBUTION,

@@ -15,7 +15,7 @@ from .. import config
 from ..errors import InvalidData
 from . import model, service
 from .criteria import SPECS, Stack
-from .grid import project_geometries
+from .grid import clip_project, wgs84_box
 from .model import Params
 
 
@@ -31,7 +31,7 @@ def _position(stack: Stack) -> np.ndarray:
 
 def site_cells(stack: Stack, gdf: gpd.GeoDataFrame) -> list[np.ndarray]:
     """For each site (WGS84 geometry), the indices of the inside cells it covers."""
-    geoms = project_geometries(gdf.to_crs(config.WGS84).geometry.values, stack.grid.crs)
+    geoms = clip_project(gdf.to_crs(config.WGS84).geometry.values, wgs84_box(stack.grid), stack.grid.crs)
     pos = _position(stack)
     width = stack.grid.shape[1]
     cells: list[np.ndarray] = [np.empty(0, np.int64)] * len(geoms)
@@ -46,7 +46,10 @@ def site_cells(stack: Stack, gdf: gpd.GeoDataFrame) -> list[np.ndarray]:
             a, b = np.searchsorted(owner, i), np.searchsorted(owner, i, side="right")
             cells[i] = idx[a:b]
     pts = shapely.point_on_surface(geoms)
-    rows, cols, on = stack.grid.rowcol(shapely.get_x(pts), shapely.get_y(pts))
+    some = ~shapely.is_empty(pts)  # empty where the site lies wholly outside the region around the grid
+    x, y = np.full(len(geoms), np.nan), np.full(len(geoms), np.nan)
+    x[some], y[some] = shapely.get_x(pts[some]), shapely.get_y(pts[some])
+    rows, cols, on = stack.grid.rowcol(x, y)
     for i in range(len(geoms)):
         if cells[i].size == 0 and on[i]:
             p = pos[rows[i] * width + cols[i]]
@@ -70,7 +73,9 @@ def score(stack: Stack, params: Params, gdf: gpd.GeoDataFrame, exclude: np.ndarr
         raise InvalidData(f"none of the {len(gdf)} uploaded sites lies in Gansu; are lon and lat swapped?")
     lookups = service._scheme_lookups()
     rows = []
-    area_km2 = gpd.GeoSeries(gdf.geometry.values, crs=config.WGS84).to_crs(stack.grid.crs).area.to_numpy() / 1e6
+    # area over the region around the grid (a continent-sized polygon projected whole would fold)
+    area_km2 = shapely.area(clip_project(gdf.to_crs(config.WGS84).geometry.values, wgs84_box(stack.grid),
+                                         stack.grid.crs)) / 1e6
     for i, idx in enumerate(cells):
         row: dict = {"fid": int(gdf["fid"].iloc[i]) if "fid" in gdf else i + 1, "cells": int(idx.size)}
         if idx.size == 0:
@@ -96,11 +101,14 @@ def score(stack: Stack, params: Params, gdf: gpd.GeoDataFrame, exclude: np.ndarr
             for col in ("id", "name_zh", "name_en", "layer"):
                 row[f"nearest_{col}"] = stack.demand[col].iloc[k] if k >= 0 and col in stack.demand else None
             row["nearest_km"] = round(float(stack.layers["demand"].values[best]), 1)
-        row["yield_mwh_per_mw"] = round(float(np.nanmean(yields[idx])), 1)
+        site_yield = yields[idx]
+        has_yield = bool(np.isfinite(site_yield).any())  # no resource data under the site: no yield
+        row["yield_mwh_per_mw"] = round(float(np.nanmean(site_yield)), 1) if has_yield else None
         if shapely.get_dimensions(gdf.geometry.values[i]) == 2:
             row["area_km2"] = round(float(area_km2[i]), 3)
             row["capacity_mw"] = round(float(area_km2[i] * float(params["density"])), 1)
-            row["generation_gwh"] = round(row["capacity_mw"] * row["yield_mwh_per_mw"] / 1000.0, 1)
+            row["generation_gwh"] = (round(row["capacity_mw"] * row["yield_mwh_per_mw"] / 1000.0, 1)
+                                     if has_yield else None)
         rows.append(row)
     table = pd.DataFrame(rows)
     order = table["score"].astype(float).fillna(-1).rank(ascending=False, method="first").astype(int)

@@ -46,12 +46,12 @@ def _setup():
     return stack, params, exclusions.mask(stack, exclusions.parse_ids(request.args.get("exclude")))
 
 
-def _surface_url(tech: str) -> str:
-    args = {k: v for k, v in request.args.items() if k not in ("format", "lang")}
-    if request.method == "POST" and request.is_json and isinstance(request.get_json(silent=True), dict):
-        args.update({k: v for k, v in request.get_json().items() if v is not None})
-    args["tech"] = tech
-    return url_for("siting.surface_png", **args)
+def _surface_url(tech: str, params: model.Params) -> str:
+    """The overlay URL for the same run: the parameters that differ from the defaults (off = no threshold)."""
+    args = {k: ("off" if v is None else v) for k, v in params.changed().items()}
+    if request.args.get("exclude"):
+        args["exclude"] = request.args["exclude"]
+    return url_for("siting.surface_png", tech=tech, **args)
 
 
 @bp.route("/api/siting/run", methods=["GET", "POST"])
@@ -62,7 +62,7 @@ def run():
     body = service.summary(result)
     body["zones"] = geojson.feature_collection(service.zones_gdf(result))
     _, bounds = surface.overlay_index(stack)
-    body["surface"] = {"url": _surface_url(stack.tech), "bounds": bounds, "legend": surface.legend()}
+    body["surface"] = {"url": _surface_url(stack.tech, params), "bounds": bounds, "legend": surface.legend()}
     body["exclude"] = exclusions.parse_ids(request.args.get("exclude"))
     return jsonify(body)
 
@@ -87,13 +87,16 @@ def zones_export():
         raise BadParameter(f"unknown format {fmt!r}; allowed: {', '.join(outputs.FORMATS)}")
     stack, params, exclude = _setup()
     result = service.run(stack, params, exclude)
-    meta = outputs.metadata(stack.tech, dict(params.values), result.notes, stack.criteria_meta())
-    data = outputs.to_bytes(service.zones_gdf(result), fmt, f"siting_{stack.tech}_zones", meta)
+    return _file(service.zones_file(result, fmt), fmt, f"gislayout_siting_{stack.tech}_zones")
+
+
+def _file(data: bytes, fmt: str, stem: str) -> Response:
+    """A download of `data` in `fmt` (one Content-Type, with its charset for CSV)."""
     mimetype, ext = outputs.FORMATS[fmt]
     resp = Response(data, mimetype=mimetype.split(";")[0])
     if ";" in mimetype:
         resp.headers["Content-Type"] = mimetype
-    resp.headers["Content-Disposition"] = f'attachment; filename="gislayout_siting_{stack.tech}_zones.{ext}"'
+    resp.headers["Content-Disposition"] = f'attachment; filename="{stem}.{ext}"'
     return resp
 
 
@@ -120,26 +123,29 @@ def score_sites():
     gdf = upload.read(filename, data, "sites")
     stack, params, exclude = _setup()
     scored = sites.score(stack, params, gdf, exclude)
+    caveat = service.caveat(stack, exclude is not None, float(params["density"]))
     if fmt != "json":
-        meta = outputs.metadata(stack.tech, dict(params.values), list(stack.notes), stack.criteria_meta())
-        mimetype, ext = outputs.FORMATS[fmt]
-        resp = Response(outputs.to_bytes(scored, fmt, f"siting_{stack.tech}_sites", meta), mimetype=mimetype)
-        resp.headers["Content-Disposition"] = f'attachment; filename="gislayout_siting_{stack.tech}_sites.{ext}"'
-        return resp
+        meta = outputs.metadata(stack.tech, dict(params.values), list(stack.notes), stack.criteria_meta(),
+                                caveat=[item["en"] for item in caveat["items"]])
+        return _file(outputs.to_bytes(scored, fmt, f"siting_{stack.tech}_sites", meta), fmt,
+                     f"gislayout_siting_{stack.tech}_sites")
     fc = geojson.feature_collection(scored)
     return jsonify({"tech": stack.tech, "count": len(scored), "params": dict(params.values),
-                    "notes": stack.notes, "sites": fc,
+                    "notes": stack.notes, "caveat": caveat, "sites": fc,
                     "table": [f["properties"] for f in fc["features"]]})
 
 
 @bp.post("/api/siting/exclusions")
 def upload_exclusions():
-    """Store uploaded exclusion polygons; the returned `id` goes into `exclude=` of the other routes."""
+    """Store uploaded exclusion polygons; the returned `id` goes into `exclude=` of the other routes.
+
+    `area_km2` is the area of the polygons over Gansu and its surroundings (what can exclude anything).
+    """
     filename, data = _upload_bytes()
     gdf = upload.read(filename, data, "exclusions")
     ident = exclusions.save(gdf)
-    from ..analysis.grid import project_geometries
-    area = float(sum(g.area for g in project_geometries(gdf.geometry.values))) / 1e6
+    from ..analysis.grid import clip_project
+    area = float(sum(g.area for g in clip_project(gdf.geometry.values))) / 1e6  # the part over Gansu
     return jsonify({"id": ident, "features": len(gdf), "area_km2": round(area, 2),
                     "bounds": [round(float(v), 6) for v in gdf.total_bounds],
                     "geojson": geojson.feature_collection(gdf[["fid", "geometry"]])})
@@ -156,7 +162,8 @@ def params_info():
     """Parameter keys, defaults and documentation per technology, and whether its resource is installed."""
     out = {}
     for tech in criteria.TECHS:
-        entry = {"docs": model.DOCS, "turbines": list(turbine_names()) if tech == "wind" else []}
+        entry = {"docs": model.DOCS, "turbines": list(turbine_names()) if tech == "wind" else [],
+                 "limits": {k: list(model.limits(k)) for k in model.DEFAULTS[tech] if model.limits(k)}}
         try:
             stack = service.stack(tech)
         except ResourceUnavailable as exc:
@@ -178,14 +185,37 @@ def siting_page():
     return render_template("siting.html", lang=lang, config_attribution=config.BOUNDARY_ATTRIBUTION)
 
 
+def _param_keys() -> list[str]:
+    return sorted({k for tech in criteria.TECHS for k in model.DEFAULTS[tech]})
+
+
+def _only_for(key: str) -> str:
+    techs = [t for t in criteria.TECHS if key in model.DEFAULTS[t]]
+    return "" if len(techs) == len(criteria.TECHS) else f" Only for tech={techs[0]} (400 otherwise)."
+
+
 def _param_docs() -> list[dict]:
-    keys = sorted({k for tech in criteria.TECHS for k in model.DEFAULTS[tech]})
-    return [openapi.query(k, {"type": "string"}, model.DOCS.get(k, "")) for k in keys]
+    """One query parameter per model parameter, with its real type, range or enum, and its documentation."""
+    out = []
+    for k in _param_keys():
+        doc = model.DOCS.get(k, "") + _only_for(k)
+        if k.startswith("t_"):
+            doc += " Empty or `off`: no threshold."
+        out.append(openapi.query(k, model.schema(k), doc))
+    return out
+
+
+def _body_schema() -> dict:
+    """The JSON object body of POST /api/siting/run: the same parameters as JSON values (null = no threshold)."""
+    return {"type": "object", "additionalProperties": False,
+            "properties": {k: {**model.schema(k, body=True), "description": model.DOCS.get(k, "") + _only_for(k)}
+                           for k in _param_keys()}}
 
 
 def _openapi_paths() -> dict:
     tech = openapi.query("tech", {"type": "string", "enum": list(criteria.TECHS), "default": "pv"}, "technology")
-    exclude = openapi.query("exclude", {"type": "string"}, "comma-separated ids from POST /api/siting/exclusions")
+    exclude = openapi.query("exclude", {"type": "string", "pattern": r"^[0-9a-f]{16}(,[0-9a-f]{16}){0,7}$"},
+                            "comma-separated ids (16 hex digits each, at most 8) from POST /api/siting/exclusions")
     common = [tech, exclude, *_param_docs()]
     file_body = {"required": True, "content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
@@ -197,8 +227,8 @@ def _openapi_paths() -> dict:
         "/api/siting/run": {"get": openapi.operation("Run the siting model", "Thresholds, weights and "
                                                      "densities in the query; see /api/siting/params.", **run_op),
                             "post": openapi.operation("Run the siting model (JSON body of parameters)", **run_op,
-                                                      body={"content": {"application/json": {"schema": {
-                                                          "type": "object"}}}})},
+                                                      body={"content": {"application/json": {
+                                                          "schema": _body_schema()}}})},
         "/api/siting/surface.png": openapi.get("Suitability surface", "PNG for a Leaflet overlay.", tag="siting",
                                                params=common, errors=(400, 404),
                                                ok={"description": "PNG", "content": {"image/png": {}}}),
@@ -217,7 +247,7 @@ def _openapi_paths() -> dict:
             ok=openapi.json_object(), errors=(400, 413), body=file_body)},
         "/api/siting/exclusions/{ident}": openapi.get(
             "A stored exclusion set", tag="siting", errors=(400, 404),
-            params=[openapi.path_param("ident", {"type": "string"}, "16 hex digits")],
+            params=[openapi.path_param("ident", {"type": "string", "pattern": "^[0-9a-f]{16}$"}, "16 hex digits")],
             ok={"description": "GeoJSON", "content": {"application/geo+json": {}}}),
         "/api/siting/params": openapi.get("Siting parameters, defaults and docs", tag="siting",
                                           ok=openapi.json_object()),

@@ -56,6 +56,7 @@ def siting() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the full summary as JSON.")
 def run_command(tech: str, pairs, excludes, output: Path | None, as_json: bool) -> None:
     """Run the model and print the ranked zones and the totals against the 2015 target."""
+    fmt = _format_of(output) if output is not None else None
     try:
         stack = service.stack(tech)
         params = service.parse(stack, _params(pairs))
@@ -68,17 +69,20 @@ def run_command(tech: str, pairs, excludes, output: Path | None, as_json: bool) 
     else:
         cols = ["rank", "id", "score", "area_km2", "capacity_mw", "generation_gwh", "prefecture",
                 "nearest_name_en", "nearest_km"]
-        click.echo(result.top[cols].head(20).to_string(index=False))
+        if len(result.top):
+            click.echo(result.top[cols].head(20).to_string(index=False))
         total = summary["rollups"]["total"]
         click.echo(f"{total['zones']} zones, {total['area_km2']:,.0f} km², {total['capacity_mw']:,.0f} MW "
-                   f"potential = {total['potential_over_target']}× the 2015 target of "
+                   f"technical potential (upper bound) = {total['potential_over_target']}× the 2015 target of "
                    f"{total['target_2015_mw']:,.0f} MW; compute {result.timings_ms['total']} ms")
         for note in result.notes:
             click.echo(f"note: {note}")
+        caveat = summary["caveat"]
+        click.echo(f"{caveat['title']['en']}:")
+        for item in caveat["items"]:
+            click.echo(f"  - {item['en']}")
     if output is not None:
-        fmt = _format_of(output)
-        meta = outputs.metadata(tech, dict(params.values), result.notes, stack.criteria_meta())
-        output.write_bytes(outputs.to_bytes(service.zones_gdf(result), fmt, f"siting_{tech}_zones", meta))
+        output.write_bytes(service.zones_file(result, fmt))
         click.echo(f"wrote {len(result.top)} zones to {output}")
 
 
@@ -101,7 +105,9 @@ def sites_command(path: Path, tech: str, pairs, excludes, output: Path | None) -
                         "nearest_km") if c in scored]
     click.echo(scored[cols].to_string(index=False))
     if output is not None:
-        meta = outputs.metadata(tech, dict(params.values), stack.notes, stack.criteria_meta())
+        caveat = service.caveat(stack, bool(excludes), float(params["density"]))
+        meta = outputs.metadata(tech, dict(params.values), stack.notes, stack.criteria_meta(),
+                                caveat=[item["en"] for item in caveat["items"]])
         output.write_bytes(outputs.to_bytes(scored, _format_of(output), f"siting_{tech}_sites", meta))
         click.echo(f"wrote {len(scored)} sites to {output}")
 

@@ -19,8 +19,8 @@
       auto: "自动更新", upload_excl: "上传排除区", upload_sites: "上传候选场址", export: "导出",
       sites: "候选场址评分", running: "计算中…", rank: "排名", prefecture: "市州", area: "面积 km²",
       capacity: "装机 MW", generation: "年发电 GWh", score: "得分", nearest: "最近园区/基地", km: "距离 km",
-      total: "{zones} 个候选区，{area} km²，潜在装机 {mw} MW，为 2015 年目标 {target} MW 的 {ratio} 倍",
-      timing: "计算 {ms} ms", none: "当前参数下没有适宜区域。", excl: "排除区 {n}",
+      total: "{zones} 个候选区，{area} km²，技术潜力（上限）{mw} MW，为 2015 年目标 {target} MW 的 {ratio} 倍",
+      timing: "计算 {ms} ms", none: "当前参数下没有适宜区域：请放宽阈值或缓冲区。", excl: "排除区 {n}",
       remove: "移除", off: "（空=不设）", site: "场址", share: "适宜比例", fails: "未通过",
       min: "≥", max: "≤", lang: "EN", unavailable: "不可用",
       keys: {
@@ -38,8 +38,8 @@
       upload_sites: "Upload candidate sites", export: "Export", sites: "Candidate sites scored",
       running: "Computing…", rank: "Rank", prefecture: "Prefecture", area: "Area km²", capacity: "MW",
       generation: "GWh/yr", score: "Score", nearest: "Nearest park/base", km: "km",
-      total: "{zones} zones, {area} km², {mw} MW potential = {ratio}× the 2015 target of {target} MW",
-      timing: "computed in {ms} ms", none: "No suitable zone with these parameters.", excl: "exclusions {n}",
+      total: "{zones} zones, {area} km², {mw} MW technical potential (upper bound) = {ratio}× the 2015 target of {target} MW",
+      timing: "computed in {ms} ms", none: "No suitable zone with these parameters: relax a threshold or a buffer.", excl: "exclusions {n}",
       remove: "remove", off: "(empty = off)", site: "Site", share: "Suitable share", fails: "Fails",
       min: "≥", max: "≤", lang: "中文", unavailable: "unavailable",
       keys: {
@@ -129,7 +129,9 @@
 
   /* ---------------------------------------------------------------- inputs */
   function numberInput(key, value, attrs) {
-    return el("input", Object.assign({ type: "number", step: "any", name: key, "data-key": key,
+    const lim = (state.info && state.info[state.tech].limits && state.info[state.tech].limits[key]) || [];
+    return el("input", Object.assign({ type: "number", step: key === "top" ? "1" : "any", name: key, "data-key": key,
+      min: lim.length ? String(lim[0]) : null, max: lim.length ? String(lim[1]) : null,
       value: value === null || value === undefined ? "" : String(value), oninput: onInput, onchange: onInput }, attrs || {}));
   }
   function current(key) {
@@ -202,10 +204,13 @@
     drawMap(body);
     const total = body.rollups.total;
     const summary = $(".siting-summary");
+    // a run with no zone still shows its totals ("0 zones, 0 km² …") and says why there is nothing
     summary.replaceChildren(
-      el("p", { class: "siting-total", text: total.zones ? t("total", { zones: fmt(total.zones), area: fmt(total.area_km2),
-        mw: fmt(total.capacity_mw), ratio: fmt(total.potential_over_target, 1), target: fmt(total.target_2015_mw) }) : t("none") }),
+      el("p", { class: "siting-total", text: t("total", { zones: fmt(total.zones), area: fmt(total.area_km2),
+        mw: fmt(total.capacity_mw), ratio: fmt(total.potential_over_target, 1), target: fmt(total.target_2015_mw) }) }),
+      total.zones ? null : el("p", { class: "siting-none", text: t("none") }),
       el("p", { class: "siting-timing", text: t("timing", { ms: fmt(body.timings_ms.total, 0) }) }));
+    renderCaveat(body.caveat);
     const cols = [["rank", t("rank")], ["prefecture", t("prefecture")], ["area_km2", t("area")],
       ["capacity_mw", t("capacity")], ["generation_gwh", t("generation")], ["score", t("score")],
       ["nearest", t("nearest")], ["nearest_km", t("km")]];
@@ -230,6 +235,16 @@
     notes.replaceChildren(...(body.notes || []).map((n) => el("li", { text: n })));
     root.querySelectorAll(".siting-export").forEach((a) => (a.href = cfg.urls.zones + "?" + query({ format: a.dataset.format })));
     renderExclusions();
+  }
+  /** What the potential figures are (a technical upper bound) and what the model leaves out, in the panel's language. */
+  function renderCaveat(caveat) {
+    const box = $(".siting-caveat");
+    box.hidden = !caveat;
+    if (!caveat) return;
+    const l = lang();
+    $(".siting-caveat-title").textContent = caveat.title[l] || caveat.title.en;
+    $(".siting-caveat-items").replaceChildren(...caveat.items.map((item) =>
+      el("li", { "data-key": item.key, text: item[l] || item.en })));
   }
   function drawMap(body) {
     if (!map) return;

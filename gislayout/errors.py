@@ -42,3 +42,10 @@ def allowed(value: object, choices, what: str) -> None:
     """Raise BadParameter unless `value` is in `choices`, quoting both."""
     if value not in choices:
         raise BadParameter(f"unknown {what} {value!r}; allowed: {', '.join(map(str, sorted(choices)))}")
+
+
+def lookup(known: dict, name: str, what: str):
+    """`known[name]`, or NotFound quoting `name` and listing the known names."""
+    if name not in known:
+        raise NotFound(f"unknown {what} {name!r}; known: {', '.join(map(str, known))}")
+    return known[name]

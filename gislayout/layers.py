@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Iterable
 
 import geopandas as gpd
 import pandas as pd
 
 from . import boundaries, config, regions, schema
-from .errors import BadParameter, LayerDataError, NotFound
+from .errors import BadParameter, LayerDataError, lookup
 
 POINT_LAYERS = ("bases", "parks", "enterprises", "projects")
 FILTERS = ("scheme", "zone", "prefecture", "sector", "level", "kind")
@@ -145,9 +145,7 @@ def filter_choices(name: str) -> dict[str, list[str]]:
 
 def get_spec(name: str) -> LayerSpec:
     """The catalogue entry for `name`, or NotFound listing the known layers."""
-    if name not in CATALOGUE:
-        raise NotFound(f"unknown layer {name!r}; known: {', '.join(CATALOGUE)}")
-    return CATALOGUE[name]
+    return lookup(CATALOGUE, name, "layer")
 
 
 def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:

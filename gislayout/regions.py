@@ -12,7 +12,7 @@ from functools import lru_cache
 import geopandas as gpd
 
 from . import boundaries, config
-from .errors import LayerDataError, NotFound, allowed
+from .errors import LayerDataError, allowed, lookup
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,7 @@ def schemes() -> dict[str, Scheme]:
 
 def get(scheme_id: str) -> Scheme:
     """The scheme called `scheme_id`, or NotFound listing those known."""
-    known = schemes()
-    if scheme_id not in known:
-        raise NotFound(f"unknown scheme {scheme_id!r}; known: {', '.join(known)}")
-    return known[scheme_id]
+    return lookup(schemes(), scheme_id, "scheme")
 
 
 def zones_gdf(scheme_id: str, display: bool = False) -> gpd.GeoDataFrame:

@@ -26,7 +26,7 @@ LON, LAT = (92.0, 109.0), (32.0, 43.0)
 def _codes_in(vocabulary: set[str]):
     def check(series: pd.Series) -> pd.Series:
         return series.fillna("").map(lambda v: all(c in vocabulary for c in v.split(";") if c))
-    return pa.Check(check, error=f"codes must be among the sector vocabulary")
+    return pa.Check(check, error="codes must be among the sector vocabulary")
 
 
 def point_schema(layer: str, sectors: set[str], prefectures: set[str]) -> pa.DataFrameSchema:

@@ -173,7 +173,7 @@ def _read_path(path: Path, r: _Reader, kind: str) -> gpd.GeoDataFrame:
             detail = str(exc).split(";")[0].replace(f"'{path}'", "the file").replace(str(path), "the file")
             raise r.fail(f" could not be read as {kind}: {detail}") from None
     if any(p.crs is None for p in parts):
-        raise r.fail(f": a layer has no coordinate reference system")
+        raise r.fail(": a layer has no coordinate reference system")
     parts = [p.to_crs(config.WGS84) for p in parts]
     if len(parts) > 1:
         parts = [p.assign(gpkg_layer=n) for p, n in zip(parts, names)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from ..errors import NotFound, ResourceUnavailable
+from ..errors import ResourceUnavailable, lookup
 from . import grid, store
 
 CLI = "flask --app app resources"
@@ -147,10 +147,7 @@ def specs() -> dict[str, ResourceSpec]:
 
 def get_spec(name: str) -> ResourceSpec:
     """The spec of resource `name`, or NotFound listing the known names."""
-    known = specs()
-    if name not in known:
-        raise NotFound(f"unknown resource {name!r}; known: {', '.join(known)}")
-    return known[name]
+    return lookup(specs(), name, "resource")
 
 
 def installed() -> list[str]:

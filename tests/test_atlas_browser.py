@@ -105,6 +105,24 @@ def test_level_filter_keeps_only_layers_that_have_levels(page, live_server):
     assert page.inner_text("[data-list-count=enterprises]") == "0"
 
 
+def test_kind_and_prefecture_filters_match_the_api(page, live_server):
+    open_atlas(page, live_server)
+    page.click("[data-filter-group=kind] > summary")
+    page.check("[data-filter=kind][value=etdz]")
+    expected = len(features(live_server, "parks", kind="etdz"))
+    page.wait_for_function("n => document.querySelector('#total').dataset.total == n", arg=expected)
+    assert expected > 0 and marker_count(page) == expected
+    assert page.inner_text("[data-list-count=bases]") == "0"
+    wait_url(page, "kind=etdz")
+    page.click("#clear-filters")
+    page.click("[data-filter-group=prefecture] > summary")
+    page.check("[data-filter=prefecture][value=酒泉市]")
+    expected = sum(len(features(live_server, n, prefecture="酒泉市")) for n in POINT_LAYERS)
+    page.wait_for_function("n => document.querySelector('#total').dataset.total == n", arg=expected)
+    assert marker_count(page) == expected
+    assert not page.errors and not page.blocked
+
+
 def test_popup_opens_with_the_right_text(page, live_server):
     open_atlas(page, live_server)
     base = features(live_server, "bases", level="national")[0]

@@ -12,6 +12,7 @@ import json
 import tempfile
 import warnings
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 
@@ -26,6 +27,8 @@ from .errors import InvalidData, TooLarge
 FORMATS = ("geojson", "gpkg", "zip", "csv")
 #: Largest total size of the files inside a zipped Shapefile (a guard against zip bombs).
 MAX_UNZIPPED = 50 * 1024 * 1024
+#: Most attribute columns accepted in one upload.
+MAX_COLUMNS = 200
 LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "经度")
 LAT_COLUMNS = ("lat", "latitude", "y", "纬度")
 _GEOJSON_GEOMETRIES = ("Point", "MultiPoint", "Polygon", "MultiPolygon", "LineString", "MultiLineString",
@@ -75,13 +78,16 @@ def read(filename: str, data: bytes, *, what: str = "upload", max_bytes: int, ma
     before the whole file is parsed where the format allows.
     """
     if len(data) > max_bytes:
-        raise TooLarge(f"{what} {filename!r} is {len(data):,} bytes; the limit is {max_bytes:,} bytes")
+        # callers may read only max_bytes + 1 of a large body, so the true size is not known here
+        raise TooLarge(f"{what} {filename!r} is larger than the limit of {max_bytes:,} bytes")
     if not data.strip():
         raise InvalidData(f"{what} {filename!r} is empty")
     reader = _Reader(filename, what, max_features)
     fmt = detect_format(filename, data, formats, what)
     gdf = {"geojson": _geojson, "gpkg": _gpkg, "zip": _zip, "csv": _csv}[fmt](data, reader)
     reader.count(len(gdf))
+    if len(gdf.columns) - 1 > MAX_COLUMNS:
+        raise TooLarge(f"{what} {filename!r} has {len(gdf.columns) - 1:,} attribute columns; the limit is {MAX_COLUMNS}")
     if len(gdf) == 0:
         raise reader.fail(" has no features")
     if gdf.crs is None:
@@ -105,6 +111,10 @@ def check_geometries(gdf: gpd.GeoDataFrame, filename: str, *, what: str, allowed
     if wrong.size:
         i = int(wrong[0])
         raise InvalidData(f"{what} {filename!r}: feature {name(i)} is a {geoms[i].geom_type}; {expected}")
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    bad = owner[~np.isfinite(coords).all(axis=1)]
+    if bad.size:
+        raise InvalidData(f"{what} {filename!r}: feature {name(int(bad[0]))} has a coordinate that is NaN or infinite")
     bounds = shapely.bounds(geoms)
     outside = np.flatnonzero(~np.isfinite(bounds).all(axis=1) | (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1)
                              | (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1))
@@ -122,6 +132,8 @@ def _geojson(data: bytes, r: _Reader) -> gpd.GeoDataFrame:
         raise r.fail(f" is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
         raise r.fail(f" is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise r.fail(" nests JSON too deeply to be GeoJSON") from None
     kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
     if kind == "FeatureCollection":
         feats = doc.get("features")
@@ -139,19 +151,31 @@ def _geojson(data: bytes, r: _Reader) -> gpd.GeoDataFrame:
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
             raise r.fail(f": item {i} of 'features' is not a GeoJSON Feature")
         try:
-            geoms.append(shapely.geometry.shape(feat["geometry"]) if feat.get("geometry") else None)
+            with warnings.catch_warnings():  # NaN vertices warn here; check_geometries names them
+                warnings.simplefilter("ignore", RuntimeWarning)
+                geoms.append(shapely.geometry.shape(feat["geometry"]) if feat.get("geometry") else None)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
             raise r.fail(f": feature {i} has a malformed geometry ({exc})") from None
+        except RecursionError:
+            raise r.fail(f": feature {i} nests geometry collections too deeply") from None
         p = feat.get("properties") or {}
         if not isinstance(p, dict):
             raise r.fail(f": feature {i} has properties that are not an object")
-        p = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
-             for k, v in p.items() if k != "geometry"}
+        p = {k: _scalar(v) for k, v in p.items() if k != "geometry"}
         if "id" not in p and feat.get("id") is not None:
             p["id"] = feat["id"]
         props.append(p)
     # RFC 7946 GeoJSON is WGS84 by definition; a legacy `crs` member is not honoured.
     return gpd.GeoDataFrame(pd.DataFrame(props, index=range(len(props))), geometry=geoms, crs=config.WGS84)
+
+
+def _scalar(value):
+    """A GeoJSON property as a value one table column can hold: nested values as JSON text, huge ints as text."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+        return str(value)
+    return value
 
 
 def _read_path(path: Path, r: _Reader, kind: str) -> gpd.GeoDataFrame:
@@ -210,7 +234,10 @@ def _zip(data: bytes, r: _Reader) -> gpd.GeoDataFrame:
             raise r.fail(f": Shapefile {PurePosixPath(stem).name!r} lacks {missing}")
         with tempfile.TemporaryDirectory() as tmp:
             for ext, info in members.items():
-                (Path(tmp) / f"upload{ext}").write_bytes(archive.read(info))
+                try:
+                    (Path(tmp) / f"upload{ext}").write_bytes(archive.read(info))
+                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                    raise r.fail(f": member {info.filename!r} cannot be unzipped ({exc})") from None
             if ".prj" not in members:  # a Shapefile without .prj: its coordinates are taken as WGS84 lon/lat
                 (Path(tmp) / "upload.prj").write_text(
                     'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],'
@@ -256,3 +283,24 @@ def _csv(data: bytes, r: _Reader) -> gpd.GeoDataFrame:
         values[name] = num.to_numpy(float)
     props = df.drop(columns=[lon, lat])
     return gpd.GeoDataFrame(props, geometry=gpd.points_from_xy(values["lon"], values["lat"]), crs=config.WGS84)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` safe to open in a spreadsheet: text cells (and column names) that a spreadsheet would run
+    as a formula (starting = + - @ tab CR, and not a plain number) get a leading apostrophe (OWASP CSV injection)."""
+    def safe(value):
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            try:
+                float(value)
+                return value
+            except ValueError:
+                return "'" + value
+        return value
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(safe)
+    return out.rename(columns={c: safe(c) for c in out.columns if isinstance(c, str)})

@@ -218,3 +218,15 @@ def test_cli_diff(runner, crafted, tmp_path):
 def test_upload_errors_do_not_leak_server_paths(client):
     body = assert_error_shape(_post(client, "v.gpkg", b"SQLite format 3\x00garbage"), 400)
     assert "/tmp" not in body["message"] and "'v.gpkg'" in body["message"]
+
+
+def test_uploaded_names_cannot_break_headers_or_spreadsheets(client, crafted):
+    fc, ids = crafted
+    fc = json.loads(json.dumps(fc))
+    fc["features"][0]["properties"]["name_zh"] = "=cmd|' /C calc'!A0"
+    resp = _post(client, 'a";b=c.geojson', json.dumps(fc, ensure_ascii=False).encode(), format="csv")
+    assert resp.status_code == 200
+    disposition = resp.headers["Content-Disposition"]
+    assert disposition.count('"') == 2 and ";b=" not in disposition
+    text = resp.get_data(as_text=True)
+    assert "=cmd|" in text and ",=cmd|" not in text and "'=cmd|" in text

@@ -185,7 +185,7 @@ def test_too_many_features_is_413(client):
 def test_too_large_is_413(client, monkeypatch):
     monkeypatch.setattr(upload, "MAX_BYTES", 100)
     resp = client.post("/api/siting/exclusions", data={"file": (io.BytesIO(b"{" + b" " * 200 + b"}"), "big.geojson")})
-    assert resp.status_code == 413 and "limit is 100 bytes" in resp.json["message"]
+    assert resp.status_code == 413 and "limit of 100 bytes" in resp.json["message"]
 
 
 def test_exclusions_must_be_polygons(client):

@@ -101,3 +101,11 @@ def test_caveat_shows_with_zones_in_chinese(page, live_server):
     assert page.locator(".siting-caveat-title").inner_text() == "技术可开发潜力：上限值"
     assert "坡度" in page.locator(".siting-caveat li[data-key=slope]").inner_text()
     assert not page.errors and not page.blocked
+
+
+@pytest.mark.parametrize("fragment", ["%E0%A4%A", "constructor%3D1%26toString%3D3"])
+def test_a_mangled_link_does_not_break_the_panel(page, live_server, fragment):
+    page.goto(f"{live_server}/siting?lang=en#siting={fragment}")
+    page.wait_for_function("window.gislayoutSiting !== undefined", timeout=20000)
+    page.locator(".siting-table tbody tr").first.wait_for(timeout=20000)
+    assert not page.errors and not page.blocked

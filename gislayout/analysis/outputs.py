@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .. import config, geojson
+from .. import config, geojson, uploads
 
 FORMATS = {"geojson": ("application/geo+json", "geojson"),
            "gpkg": ("application/geopackage+sqlite3", "gpkg"),
@@ -54,7 +54,7 @@ def to_bytes(gdf: gpd.GeoDataFrame, fmt: str, layer: str, meta: dict, geometry_t
             return path.read_bytes()
     out = pd.DataFrame(gdf.drop(columns="geometry"))
     out["attribution"] = config.BOUNDARY_ATTRIBUTION
-    return out.to_csv(index=False).encode("utf-8-sig")
+    return uploads.neutralise_formulas(out).to_csv(index=False).encode("utf-8-sig")
 
 
 def _plain(value):

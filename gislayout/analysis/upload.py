@@ -43,5 +43,7 @@ def validate(gdf: gpd.GeoDataFrame, filename: str, purpose: str) -> gpd.GeoDataF
         raise TooLarge(f"upload {filename!r} has {vertices:,} vertices; the limit is {MAX_VERTICES:,}")
     gdf = gdf.copy()
     gdf["geometry"] = shapely.make_valid(gdf.geometry.values)
+    if "fid" in gdf.columns:  # QGIS and GeoPackage exports carry their own fid; keep it under another name
+        gdf = gdf.rename(columns={"fid": "source_fid"})
     gdf.insert(0, "fid", np.arange(1, len(gdf) + 1))
     return gdf.reset_index(drop=True)

@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .. import config, geojson, layers
+from .. import config, geojson, layers, uploads
 from ..errors import BadParameter
 from .diff import STATUSES, diff_versions
 from .upload import read_version
@@ -102,5 +102,5 @@ def diff_csv(result: VersionDiff) -> str:
     df["lon"] = [round(p.x, 6) for p in points]
     df["lat"] = [round(p.y, 6) for p in points]
     buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    uploads.neutralise_formulas(df).to_csv(buf, index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     return "\ufeff" + buf.getvalue()

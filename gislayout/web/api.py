@@ -26,12 +26,14 @@ def layer_filters() -> dict:
 def content_disposition(filename: str, attachment: bool = True) -> str:
     """A Content-Disposition value naming `filename`, with an RFC 6266 `filename*` for non-ASCII names."""
     kind = "attachment" if attachment else "inline"
+    # quotes, backslashes, semicolons and control characters could end the parameter early: replace them
+    plain = "".join("_" if c in '"\\;' or ord(c) < 32 else c for c in filename)
     try:
-        filename.encode("ascii")
-        return f'{kind}; filename="{filename}"'
+        plain.encode("ascii")
+        return f'{kind}; filename="{plain}"'
     except UnicodeEncodeError:
-        fallback = filename.encode("ascii", "replace").decode().replace("?", "_")
-        return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+        fallback = plain.encode("ascii", "replace").decode().replace("?", "_")
+        return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(plain)}"
 
 
 def _check_params(allowed: tuple[str, ...]) -> None:

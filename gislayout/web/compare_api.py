@@ -67,7 +67,7 @@ def _comparison() -> tuple[str, str, str]:
 
 
 def _slug(*parts: str) -> str:
-    return "_".join(re.sub(r"[:/\\\s]+", "-", p) for p in parts)
+    return "_".join(re.sub(r"[^\w.-]+", "-", p) for p in parts)
 
 
 @bp.get("/compare")

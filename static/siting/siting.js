@@ -101,7 +101,9 @@
   function readHash() {
     const m = /(?:^#|&)siting=([^&#]*)/.exec(location.hash);
     if (!m) return;
-    const q = new URLSearchParams(decodeURIComponent(m[1]));
+    let text;
+    try { text = decodeURIComponent(m[1]); } catch (e) { return; }  // a mangled link: start from the defaults
+    const q = new URLSearchParams(text);
     if (q.get("tech") === "wind" || q.get("tech") === "pv") state.tech = q.get("tech");
     state.exclude = (q.get("exclude") || "").split(",").filter((s) => /^[0-9a-f]{16}$/.test(s));
     q.forEach((v, k) => { if (k !== "tech" && k !== "exclude") state.values[k] = v; });
@@ -112,7 +114,7 @@
     const out = {};
     Object.keys(state.values).forEach((k) => {
       const dv = d[k] === null || d[k] === undefined ? "" : String(d[k]);
-      if (k in d && String(state.values[k]) !== dv) out[k] = state.values[k];
+      if (Object.prototype.hasOwnProperty.call(d, k) && String(state.values[k]) !== dv) out[k] = state.values[k];
     });
     return out;
   }

@@ -26,6 +26,10 @@ def store_dir() -> Path:
     return config.BUILD_DIR / "siting" / "exclusions"
 
 
+#: Most exclusion sets kept; the least recently stored are dropped first (a shared link then asks for a re-upload).
+MAX_STORED = 500
+
+
 def save(gdf: gpd.GeoDataFrame) -> str:
     """Store a validated exclusion set; return its id."""
     text = geojson.dumps(gdf[["fid", "geometry"]])
@@ -33,6 +37,9 @@ def save(gdf: gpd.GeoDataFrame) -> str:
     path = store_dir() / f"{ident}.geojson"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        stored = sorted(path.parent.glob("*.geojson"), key=lambda p: p.stat().st_mtime)
+        for old in stored[:max(0, len(stored) - MAX_STORED + 1)]:
+            old.unlink(missing_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)

@@ -8,6 +8,7 @@ LIBKML driver, QGIS and ArcGIS read back as fields.
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as ET
 
 import geopandas as gpd
@@ -25,10 +26,13 @@ NS = "http://www.opengis.net/kml/2.2"
 ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib) -> ET.Element:
     el = ET.SubElement(parent, tag, attrib)
     if text is not None:
-        el.text = text
+        el.text = _XML_INVALID.sub("", text)  # control characters are not allowed anywhere in XML 1.0
     return el
 
 

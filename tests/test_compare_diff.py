@@ -230,3 +230,11 @@ def test_uploaded_names_cannot_break_headers_or_spreadsheets(client, crafted):
     assert disposition.count('"') == 2 and ";b=" not in disposition
     text = resp.get_data(as_text=True)
     assert "=cmd|" in text and ",=cmd|" not in text and "'=cmd|" in text
+
+
+def test_a_file_part_without_a_filename_is_explained(client):
+    boundary = "b"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"\r\n\r\nid,lon,lat\r\n--{boundary}--\r\n').encode()
+    resp = client.post("/api/compare/diff", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    body = assert_error_shape(resp, 400)
+    assert "no filename" in body["message"]

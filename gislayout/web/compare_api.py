@@ -171,6 +171,8 @@ def diff():
     """Upload a version of the bases and parks; get its difference from version 2010 (JSON, GeoJSON or CSV)."""
     allowed = ("format", "layers", "tolerance_m")
     _check_params(allowed)
+    if "file" in request.form:  # a part named file but sent without filename= arrives as a plain field
+        raise BadParameter("the 'file' part has no filename; send it as a file (e.g. curl -F file=@version.geojson)")
     extra = [k for k in request.form if k not in allowed]
     if extra:
         raise BadParameter(f"unknown form field {extra[0]!r}; allowed: file, {', '.join(allowed)}")

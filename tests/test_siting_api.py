@@ -499,3 +499,11 @@ def test_a_world_sized_site_polygon_is_scored_over_the_region(client):
     row = _strict_json(resp)["table"][0]
     assert row["cells"] == 38 * 60 and row["suitable_share"] == pytest.approx(275 / (38 * 60), abs=1e-3)
     assert 38 * 60 < row["area_km2"] < 100_000  # the grid and a degree around it, not a folded projection
+
+
+def test_post_body_can_choose_the_technology(client):
+    pv = client.post("/api/siting/run", json={"tech": "pv"})
+    wind = client.post("/api/siting/run", json={"tech": "wind"})
+    assert pv.status_code == 200 and pv.json["tech"] == "pv"
+    assert wind.status_code in (200, 404) and (wind.status_code == 404 or wind.json["tech"] == "wind")
+    assert client.post("/api/siting/run", json={"tech": "hydro"}).status_code == 400

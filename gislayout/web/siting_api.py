@@ -22,7 +22,8 @@ _NOT_PARAMS = ("tech", "format", "exclude", "lang", "filename", "purpose")
 
 
 def _tech() -> str:
-    tech = request.args.get("tech", "pv")
+    body = request.get_json(silent=True) if request.method == "POST" and request.is_json else None
+    tech = request.args.get("tech") or (body.get("tech") if isinstance(body, dict) else None) or "pv"
     if tech not in criteria.TECHS:
         raise BadParameter(f"unknown tech {tech!r}; allowed: {', '.join(criteria.TECHS)}")
     return tech

@@ -15,7 +15,10 @@ from pyproj import CRS
 from .. import config
 from . import styles
 
-QGIS_VERSION = "3.28.0-Firenze"
+#: The oldest QGIS release this writer's format is checked against (Debian bookworm's, by
+#: tests/test_qgis_project.py). QGIS reads the attribute as "written by"; claiming a newer release makes older
+#: ones warn, so it names the one the test opens the project with.
+QGIS_VERSION = "3.22.16-Białowieża"
 #: Gansu's bounding box in degrees (with a margin): the project opens on the province.
 GANSU_EXTENT = (92.0, 32.3, 109.0, 43.0)
 
@@ -96,6 +99,8 @@ def _srs(parent: ET.Element, wkt: str = "") -> None:
     _sub(ref, "wkt", crs.to_wkt())
     auth = crs.to_authority()
     _sub(ref, "authid", f"{auth[0]}:{auth[1]}" if auth else "")
+    if auth and auth[0] == "EPSG":
+        _sub(ref, "srid", auth[1])
     _sub(ref, "description", crs.name)
     _sub(ref, "geographicflag", "true" if crs.is_geographic else "false")
 
@@ -251,6 +256,10 @@ def project_xml(project: Project) -> bytes:
         _sub(layer_order, "layer", id=layer_id)
     props = _sub(root, "properties")
     _sub(_sub(props, "Paths"), "Absolute", "false", type="bool")
+    # QGIS ignores <projectCrs> unless on-the-fly projection is enabled in the project properties.
+    srs = _sub(props, "SpatialRefSys")
+    _sub(srs, "ProjectionsEnabled", "1", type="int")
+    _sub(srs, "ProjectCrs", config.WGS84, type="QString")
     ET.indent(root)
     return (b"<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
             + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n")

@@ -99,5 +99,7 @@ def ramp_for(name: str) -> tuple[str, ...]:
 
 
 def page_spec() -> dict:
-    """The specification as pages get it: the JSON plus `industry_of`, the sector → industry table."""
-    return {**spec(), "industry_of": industry_of_codes()}
+    """The specification as pages get it: the JSON, the sector → industry table and the industries' names."""
+    table = layers.sectors()
+    names = {r.code: {"zh": r.name_zh, "en": r.name_en} for r in table.itertuples() if r.code in spec()["industries"]}
+    return {**spec(), "industry_of": industry_of_codes(), "industry_names": names}

@@ -59,7 +59,7 @@
         cell(tr, p.layer);
         cell(tr, p["name_" + lang] || p.name_zh);
         const s = cell(tr, t[p.status] || p.status);
-        s.style.color = CompareMaps.STATUS_COLORS[p.status];
+        s.style.color = maps.sym.diff[p.status];
         cell(tr, p.moved ? p.distance_km : "");
         cell(tr, p.outside_gansu ? [t.outside_gansu, p.changes].filter(Boolean).join("; ") : p.changes);
         tbody.appendChild(tr);

@@ -133,10 +133,11 @@ def test_qgs_styles_like_the_atlas(built):
     root = ET.parse(folder / "gislayout.qgs").getroot()
     by_source = {ml.find("datasource").text: ml for ml in root.iter("maplayer")}
     parks = by_source["./gislayout.gpkg|layername=parks"].find("renderer-v2")
-    assert parks.get("type") == "categorizedSymbol" and "kind" in parks.get("attr") and "level" in parks.get("attr")
+    assert parks.get("type") == "categorizedSymbol" and "sectors" in parks.get("attr") and "level" in parks.get("attr")
     values = {c.get("value") for c in parks.iter("category")}
     data = layers.load("parks")
-    assert {f"{k}/{lv if isinstance(lv, str) else ''}" for k, lv in zip(data["kind"], data["level"])} == values
+    assert {f"{s.split(';')[0]}/{lv if isinstance(lv, str) else ''}" for s, lv in zip(data["sectors"], data["level"])} \
+        == values
     zones = by_source["./gislayout.gpkg|layername=regions_2009"].find("renderer-v2")
     assert {c.get("value") for c in zones.iter("category")} == {z.id for z in regions.get("2009").zones}
     raster = by_source["./rasters/ghi_test.tif"]

@@ -219,7 +219,7 @@ def test_long_text_is_split_at_character_boundaries():
     assert all(len(p.encode("utf-8")) <= shapefile.DBF_TEXT_BYTES for p in parts) and len(parts) == 2
 
 
-def test_kml_names_zh_describes_en_and_styles_by_kind_and_level(client):
+def test_kml_names_zh_describes_en_and_styles_by_shape_and_industry(client):
     resp = client.get("/api/layers/parks?format=kml")
     root = ET.fromstring(resp.data)
     ns = {"k": "http://www.opengis.net/kml/2.2"}
@@ -229,9 +229,9 @@ def test_kml_names_zh_describes_en_and_styles_by_kind_and_level(client):
         fid = pm.find(".//k:SimpleData[@name='id']", ns).text
         assert pm.find("k:name", ns).text == parks.loc[fid, "name_zh"]
         assert parks.loc[fid, "name_en"] in pm.find("k:description", ns).text
-        level = parks.loc[fid, "level"] if isinstance(parks.loc[fid, "level"], str) else "none"
-        assert pm.find("k:styleUrl", ns).text == f"#{parks.loc[fid, 'kind']}-{level}"
-    assert {f"{k}-{lv if isinstance(lv, str) else 'none'}" for k, lv in zip(parks["kind"], parks["level"])} <= styles
+        industry = parks.loc[fid, "sectors"].split(";")[0]  # every park's first sector is an industry
+        assert pm.find("k:styleUrl", ns).text == f"#square-{industry}"
+    assert {f"square-{s.split(';')[0]}" for s in parks["sectors"]} == styles
     assert config.BOUNDARY_ATTRIBUTION in root.find("k:Document/k:description", ns).text
 
 

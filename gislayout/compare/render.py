@@ -18,24 +18,23 @@ from functools import lru_cache
 
 import geopandas as gpd
 
-from .. import boundaries, config, layers, regions
+from .. import boundaries, config, layers, regions, symbology
 from ..errors import BadParameter
 from .labels import LANGS
 
 FORMATS = {"png": "image/png", "pdf": "application/pdf"}
-#: One symbol per point layer: (colour, matplotlib marker, size in points²).
-LAYER_STYLE = {"bases": ("#d7301f", "*", 90), "parks": ("#6a3d9a", "s", 26),
-               "enterprises": ("#252525", "o", 16), "projects": ("#0570b0", "^", 34)}
+#: The point layers, drawn in this order (bases on top); their symbols come from `gislayout.symbology`.
+POINT_LAYERS = ("projects", "enterprises", "parks", "bases")
 #: Resolution of the PNG printout (A4 at 150 dpi is 1753 × 1240 pixels).
 DPI = 150
-SIDE_COLOURS = {"left": "#2b8cbe", "right": "#e6550d"}
-ZONE_COLOURS = ("#e41a1c", "#377eb8", "#4daf4a", "#ff7f00", "#984ea3", "#a65628", "#f781bf", "#999999")
 #: Families tried, in order, for Chinese text.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
                 "WenQuanYi Zen Hei", "Droid Sans Fallback", "AR PL UMing CN", "SimHei", "Microsoft YaHei")
 _TEXT = {
     "title": ("区域比较", "Comparison"), "vs": ("与", "vs"), "legend": ("图例", "Legend"),
-    "bases": ("产业基地", "Industrial bases"), "parks": ("开发区与园区", "Zones and parks"),
+    "bases": ("国家级产业基地", "National industrial bases"),
+    "bases_provincial": ("省级产业基地", "Provincial industrial bases"),
+    "parks": ("开发区与园区", "Zones and parks"),
     "enterprises": ("骨干企业与院所", "Enterprises and institutes"), "projects": ("能源项目", "Energy projects"),
     "area": ("比较区域", "Compared area"), "prefectures": ("市（州）界", "Prefecture boundary"),
     "metric": ("指标", "Metric"), "units": ("单位", "Units"), "difference": ("差值", "Difference"),
@@ -98,7 +97,7 @@ def _north_arrow(ax, lang: str) -> None:
 
 def _points(prefectures: tuple[str, ...] | None) -> dict[str, gpd.GeoDataFrame]:
     where = {"prefecture": list(prefectures)} if prefectures else {}
-    return {name: layers.load(name, **where) for name in LAYER_STYLE}
+    return {name: layers.load(name, **where) for name in POINT_LAYERS}
 
 
 def _draw_map(ax, column: dict | None, scheme_id: str | None, side: str, lang: str) -> None:
@@ -107,8 +106,10 @@ def _draw_map(ax, column: dict | None, scheme_id: str | None, side: str, lang: s
         zones = regions.zones_gdf(scheme_id, display=True)
         crs = _laea(zones.union_all())
         zones = zones.to_crs(crs)
-        colours = [ZONE_COLOURS[i % len(ZONE_COLOURS)] for i in range(len(zones))]
-        zones.plot(ax=ax, color=colours, alpha=0.35, edgecolor="#222222", linewidth=0.6)
+        order = [z.id for z in regions.get(scheme_id).zones]
+        colours = [symbology.zone_colour(z, order) for z in zones["zone"]]
+        zones.plot(ax=ax, color=colours, alpha=symbology.spec()["zones"]["fill_opacity"], edgecolor=colours,
+                   linewidth=0.6)
         for (_, z), colour in zip(zones.iterrows(), colours):
             p = z.geometry.representative_point()
             ax.text(p.x, p.y, z[f"name_{lang}"], fontsize=6, ha="center", va="center", color="#111111",
@@ -120,14 +121,20 @@ def _draw_map(ax, column: dict | None, scheme_id: str | None, side: str, lang: s
         crs = _laea(inside.union_all())
         pref.to_crs(crs).plot(ax=ax, color="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.4)
         inside = inside.to_crs(crs)
-        inside.plot(ax=ax, color=SIDE_COLOURS[side], alpha=0.25, edgecolor=SIDE_COLOURS[side], linewidth=0.8)
+        colour = symbology.spec()["sides"][side]
+        inside.plot(ax=ax, color=colour, alpha=0.25, edgecolor=colour, linewidth=0.8)
         extent, points = inside.total_bounds, _points(tuple(column["prefectures"]))
     for name, gdf in points.items():
         if len(gdf):
-            colour, marker, size = LAYER_STYLE[name]
             g = gdf.to_crs(crs)
-            ax.scatter(g.geometry.x, g.geometry.y, c=colour, marker=marker, s=size, edgecolors="white",
-                       linewidths=0.4, zorder=5)
+            styles = [symbology.point_style(name, s, lv) for s, lv in
+                      zip(g["sectors"], g["level"] if "level" in g.columns else [None] * len(g))]
+            for shape in dict.fromkeys(st.shape for st in styles):
+                mask = [st.shape == shape for st in styles]
+                symbol = symbology.spec()["symbols"][shape]
+                ax.scatter(g.geometry.x[mask], g.geometry.y[mask], c=[st.colour for st in styles if st.shape == shape],
+                           marker=symbol["mpl"], s=symbol["mpl_size"], edgecolors=symbology.spec()["symbol_outline"],
+                           linewidths=0.3, zorder=5)
     x0, y0, x1, y1 = extent
     # Fit the extent into the axes box at 1:1 (equal metres in x and y), with a margin.
     bbox = ax.get_position()
@@ -202,14 +209,26 @@ def _wrap(text: str, width: int) -> str:
 def _legend(fig, report: dict, lang: str) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
-    handles = [Line2D([], [], linestyle="", marker=m, markersize=math.sqrt(s) * 0.9, markerfacecolor=c,
-                      markeredgecolor="white", label=_t(name, lang)) for name, (c, m, s) in LAYER_STYLE.items()]
+    spec = symbology.spec()
+    grey = spec["legend_grey"]
+
+    def symbol(shape: str, colour: str, label: str) -> Line2D:
+        size = math.sqrt(spec["symbols"][shape]["mpl_size"]) * 0.9
+        return Line2D([], [], linestyle="", marker=spec["symbols"][shape]["mpl"], markersize=size, label=label,
+                      markerfacecolor=colour, markeredgecolor=spec["symbol_outline"], markeredgewidth=0.3)
+
+    handles = [symbol(symbology.shape_of("bases", "national"), grey, _t("bases", lang)),
+               symbol(symbology.shape_of("bases", "provincial"), grey, _t("bases_provincial", lang))]
+    handles += [symbol(symbology.shape_of(name), grey, _t(name, lang)) for name in ("parks", "enterprises", "projects")]
+    names = {r.code: getattr(r, f"name_{lang}") for r in layers.sectors().itertuples()}
+    handles += [symbol("circle", colour, names.get(code, code)) for code, colour in spec["industries"].items()]
     if report["kind"] == "areas":
-        handles += [Patch(facecolor=SIDE_COLOURS[c["side"]], alpha=0.4, edgecolor=SIDE_COLOURS[c["side"]],
+        sides = spec["sides"]
+        handles += [Patch(facecolor=sides[c["side"]], alpha=0.4, edgecolor=sides[c["side"]],
                           label=c[f"name_{lang}"]) for c in report["columns"]]
         handles.append(Patch(facecolor="#f2f2f2", edgecolor="#9a9a9a", label=_t("prefectures", lang)))
-    fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, 0.515), ncol=min(len(handles), 7),
-               fontsize=6.5, frameon=False, title=_t("legend", lang), title_fontsize=7)
+    fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, 0.513), ncol=math.ceil(len(handles) / 2),
+               fontsize=6, frameon=False, title=_t("legend", lang), title_fontsize=7)
 
 
 def render(report: dict, fmt: str = "png", lang: str = "zh") -> tuple[bytes, str]:
@@ -240,7 +259,7 @@ def render(report: dict, fmt: str = "png", lang: str = "zh") -> tuple[bytes, str
             if report["kind"] == "areas":
                 column = report["columns"][i]
                 _draw_map(ax, column, None, side, used)
-                ax.set_title(column[f"name_{used}"], fontsize=9, color=SIDE_COLOURS[side])
+                ax.set_title(column[f"name_{used}"], fontsize=9, color=symbology.spec()["sides"][side])
             else:
                 scheme = report["schemes"][i]
                 _draw_map(ax, None, scheme["id"], side, used)

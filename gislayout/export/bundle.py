@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__, config, layers, regions
+from .. import __version__, config, layers, regions, symbology
 from . import cache, qgis, styles, vector
 from .metadata import LICENCE, PRODUCER, Metadata, for_layer, now_utc
 
@@ -107,19 +107,22 @@ def _label(vocabulary: str, code: str) -> str:
 
 
 def _categories(name: str, gdf) -> tuple[str | None, tuple[qgis.Category, ...]]:
-    """How a point layer is categorised: by kind and level where it has both, else by kind."""
+    """How a point layer is categorised, as the atlas draws it: by first sector (colour), and level where it has one."""
     has_level = "level" in gdf.columns and gdf["level"].notna().any()
-    combos = gdf[["kind", "level"]].drop_duplicates() if has_level else gdf[["kind"]].drop_duplicates()
-    cats = []
-    order = {k: i for i, k in enumerate(styles.kinds_of(name))}
-    for row in sorted(combos.to_dict("records"), key=lambda r: (order.get(r["kind"], 99), str(r.get("level")))):
-        kind, level = row["kind"], row.get("level") if has_level else None
+    sector_names = {r.code: f"{r.name_zh} {r.name_en}" for r in layers.sectors().itertuples()}
+    cats = {}
+    for sectors, level in zip(gdf["sectors"], gdf["level"] if has_level else [None] * len(gdf)):
         level = level if isinstance(level, str) else None
-        value = f"{kind}/{level or ''}" if has_level else kind
-        label = " · ".join(_label(v, c) for v, c in (("kind", kind), ("level", level)) if c)
-        cats.append(qgis.Category(value, label, styles.kind_colour(kind), styles.level_size(level)))
-    attribute = "concat(\"kind\", '/', coalesce(\"level\", ''))" if has_level else "kind"
-    return attribute, tuple(cats)
+        first = symbology.first_sector(sectors)
+        value = f"{first}/{level or ''}" if has_level else first
+        if value not in cats:
+            style = symbology.point_style(name, sectors, level)
+            label = " · ".join(t for t in (sector_names.get(first, first), _label("level", level) if level else "")
+                               if t)
+            cats[value] = qgis.Category(value, label, style.colour, style.mm, style.shape)
+    attribute = (f"concat({symbology.FIRST_SECTOR_EXPR}, '/', coalesce(\"level\", ''))" if has_level
+                 else symbology.FIRST_SECTOR_EXPR)
+    return attribute, tuple(cats[k] for k in sorted(cats))
 
 
 def _vector_style(gpkg_layer: str, name: str, filters: dict, gdf, meta: Metadata) -> qgis.VectorLayer:
@@ -128,17 +131,18 @@ def _vector_style(gpkg_layer: str, name: str, filters: dict, gdf, meta: Metadata
     if name in layers.POINT_LAYERS:
         attribute, cats = _categories(name, gdf)
         return qgis.VectorLayer(gpkg_layer, title, "Point", "布局 Layout", meta.as_text(), attribute, cats,
-                                shape=styles.LAYER_SHAPES.get(name, "circle"))
+                                shape=symbology.shape_of(name))
     if name == "regions":
         scheme = regions.get(filters["scheme"])
         order = [z.id for z in scheme.zones]
         cats = tuple(qgis.Category(z.id, f"{z.name_zh} {z.name_en}", styles.zone_colour(z.id, order))
                      for z in scheme.zones)
+        # No outline colour: each zone is outlined in its own fill colour, as in the atlas.
         return qgis.VectorLayer(gpkg_layer, f"{title} ({scheme.id})", "MultiPolygon", "区域格局 Regions",
-                                meta.as_text(), "zone", cats, outline=styles.OUTLINES["regions"],
+                                meta.as_text(), "zone", cats, outline=(None, symbology.spec()["zones"]["outline_mm"]),
                                 visible=scheme.id == config.DEFAULT_SCHEME)
     return qgis.VectorLayer(gpkg_layer, title, "MultiPolygon", "边界 Boundaries", meta.as_text(),
-                            outline=styles.OUTLINES.get(name, ("#444444", 0.5)), visible=name != "counties")
+                            outline=styles.outline(name), visible=name != "counties")
 
 
 def readme(metas: dict[str, Metadata], rasters: list[Raster], generated: str) -> str:

@@ -1,4 +1,4 @@
-"""KML 2.2: placemarks named in Chinese, described in English with their attributes, styled per kind and level.
+"""KML 2.2: placemarks named in Chinese, described in English with their attributes, styled like the atlas.
 
 Written with the standard library's ElementTree, which escapes text properly (simplekml 1.3.6 emits malformed
 XML for names holding `<` or `&`). Attributes go in typed ExtendedData (a Schema and SchemaData), which GDAL's
@@ -16,14 +16,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import regions
+from .. import regions, symbology
 from ..geojson import to_rfc7946
 from . import styles
 from .metadata import Metadata
 
 NS = "http://www.opengis.net/kml/2.2"
-#: The plain white circle Google Earth tints with the style colour (viewers offline fall back to their default).
-ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -63,15 +61,16 @@ def _geometry(parent: ET.Element, geom) -> None:
 
 
 def _style_key(layer: str, row: dict, zone_order: list[str]) -> tuple[str, dict]:
-    """A style id for the feature and what the style holds."""
+    """A style id for the feature and what the style holds (points: shape and industry; zones: the zone)."""
     if "kind" in row:
-        kind, level = row.get("kind"), row.get("level")
-        return (f"{kind}-{level or 'none'}",
-                {"icon": styles.kind_colour(kind), "scale": styles.level_size(level) / styles.DEFAULT_SIZE})
+        sid, style = styles.point_key(layer, row)
+        # Google Earth tints a white shape icon with the colour (viewers offline fall back to their default).
+        return sid, {"icon": style.colour, "href": styles.kml_icon(style.shape), "scale": style.mm / styles.KML_UNIT_MM}
     if layer == "regions":
         zone = row.get("zone") or ""
-        return f"zone-{zone}", {"fill": styles.zone_colour(zone, zone_order), "line": styles.OUTLINES["regions"]}
-    return f"{layer}-outline", {"fill": None, "line": styles.OUTLINES.get(layer, ("#444444", 0.5))}
+        colour = styles.zone_colour(zone, zone_order)
+        return f"zone-{zone}", {"fill": colour, "line": (colour, symbology.spec()["zones"]["outline_mm"])}
+    return f"{layer}-outline", {"fill": None, "line": styles.outline(layer)}
 
 
 def _style(doc: ET.Element, sid: str, spec: dict) -> None:
@@ -80,14 +79,14 @@ def _style(doc: ET.Element, sid: str, spec: dict) -> None:
         icon = _sub(el, "IconStyle")
         _sub(icon, "color", styles.kml_colour(spec["icon"]))
         _sub(icon, "scale", f"{spec['scale']:.2f}")
-        _sub(_sub(icon, "Icon"), "href", ICON)
+        _sub(_sub(icon, "Icon"), "href", spec["href"])
         return
     colour, width = spec["line"]
     line = _sub(el, "LineStyle")
     _sub(line, "color", styles.kml_colour(colour))
     _sub(line, "width", f"{max(1.0, width * 3):.1f}")  # mm on paper → screen pixels
     poly = _sub(el, "PolyStyle")
-    _sub(poly, "color", styles.kml_colour(spec["fill"] or "#ffffff", 0x66 if spec["fill"] else 0))
+    _sub(poly, "color", styles.kml_colour(spec["fill"] or "#ffffff", styles.zone_alpha() if spec["fill"] else 0))
     _sub(poly, "fill", "1" if spec["fill"] else "0")
 
 

@@ -1,8 +1,8 @@
 """A QGIS 3 project (`.qgs` XML) that opens the bundle styled like the web atlas, with relative paths only.
 
-Point layers are categorised by kind and level (colour by kind, size by level), zones by zone, boundaries are
-outlines, and each raster gets a pseudocolour ramp stretched between its 2nd and 98th percentiles. Symbols use
-the `<prop k= v=>` form that every QGIS 3 release reads.
+Point layers are categorised by first sector and level (colour by industry, shape and size by layer and level,
+as in the atlas), zones by zone, boundaries are outlines, and each raster gets a pseudocolour ramp stretched
+between its 2nd and 98th percentiles. Symbols use the `<prop k= v=>` form that every QGIS 3 release reads.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ GANSU_EXTENT = (92.0, 32.3, 109.0, 43.0)
 
 @dataclass(frozen=True)
 class Category:
-    """One class of a categorised renderer: the value it matches, its legend label, colour and size."""
+    """One class of a categorised renderer: the value it matches, its legend label, colour, size and shape."""
 
     value: str
     label: str
     colour: str
-    size: float = styles.DEFAULT_SIZE
+    size: float = 3.0
+    shape: str | None = None  # a QGIS SimpleMarker name; None takes the layer's
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class VectorLayer:
     attribute: str | None = None  # field or expression the categories are keyed on; None draws one symbol
     categories: tuple[Category, ...] = ()
     shape: str = "circle"
-    outline: tuple[str, float] = ("#444444", 0.5)
+    outline: tuple[str | None, float] = ("#444444", 0.5)  # colour None: each category's own colour
     fill: str | None = None
     visible: bool = True
 
@@ -105,11 +106,13 @@ def _srs(parent: ET.Element, wkt: str = "") -> None:
     _sub(ref, "geographicflag", "true" if crs.is_geographic else "false")
 
 
-def _symbol(parent: ET.Element, name: str, v: VectorLayer, colour: str | None, size: float) -> None:
+def _symbol(parent: ET.Element, name: str, v: VectorLayer, colour: str | None, size: float,
+            shape: str | None = None) -> None:
     if v.geometry == "Point":
         sym = _sub(parent, "symbol", type="marker", name=name, alpha=1, clip_to_extent=1, force_rhr=0)
         layer = _sub(sym, "layer", **{"class": "SimpleMarker", "enabled": 1, "locked": 0, "pass": 0})
-        _props(layer, {"name": v.shape, "color": _rgba(colour), "outline_color": "35,35,35,255",
+        _props(layer, {"name": shape or v.shape, "color": _rgba(colour),
+                       "outline_color": _rgba(styles.outline_colour()),
                        "outline_style": "solid", "outline_width": "0.2", "outline_width_unit": "MM",
                        "size": f"{size:g}", "size_unit": "MM", "scale_method": "diameter"})
         return
@@ -117,7 +120,9 @@ def _symbol(parent: ET.Element, name: str, v: VectorLayer, colour: str | None, s
     layer = _sub(sym, "layer", **{"class": "SimpleFill", "enabled": 1, "locked": 0, "pass": 0})
     line, width = v.outline
     filled = colour is not None
-    _props(layer, {"color": _rgba(colour or "#ffffff", 110 if filled else 0), "style": "solid" if filled else "no",
+    line = line or colour or "#444444"
+    _props(layer, {"color": _rgba(colour or "#ffffff", styles.zone_alpha() if filled else 0),
+                   "style": "solid" if filled else "no",
                    "outline_color": _rgba(line), "outline_style": "solid", "outline_width": f"{width:g}",
                    "outline_width_unit": "MM", "joinstyle": "bevel"})
 
@@ -125,15 +130,15 @@ def _symbol(parent: ET.Element, name: str, v: VectorLayer, colour: str | None, s
 def _renderer(parent: ET.Element, v: VectorLayer) -> None:
     if not v.categories:
         r = _sub(parent, "renderer-v2", type="singleSymbol", symbollevels=0, forceraster=0, enableorderby=0)
-        _symbol(_sub(r, "symbols"), "0", v, v.fill, styles.DEFAULT_SIZE)
+        _symbol(_sub(r, "symbols"), "0", v, v.fill, 3.0)
         return
     r = _sub(parent, "renderer-v2", type="categorizedSymbol", attr=v.attribute, symbollevels=0, forceraster=0,
              enableorderby=0)
     cats, syms = _sub(r, "categories"), _sub(r, "symbols")
     for i, c in enumerate(v.categories):
         _sub(cats, "category", render="true", value=c.value, symbol=i, label=c.label, type="string")
-        _symbol(syms, str(i), v, c.colour, c.size)
-    _symbol(_sub(r, "source-symbol"), "0", v, styles.DEFAULT_COLOUR, styles.DEFAULT_SIZE)
+        _symbol(syms, str(i), v, c.colour, c.size, c.shape)
+    _symbol(_sub(r, "source-symbol"), "0", v, styles.outline_colour(), 3.0)
 
 
 def _extent(parent: ET.Element, box: tuple[float, float, float, float]) -> None:

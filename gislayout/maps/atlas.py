@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import folium
 
-from .. import boundaries, config, layers, regions, schema
+from .. import boundaries, config, layers, regions, schema, symbology
 from . import basemaps, i18n, overlays, relief
 from .elements import AtlasMap, Fullscreen, MiniMap, ScaleBar, named
 from .state import AtlasState, Choices
@@ -75,6 +75,7 @@ def context() -> dict:
         "attribution": {"boundaries": config.BOUNDARY_ATTRIBUTION, "relief": relief.ATTRIBUTION,
                         "boundaries_short": BOUNDARIES_SHORT},
         "citation": config.POLICY_CITATION,
+        "symbology": symbology.page_spec(),
     }
 
 

@@ -13,7 +13,7 @@ import re
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from .. import boundaries, config, geojson, regions
+from .. import boundaries, config, geojson, regions, symbology
 from ..compare import labels, render, report, upload, versions
 from ..errors import BadParameter, TooLarge
 from . import openapi
@@ -90,8 +90,7 @@ def page():
                      "zones": [{"key": f"zone:{s.id}:{z.id}", "id": z.id, "name_zh": z.name_zh,
                                 "name_en": z.name_en, "members": list(z.members)} for z in s.zones]}
                     for s in regions.schemes().values()],
-        "styles": {"layers": {k: {"color": c} for k, (c, _, _) in render.LAYER_STYLE.items()},
-                   "sides": render.SIDE_COLOURS, "zones": list(render.ZONE_COLOURS)},
+        "symbology": symbology.page_spec(),
         "versionLayers": list(versions.VERSION_LAYERS),
         "limits": {"bytes": upload.MAX_BYTES, "features": upload.MAX_FEATURES},
         "urls": {"compare": url_for("compare.table"), "diff": url_for("compare.diff"),

@@ -1,6 +1,6 @@
-/* Atlas core: config, state, labels in two languages, safe DOM building, data fetching, permalink.
- * Every piece of text from data goes into the page through textContent (el() below), never innerHTML,
- * so names and notes are shown as text whatever characters they hold. */
+/* Atlas core: config, state, labels in two languages, data fetching, permalink, on the shared module GL
+ * (static/common/). Every piece of text from data goes into the page through textContent (GL.el), never
+ * innerHTML, so names and notes are shown as text whatever characters they hold. */
 (function () {
   "use strict";
   const cfg = JSON.parse(document.getElementById("atlas-config").textContent);
@@ -15,12 +15,7 @@
   A.emit = (name, arg) => (handlers[name] || []).forEach((fn) => fn(arg));
 
   /* ---- labels ---- */
-  A.t = function (key, vars) {
-    let text = cfg.strings[A.state.lang][key];
-    if (text === undefined) text = key;
-    Object.keys(vars || {}).forEach((k) => (text = text.split("{" + k + "}").join(String(vars[k]))));
-    return text;
-  };
+  A.t = GL.translator(() => cfg.strings[A.state.lang]);
   /** obj.title_zh / obj.name_en … in the current language, falling back to the other one. */
   A.pick = function (obj, base) {
     const other = A.state.lang === "zh" ? "en" : "zh";
@@ -47,32 +42,9 @@
   A.zone = (id) => A.scheme().zones.find((z) => z.id === id);
 
   /* ---- DOM ---- */
-  /** el("div", {class: "x", text: "t", title: "…", onclick: fn, "data-k": v}, child, …); strings become text nodes. */
-  A.el = function (tag, attrs) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => {
-      if (v === undefined || v === null || v === false) return;
-      if (k === "text") node.textContent = v;
-      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else if (k === "checked" || k === "disabled" || k === "value" || k === "hidden") node[k] = v;
-      else node.setAttribute(k, v === true ? "" : v);
-    });
-    for (let i = 2; i < arguments.length; i++) {
-      const child = arguments[i];
-      if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  };
+  A.el = GL.el;
   /** Re-label the static parts of the page marked with data-i18n, data-i18n-title, data-i18n-placeholder. */
-  A.relabel = function (root) {
-    (root || document).querySelectorAll("[data-i18n]").forEach((n) => (n.textContent = A.t(n.dataset.i18n)));
-    (root || document).querySelectorAll("[data-i18n-title]").forEach((n) => (n.title = A.t(n.dataset.i18nTitle)));
-    (root || document).querySelectorAll("[data-i18n-placeholder]").forEach((n) => {
-      n.placeholder = A.t(n.dataset.i18nPlaceholder);
-      n.setAttribute("aria-label", n.placeholder);
-    });
-  };
+  A.relabel = (root) => GL.relabel(root || document, A.t);
   A.toast = function (text) {
     const box = document.getElementById("toast");
     box.textContent = text;
@@ -82,23 +54,13 @@
   };
 
   /* ---- data ---- */
-  const fetched = {};
-  A.fetchJSON = function (url) {
-    if (!fetched[url]) {
-      fetched[url] = fetch(url).then((r) => {
-        if (!r.ok) throw new Error(url + ": HTTP " + r.status);
-        return r.json();
-      });
-      fetched[url].catch(() => delete fetched[url]);
-    }
-    return fetched[url];
-  };
+  A.fetchJSON = GL.fetchJSON;
   A.url = (template, name) => cfg.urls[template].replace("__name__", encodeURIComponent(name));
 
   /* ---- permalink: the same format gislayout.maps.state parses ---- */
   A.query = function () {
     const s = A.state, d = cfg.defaults, parts = [];
-    const add = (k, v) => parts.push(k + "=" + encodeURIComponent(v).replace(/%2C/g, ",").replace(/%3A/g, ":"));
+    const add = (k, v) => parts.push([k, v]);
     if (s.lang !== d.lang) add("lang", s.lang);
     if (s.scheme !== d.scheme) add("scheme", s.scheme);
     LIST_FILTERS.forEach((k) => s[k].length && add(k, s[k].join(",")));
@@ -113,13 +75,13 @@
       add("z", z);
     }
     if (s.selected) add("sel", s.selected);
-    return parts.join("&");
+    return GL.url.query(parts);
   };
   A.writeUrl = function () {
     clearTimeout(A._urlTimer);
     A._urlTimer = setTimeout(() => {
       const q = A.query();
-      history.replaceState(null, "", location.pathname + (q ? "?" + q : ""));
+      GL.url.replace(q, "");
       A.emit("url");
     }, 80);
   };

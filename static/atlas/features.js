@@ -4,14 +4,9 @@
 (function () {
   "use strict";
   const A = window.Atlas, cfg = A.cfg, map = A.map, el = A.el;
-  const INDUSTRY_COLOURS = {
-    new_materials: "#7b3294", new_energy: "#e66101", biology: "#1a9641",
-    information_technology: "#2c7bb6", advanced_equipment: "#c51b7d",
-  };
-  const NO_SECTOR = "#6b6b6b";
-  const ZONE_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d"];
-  A.INDUSTRY_COLOURS = INDUSTRY_COLOURS;
-  A.zoneColour = (id) => ZONE_COLOURS[Math.max(0, A.scheme().zones.findIndex((z) => z.id === id)) % ZONE_COLOURS.length];
+  const sym = (A.sym = GL.symbology(cfg.symbology));
+  A.INDUSTRY_COLOURS = sym.industries;
+  A.zoneColour = (id) => sym.zoneColour(A.scheme().zones.findIndex((z) => z.id === id));
 
   [["regions", 380], ["prefectures", 385], ["counties", 390], ["province", 395]].forEach(([name, z]) => {
     const pane = map.createPane(name);
@@ -19,34 +14,11 @@
     if (name === "province") pane.style.pointerEvents = "none";
   });
 
-  /* ---- symbols: shape by layer (and level for bases), colour by industry ---- */
-  const SHAPES = {
-    star: (s) => { let p = []; for (let i = 0; i < 10; i++) { const r = i % 2 ? s * 0.2 : s * 0.48, a = Math.PI * i / 5 - Math.PI / 2; p.push((s / 2 + r * Math.cos(a)).toFixed(1) + "," + (s / 2 + r * Math.sin(a) + s * 0.04).toFixed(1)); } return '<polygon points="' + p.join(" ") + '"/>'; },
-    diamond: (s) => '<polygon points="' + [s / 2 + ",1", s - 1 + "," + s / 2, s / 2 + "," + (s - 1), "1," + s / 2].join(" ") + '"/>',
-    square: (s) => '<rect x="2" y="2" width="' + (s - 4) + '" height="' + (s - 4) + '" rx="2"/>',
-    circle: (s) => '<circle cx="' + s / 2 + '" cy="' + s / 2 + '" r="' + (s / 2 - 1.5) + '"/>',
-    triangle: (s) => '<polygon points="' + [s / 2 + ",1.5", s - 1.5 + "," + (s - 2), "1.5," + (s - 2)].join(" ") + '"/>',
-  };
-  const SIZES = { star: 24, diamond: 16, square: 14, circle: 12, triangle: 15 };
-  A.shapeOf = function (layer, props) {
-    if (layer === "bases") return props.level === "national" ? "star" : "diamond";
-    return { parks: "square", enterprises: "circle", projects: "triangle" }[layer];
-  };
-  A.colourOf = function (props) {
-    const first = (props.sectors || "").split(";").filter(Boolean)[0];
-    return first ? INDUSTRY_COLOURS[A.industry(first)] || NO_SECTOR : NO_SECTOR;
-  };
-  /** An SVG symbol (built from constants only: shape, colour and size are ours, never data). */
-  A.symbolSvg = function (shape, colour, size) {
-    const s = size || SIZES[shape];
-    return '<svg xmlns="http://www.w3.org/2000/svg" width="' + s + '" height="' + s + '" viewBox="0 0 ' + s + " " + s +
-      '"><g fill="' + colour + '" stroke="#1d1d1d" stroke-width="1.2" stroke-linejoin="round">' + SHAPES[shape](s) + "</g></svg>";
-  };
-  A.symbolNode = function (shape, colour, size) {
-    const span = el("span", { class: "sym-swatch", "aria-hidden": "true" });
-    span.innerHTML = A.symbolSvg(shape, colour, size);
-    return span;
-  };
+  /* ---- symbols: shape by layer (and level for bases), colour by industry, from the style specification ---- */
+  A.shapeOf = sym.shapeOf;
+  A.colourOf = sym.colourOf;
+  A.symbolSvg = sym.svg;
+  A.symbolNode = sym.node;
 
   /* ---- the filter test: values within a filter OR-ed, filters AND-ed, as in gislayout.layers.load ---- */
   A.matches = function (props, skip) {
@@ -79,13 +51,8 @@
   };
 
   function markerFor(name, f, offset) {
-    const shape = A.shapeOf(name, f.properties), size = SIZES[shape];
+    const icon = sym.icon(A.shapeOf(name, f.properties), A.colourOf(f.properties), offset);
     const [lon, lat] = f.geometry.coordinates;
-    const icon = L.divIcon({
-      html: A.symbolSvg(shape, A.colourOf(f.properties), size), className: "sym sym-" + shape,
-      iconSize: [size, size], iconAnchor: [size / 2 - offset[0], size / 2 - offset[1]],
-      popupAnchor: [offset[0], offset[1] - size / 2], tooltipAnchor: [offset[0], offset[1] - size / 2],
-    });
     const marker = L.marker([lat, lon], { icon: icon, riseOnHover: true, keyboard: true });
     marker.on("add", () => (marker.getElement().dataset.id = f.properties.id));
     marker.bindTooltip(() => el("span", { text: A.pick(f.properties, "name") }), { direction: "top" });
@@ -128,9 +95,9 @@
   /* ---- boundary layers ---- */
   const boundaries = {};
   const STYLES = {
-    province: () => ({ color: "#2b2b2b", weight: 2.6, fill: false, pane: "province", interactive: false }),
-    prefectures: () => ({ color: "#4a4a4a", weight: 1.3, fillOpacity: 0, pane: "prefectures" }),
-    counties: () => ({ color: "#8a8a8a", weight: 0.7, dashArray: "3 3", fillOpacity: 0, pane: "counties" }),
+    province: () => ({ color: sym.boundary("province").colour, weight: sym.boundary("province").px, fill: false, pane: "province", interactive: false }),
+    prefectures: () => ({ color: sym.boundary("prefectures").colour, weight: sym.boundary("prefectures").px, fillOpacity: 0, pane: "prefectures" }),
+    counties: () => ({ color: sym.boundary("counties").colour, weight: sym.boundary("counties").px, dashArray: sym.boundary("counties").dash, fillOpacity: 0, pane: "counties" }),
     regions: (f) => {
       const on = !A.state.zone.length || A.state.zone.indexOf(f.properties.zone) >= 0, c = A.zoneColour(f.properties.zone);
       return { color: c, weight: on ? 2.2 : 1, fillColor: c, fillOpacity: on ? 0.22 : 0.05, opacity: on ? 0.9 : 0.35, pane: "regions" };

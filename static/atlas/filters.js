@@ -83,7 +83,7 @@
       const visible = A.isVisible(name);
       if (visible) n += features.length;
       const head = el("h3", { class: "list-head" + (visible ? "" : " hidden-layer") },
-        A.symbolNode(A.shapeOf(name, { level: "national" }), "#9aa5b1"), el("span", { text: A.pick(spec, "title") }),
+        A.symbolNode(A.shapeOf(name, { level: "national" }), A.sym.grey), el("span", { text: A.pick(spec, "title") }),
         el("span", { class: "count", "data-list-count": name, text: String(visible ? features.length : 0) }),
         visible ? null : el("small", { text: A.t("hidden_layer") }));
       const items = visible ? features.slice().sort((a, b) => A.pick(a.properties, "name").localeCompare(A.pick(b.properties, "name"), A.state.lang))

@@ -7,7 +7,6 @@
   const baseLayers = {}, overlayLayers = {};
   Object.entries(cfg.vars.basemaps).forEach(([id, v]) => (baseLayers[id] = v ? window[v] : null));
   Object.entries(cfg.vars.overlays).forEach(([name, v]) => (overlayLayers[name] = window[v]));
-  const overlaySpec = (name) => cfg.resources.overlays.find((o) => o.name === name);
 
   A.setBase = function (id) {
     Object.entries(baseLayers).forEach(([k, layer]) => layer && k !== id && layer.remove());
@@ -64,7 +63,7 @@
     const layout = cfg.catalogue.filter((c) => c.group === "layout").map((c) => {
       const shown = (A.shown[c.name] || []).length, total = (A.data[c.name] || []).length;
       const shape = A.shapeOf(c.name, { level: "national" });
-      return check(c.name, A.pick(c, "title"), { before: A.symbolNode(shape, "#9aa5b1"),
+      return check(c.name, A.pick(c, "title"), { before: A.symbolNode(shape, A.sym.grey),
         after: el("span", { class: "count", "data-count": c.name, text: shown === total ? String(total) : shown + "/" + total }) });
     });
     const resources = cfg.resources.overlays.map((o) => el("div", { class: "overlay-item" },
@@ -96,7 +95,7 @@
       layout.push(el("li", {}, A.symbolNode("diamond", "#9aa5b1", 14), A.t("sym_base_provincial")));
     }
     [["parks", "square", "sym_park"], ["enterprises", "circle", "sym_enterprise"], ["projects", "triangle", "sym_project"]]
-      .forEach(([name, shape, key]) => A.isVisible(name) && layout.push(el("li", {}, A.symbolNode(shape, "#9aa5b1"), A.t(key))));
+      .forEach(([name, shape, key]) => A.isVisible(name) && layout.push(el("li", {}, A.symbolNode(shape, A.sym.grey), A.t(key))));
     if (layout.length) {
       parts.push(el("ul", { class: "legend-list" }, ...layout));
       parts.push(el("p", { class: "legend-sub", text: A.t("sym_colour") }));

@@ -5,6 +5,8 @@
   const cfg = JSON.parse(document.getElementById("compare-config").textContent);
   const lang = cfg.lang;
   const t = window.CompareI18n[lang];
+  const sym = GL.symbology(cfg.symbology);
+  const el = GL.el;
   const $ = (id) => document.getElementById(id);
   const name = (o) => o["name_" + lang] || o.name_zh;
 
@@ -45,12 +47,7 @@
   }
 
   // ---- controls ----
-  function option(parent, value, text) {
-    const o = document.createElement("option");
-    o.value = value;
-    o.textContent = text;
-    parent.appendChild(o);
-  }
+  const option = (parent, value, text) => parent.appendChild(el("option", { value, text }));
 
   function fillSelect(select, mode) {
     select.replaceChildren();
@@ -59,13 +56,11 @@
       return;
     }
     option(select, "province", t.province + " · " + name(cfg.province));
-    const pg = document.createElement("optgroup");
-    pg.label = t.prefectures;
+    const pg = el("optgroup", { label: t.prefectures });
     cfg.prefectures.forEach((p) => option(pg, p.key, name(p)));
     select.appendChild(pg);
     cfg.schemes.forEach((s) => {
-      const g = document.createElement("optgroup");
-      g.label = `${t.schemeZones}${s.id} · ${s["title_" + lang]}`;
+      const g = el("optgroup", { label: `${t.schemeZones}${s.id} · ${s["title_" + lang]}` });
       s.zones.forEach((z) => option(g, z.key, `${s.id} · ${name(z)}`));
       select.appendChild(g);
     });
@@ -90,19 +85,13 @@
     return Number(v).toLocaleString(lang === "zh" ? "zh-CN" : "en", { maximumFractionDigits: 1 });
   }
 
-  function td(tr, text, cls, tag) {
-    const c = document.createElement(tag || "td");
-    c.textContent = text;
-    if (cls) c.className = cls;
-    tr.appendChild(c);
-    return c;
-  }
+  const td = (tr, text, cls, tag) => tr.appendChild(el(tag || "td", { text, class: cls || null }));
 
   function renderTable(report) {
     const table = $("cmp-table");
     table.replaceChildren();
-    const thead = document.createElement("thead");
-    const head = document.createElement("tr");
+    const thead = el("thead");
+    const head = el("tr");
     td(head, t.metric, "", "th");
     td(head, t.units, "", "th");
     report.columns.forEach((c) => {
@@ -112,18 +101,18 @@
     if (report.kind === "areas") td(head, t.difference, "cmp-num", "th");
     thead.appendChild(head);
     table.appendChild(thead);
-    const tbody = document.createElement("tbody");
+    const tbody = el("tbody");
     let group = null;
     report.rows.forEach((row) => {
       if (row.group !== group) {
         group = row.group;
-        const gr = document.createElement("tr");
+        const gr = el("tr");
         gr.className = "cmp-group";
         const c = td(gr, row["group_" + lang], "", "th");
         c.colSpan = 2 + report.columns.length + (report.kind === "areas" ? 1 : 0);
         tbody.appendChild(gr);
       }
-      const tr = document.createElement("tr");
+      const tr = el("tr");
       tr.dataset.metric = row.metric;
       td(tr, row["label_" + lang]);
       td(tr, row["units_" + lang], "cmp-units");
@@ -139,14 +128,14 @@
     const notes = $("cmp-notes");
     notes.replaceChildren();
     report.notes.forEach((n) => {
-      const li = document.createElement("li");
-      li.textContent = n[lang];
-      notes.appendChild(li);
+      notes.appendChild(el("li", { text: n[lang] }));
     });
   }
 
   // ---- charts ----
-  const SERIES_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"];
+  // a series of bases in one industry takes the industry's colour; other series the zone palette's
+  const seriesColour = (metric, j) => (metric.startsWith("bases_sector_")
+    ? sym.industryColour(metric.slice("bases_sector_".length)) : sym.zonePalette[j % sym.zonePalette.length]);
 
   function renderCharts(report) {
     const box = $("cmp-charts");
@@ -165,17 +154,14 @@
       let spec;
       if (report.kind === "areas") {
         spec = { title, lang, categories: rows.map((r) => r["label_" + lang]),
-          series: report.columns.map((c, i) => ({ name: name(c), color: cfg.styles.sides[c.side],
+          series: report.columns.map((c, i) => ({ name: name(c), color: sym.sides[c.side],
             values: rows.map((r) => r.values[i]) })) };
       } else {
         spec = { title, lang, categories: report.columns.map((c) => `${c.scheme} · ${name(c)}`),
-          series: rows.map((r, j) => ({ name: r["label_" + lang], color: SERIES_COLORS[j % SERIES_COLORS.length],
+          series: rows.map((r, j) => ({ name: r["label_" + lang], color: seriesColour(r.metric, j),
             values: r.values })) };
       }
-      const fig = document.createElement("figure");
-      fig.className = "cmp-chart-box";
-      fig.appendChild(CompareCharts.barChart(spec));
-      box.appendChild(fig);
+      box.appendChild(el("figure", { class: "cmp-chart-box" }, CompareCharts.barChart(spec)));
     });
   }
 
@@ -184,23 +170,25 @@
     const legend = $("cmp-legend");
     legend.replaceChildren();
     const item = (color, text, shape) => {
-      const span = document.createElement("span");
-      span.className = "cmp-legend-item";
-      const sw = document.createElement("i");
-      sw.className = "cmp-swatch " + (shape || "");
+      const sw = el("i", { class: "cmp-swatch " + (shape || "") });
       sw.style.background = color;
-      span.appendChild(sw);
-      span.appendChild(document.createTextNode(text));
-      legend.appendChild(span);
+      sw.style.color = color;
+      legend.appendChild(el("span", { class: "cmp-legend-item" }, sw, text));
     };
-    [["bases", t.legendBases], ["parks", t.legendParks], ["enterprises", t.legendEnterprises], ["projects", t.legendProjects]]
-      .forEach(([k, label]) => item(cfg.styles.layers[k].color, label, "dot"));
+    const symbol = (shape, colour, text) => legend.appendChild(el("span", { class: "cmp-legend-item" }, sym.node(shape, colour, 14), text));
+    symbol(sym.shapeOf("bases", { level: "national" }), sym.grey, t.legendBases);
+    symbol(sym.shapeOf("bases", { level: "provincial" }), sym.grey, t.legendBasesProvincial);
+    [["parks", t.legendParks], ["enterprises", t.legendEnterprises], ["projects", t.legendProjects]]
+      .forEach(([k, label]) => symbol(sym.shapeOf(k), sym.grey, label));
+    legend.appendChild(el("span", { class: "cmp-legend-sub", text: t.legendIndustries }));
+    Object.entries(sym.industries).forEach(([code, colour]) =>
+      symbol("circle", colour, (cfg.symbology.industry_names[code] || {})[lang] || code));
     if (state.mode === "areas") {
-      ["left", "right"].forEach((s) => { const a = AREAS.get(state[s]); if (a) item(cfg.styles.sides[s], name(a)); });
+      ["left", "right"].forEach((s) => { const a = AREAS.get(state[s]); if (a) item(sym.sides[s], name(a)); });
     }
     if (state.diff) {
       [["added", t.added], ["removed", t.removed], ["moved", t.moved], ["changed", t.changed]]
-        .forEach(([k, label]) => item(CompareMaps.STATUS_COLORS[k], label, "ring"));
+        .forEach(([k, label]) => item(sym.diff[k], label, "ring"));
     }
   }
 
@@ -247,7 +235,7 @@
     state.diff = current ? current.diff : false;
     current = state;
     if (how === "push") history.pushState(null, "", "?" + params(state, lang).toString());
-    if (how === "replace") history.replaceState(null, "", "?" + params(state, lang).toString());
+    if (how === "replace") GL.url.replace(params(state, lang).toString(), "");
     setControls(state);
     renderLinks(state);
     renderLegend(state);
@@ -298,7 +286,7 @@
   }
 
   // ---- wiring ----
-  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t[el.dataset.i18n] || el.dataset.i18n; });
+  GL.relabel(document, (key) => t[key] || key);
   $("cmp-attribution").textContent = `${cfg.attribution} ${lang === "zh" ? "政策：" : "Policy: "}${cfg.policy}`;
   $("cmp-controls").addEventListener("submit", (e) => e.preventDefault());
   $("cmp-left").addEventListener("change", () => apply(fromControls(), "push"));

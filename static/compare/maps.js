@@ -3,11 +3,7 @@
 (function () {
   "use strict";
 
-  function tooltip(text) {
-    const div = document.createElement("div");
-    div.textContent = text;
-    return div;
-  }
+  const tooltip = (text) => GL.el("div", { text: text });
 
   /** Keep `b` at the view of `a` and back again; the flag stops the echo. */
   function sync(a, b) {
@@ -33,18 +29,9 @@
     });
     sync(left, right);
     const state = { maps: { left, right }, groups: { left: L.layerGroup().addTo(left), right: L.layerGroup().addTo(right) },
-      diff: { left: L.layerGroup().addTo(left), right: L.layerGroup().addTo(right) }, cache: new Map(), cfg, t };
+      diff: { left: L.layerGroup().addTo(left), right: L.layerGroup().addTo(right) }, cfg, t,
+      sym: GL.symbology(cfg.symbology) };
     return state;
-  }
-
-  function getJSON(state, url) {
-    if (!state.cache.has(url)) {
-      state.cache.set(url, fetch(url).then((r) => {
-        if (!r.ok) return r.json().then((b) => { throw new Error(b.message || r.statusText); });
-        return r.json();
-      }));
-    }
-    return state.cache.get(url);
   }
 
   function layerUrl(cfg, name, params) {
@@ -59,16 +46,15 @@
     return { prefecture: area.members.join(",") };
   }
 
-  const RADIUS = { bases: 7, parks: 5, enterprises: 4, projects: 5 };
-
   function addPoints(state, group, filter, lang, current) {
     const names = ["projects", "enterprises", "parks", "bases"];
-    return Promise.all(names.map((name) => getJSON(state, layerUrl(state.cfg, name, filter)).then((gj) => {
+    const sym = state.sym;
+    return Promise.all(names.map((name) => GL.fetchJSON(layerUrl(state.cfg, name, filter)).then((gj) => {
       if (!current()) return;
-      const color = state.cfg.styles.layers[name].color;
       L.geoJSON(gj, {
-        pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: RADIUS[name], color: "#fff", weight: 1,
-          fillColor: color, fillOpacity: 0.95 }),
+        // the atlas's symbols: shape by layer (and level for bases), colour by industry
+        pointToLayer: (f, latlng) => L.marker(latlng, { icon: sym.icon(sym.shapeOf(name, f.properties), sym.colourOf(f.properties)),
+          keyboard: false }),
         onEachFeature: (f, layer) => layer.bindTooltip(tooltip(f.properties["name_" + lang] || f.properties.id)),
       }).addTo(group);
     })));
@@ -85,10 +71,10 @@
       const group = state.groups[side];
       group.clearLayers();
       const sel = sides[side];
-      const sideColor = cfg.styles.sides[side];
+      const sideColor = state.sym.sides[side];
       if (mode === "areas") {
         const members = new Set(sel.members);
-        jobs.push(getJSON(state, layerUrl(cfg, "prefectures", { display: 1 })).then((gj) => {
+        jobs.push(GL.fetchJSON(layerUrl(cfg, "prefectures", { display: 1 })).then((gj) => {
           if (!current()) return;
           const layer = L.geoJSON(gj, {
             style: (f) => members.has(f.properties.name_zh)
@@ -106,14 +92,14 @@
         }));
         jobs.push(addPoints(state, group, pointFilter(sel), lang, current));
       } else {
-        const colors = cfg.styles.zones;
         const order = sel.zones.map((z) => z.id);
-        jobs.push(getJSON(state, layerUrl(cfg, "regions", { display: 1, scheme: sel.id })).then((gj) => {
+        const opacity = cfg.symbology.zones.fill_opacity;
+        jobs.push(GL.fetchJSON(layerUrl(cfg, "regions", { display: 1, scheme: sel.id })).then((gj) => {
           if (!current()) return;
           const layer = L.geoJSON(gj, {
             style: (f) => {
-              const c = colors[Math.max(0, order.indexOf(f.properties.zone)) % colors.length];
-              return { color: "#333", weight: 1, fillColor: c, fillOpacity: 0.35 };
+              const c = state.sym.zoneColour(order.indexOf(f.properties.zone));
+              return { color: c, weight: 1, fillColor: c, fillOpacity: opacity };
             },
             onEachFeature: (f, l) => l.bindTooltip(tooltip(f.properties["name_" + lang] || f.properties.zone), { sticky: true }),
           });
@@ -131,8 +117,6 @@
     });
   }
 
-  const STATUS_COLORS = { added: "#1a9850", removed: "#d73027", moved: "#f46d43", changed: "#4575b4", unchanged: "#9e9e9e" };
-
   /** The version diff: version 2010 positions on the left map, the uploaded version on the right. */
   function showDiff(state, fc, showUnchanged, lang) {
     state.diff.left.clearLayers();
@@ -141,7 +125,7 @@
     for (const f of fc.features) {
       const p = f.properties;
       if (p.status === "unchanged" && !showUnchanged) continue;
-      const color = STATUS_COLORS[p.status] || "#000";
+      const color = state.sym.diff[p.status] || "#000";
       const label = `${p["name_" + lang] || p.id} · ${p.status}${p.distance_km ? ` · ${p.distance_km} km` : ""}`;
       const marker = (latlng) => L.circleMarker(latlng, { radius: 8, color, weight: 3, fill: false }).bindTooltip(tooltip(label));
       const geom = L.geoJSON(f).getBounds().getCenter();
@@ -154,5 +138,5 @@
     }
   }
 
-  window.CompareMaps = { create, show, showDiff, STATUS_COLORS };
+  window.CompareMaps = { create, show, showDiff };
 })();

@@ -3,12 +3,7 @@
 (function () {
   "use strict";
 
-  function cell(tr, text, tag) {
-    const td = document.createElement(tag || "td");
-    td.textContent = text === null || text === undefined ? "" : String(text);
-    tr.appendChild(td);
-    return td;
-  }
+  const cell = (tr, text, tag) => tr.appendChild(GL.el(tag || "td", { text: text === null || text === undefined ? "" : String(text) }));
 
   function init(ctx) {
     const { cfg, t, lang, maps, message } = ctx;
@@ -19,10 +14,7 @@
     let last = null;  // {file, fc}
 
     [["bases,parks", t.layersBoth], ["bases", t.layersBases], ["parks", t.layersParks]].forEach(([v, label]) => {
-      const o = document.createElement("option");
-      o.value = v;
-      o.textContent = label;
-      layersSelect.appendChild(o);
+      layersSelect.appendChild(GL.el("option", { value: v, text: label }));
     });
     $("cmp-template-geojson").href = cfg.urls.version + "?format=geojson";
     $("cmp-template-csv").href = cfg.urls.version + "?format=csv";
@@ -42,24 +34,20 @@
     function renderTable(fc) {
       const table = $("cmp-diff-table");
       table.replaceChildren();
-      const head = document.createElement("tr");
+      const head = GL.el("tr");
       ["id", t.layer, t.name, t.status, t.distance, t.changes].forEach((h) => cell(head, h, "th"));
-      const thead = document.createElement("thead");
-      thead.appendChild(head);
-      table.appendChild(thead);
-      const tbody = document.createElement("tbody");
+      table.appendChild(GL.el("thead", {}, head));
+      const tbody = GL.el("tbody");
       const showAll = $("cmp-show-unchanged").checked;
       for (const f of fc.features) {
         const p = f.properties;
         if (p.status === "unchanged" && !showAll) continue;
-        const tr = document.createElement("tr");
-        tr.className = "cmp-status-" + p.status;
-        tr.dataset.id = p.id;
+        const tr = GL.el("tr", { class: "cmp-status-" + p.status, "data-id": p.id });
         cell(tr, p.id);
         cell(tr, p.layer);
         cell(tr, p["name_" + lang] || p.name_zh);
         const s = cell(tr, t[p.status] || p.status);
-        s.style.color = CompareMaps.STATUS_COLORS[p.status];
+        s.style.color = maps.sym.diff[p.status];
         cell(tr, p.moved ? p.distance_km : "");
         cell(tr, p.outside_gansu ? [t.outside_gansu, p.changes].filter(Boolean).join("; ") : p.changes);
         tbody.appendChild(tr);

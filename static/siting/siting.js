@@ -64,34 +64,15 @@
   /* ---------------------------------------------------------------- language and DOM helpers */
   const atlas = () => window.Atlas && window.Atlas.state ? window.Atlas : null;
   const lang = () => (atlas() && atlas().state.lang) || state.lang;
-  const t = (key, vars) => {
-    let text = STRINGS[lang()][key];
-    if (text === undefined) text = key;
-    Object.keys(vars || {}).forEach((k) => (text = text.split("{" + k + "}").join(String(vars[k]))));
-    return text;
-  };
+  const t = GL.translator(() => STRINGS[lang()]);
   const label = (key) => STRINGS[lang()].keys[key] || key;
-  function el(tag, attrs) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => {
-      if (v === undefined || v === null || v === false) return;
-      if (k === "text") node.textContent = v;
-      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else if (k === "value" || k === "checked") node[k] = v;
-      else node.setAttribute(k, v === true ? "" : v);
-    });
-    for (let i = 2; i < arguments.length; i++) {
-      const c = arguments[i];
-      if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return node;
-  }
+  const el = GL.el;
   const fmt = (v, digits) => (v === null || v === undefined || Number.isNaN(v) ? "–"
     : Number(v).toLocaleString(lang() === "zh" ? "zh-CN" : "en", { maximumFractionDigits: digits === undefined ? 0 : digits }));
   const message = (text) => { const m = $(".siting-message"); m.textContent = text || ""; m.hidden = !text; };
 
   function relabel() {
-    root.querySelectorAll("[data-siting-i18n]").forEach((n) => (n.textContent = t(n.dataset.sitingI18n)));
+    GL.relabel(root, t, "siting-i18n");
     $(".siting-lang").textContent = t("lang");
     if (state.info) buildInputs();
     if (state.last) render(state.last);
@@ -99,10 +80,8 @@
 
   /* ---------------------------------------------------------------- URL state (hash) */
   function readHash() {
-    const m = /(?:^#|&)siting=([^&#]*)/.exec(location.hash);
-    if (!m) return;
-    let text;
-    try { text = decodeURIComponent(m[1]); } catch (e) { return; }  // a mangled link: start from the defaults
+    const text = GL.url.hashParam("siting");
+    if (text === null) return;  // none, or a mangled link: start from the defaults
     const q = new URLSearchParams(text);
     if (q.get("tech") === "wind" || q.get("tech") === "pv") state.tech = q.get("tech");
     state.exclude = (q.get("exclude") || "").split(",").filter((s) => /^[0-9a-f]{16}$/.test(s));
@@ -124,9 +103,7 @@
     return q.toString();
   }
   function writeHash() {
-    const base = location.hash.replace(/^#/, "").split("&").filter((p) => p && !p.startsWith("siting=")).join("&");
-    const mine = "siting=" + encodeURIComponent(query());
-    history.replaceState(null, "", location.pathname + location.search + "#" + (base ? base + "&" : "") + mine);
+    GL.url.replace(location.search.slice(1), GL.url.withHashParam("siting", query()));
   }
 
   /* ---------------------------------------------------------------- inputs */
@@ -390,7 +367,7 @@
     $(".siting-body").hidden = !open;
     $(".siting-toggle").setAttribute("aria-expanded", String(open));
     relabel();
-    fetch(cfg.urls.params).then((r) => r.json()).then((info) => {
+    GL.fetchJSON(cfg.urls.params).then((info) => {
       state.info = info;
       buildInputs();
       availability();

@@ -1,0 +1,90 @@
+/* The pages' shared module (window.GL): safe DOM building, labels in two languages, a fetch cache and the
+ * URL state helpers, used by the atlas (static/atlas/), the siting panel (static/siting/) and the compare
+ * page (static/compare/). Text from data only ever goes in through textContent (GL.el), never innerHTML. */
+(function () {
+  "use strict";
+  const GL = (window.GL = window.GL || {});
+
+  /* ---- DOM ---- */
+  /** el("div", {class: "x", text: "t", title: "…", onclick: fn, "data-k": v}, child, …); strings become text nodes. */
+  GL.el = function (tag, attrs) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => {
+      if (v === undefined || v === null || v === false) return;
+      if (k === "text") node.textContent = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else if (k === "checked" || k === "disabled" || k === "value" || k === "hidden") node[k] = v;
+      else node.setAttribute(k, v === true ? "" : v);
+    });
+    for (let i = 2; i < arguments.length; i++) {
+      const child = arguments[i];
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  };
+
+  /* ---- labels ---- */
+  /** "{n} zones" with {n: 3} → "3 zones". */
+  GL.format = function (text, vars) {
+    Object.keys(vars || {}).forEach((k) => (text = text.split("{" + k + "}").join(String(vars[k]))));
+    return text;
+  };
+  /** A t(key, vars) over `table()` (the current language's strings); an unknown key reads as itself. */
+  GL.translator = function (table) {
+    return function (key, vars) {
+      const text = table()[key];
+      return GL.format(text === undefined ? key : text, vars);
+    };
+  };
+  /** Re-label the static parts of `root` marked data-<prefix>, data-<prefix>-title, data-<prefix>-placeholder. */
+  GL.relabel = function (root, t, prefix) {
+    const p = prefix || "i18n";
+    const key = (suffix) => (p + suffix).replace(/-([a-z])/g, (m, c) => c.toUpperCase());
+    root.querySelectorAll("[data-" + p + "]").forEach((n) => (n.textContent = t(n.dataset[key("")])));
+    root.querySelectorAll("[data-" + p + "-title]").forEach((n) => (n.title = t(n.dataset[key("-title")])));
+    root.querySelectorAll("[data-" + p + "-placeholder]").forEach((n) => {
+      n.placeholder = t(n.dataset[key("-placeholder")]);
+      n.setAttribute("aria-label", n.placeholder);
+    });
+  };
+
+  /* ---- data ---- */
+  const fetched = {};
+  /** GET a JSON document once per page; a failure is not cached, and its error says the server's message. */
+  GL.fetchJSON = function (url) {
+    if (!fetched[url]) {
+      fetched[url] = fetch(url).then((r) => {
+        if (r.ok) return r.json();
+        return r.json().catch(() => ({})).then((body) => {
+          throw new Error(body.message || url + ": HTTP " + r.status);
+        });
+      });
+      fetched[url].catch(() => delete fetched[url]);
+    }
+    return fetched[url];
+  };
+
+  /* ---- URL state ---- */
+  GL.url = {
+    /** "k=v&…" from [[k, v], …], keeping commas and colons readable (the atlas's permalink format). */
+    query(pairs) {
+      return pairs.map(([k, v]) => k + "=" + encodeURIComponent(v).replace(/%2C/g, ",").replace(/%3A/g, ":")).join("&");
+    },
+    /** Replace the address without a reload: `search` without "?", `hash` without "#"; empty parts are left out. */
+    replace(search, hash) {
+      history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + (hash ? "#" + hash : ""));
+    },
+    /** The decoded value of `name=` in the hash (#a=…&name=…), or null when absent or mangled. */
+    hashParam(name) {
+      const m = new RegExp("(?:^#|&)" + name + "=([^&#]*)").exec(location.hash);
+      if (!m) return null;
+      try { return decodeURIComponent(m[1]); } catch { return null; }  // a mangled link
+    },
+    /** The current hash with `name=` set to `value` (encoded), other parts kept in place. */
+    withHashParam(name, value) {
+      const others = location.hash.replace(/^#/, "").split("&").filter((p) => p && !p.startsWith(name + "="));
+      return others.concat(name + "=" + encodeURIComponent(value)).join("&");
+    },
+  };
+})();

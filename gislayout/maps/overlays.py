@@ -53,15 +53,10 @@ def forget() -> None:
 
 
 def _read_catalogue() -> list[dict]:
+    from .. import resources
+
     try:
-        from .. import resources
-    except ImportError:
-        return []
-    build = getattr(resources, "catalogue", None)
-    if not callable(build):  # the package is still being put together
-        return []
-    try:
-        entries = build()
+        entries = resources.catalogue()
     except (GislayoutError, OSError):
         # A broken or half-installed store must not take the atlas down; the resources API reports it.
         return []

@@ -52,10 +52,12 @@ def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, cl
     assert page.locator("#cmp-table th[data-key]").count() == 2
     assert page.locator("#cmp-charts svg").count() >= 3
     assert page.locator("#cmp-charts svg rect[data-value]").count() > 10
-    siting_pv = next(r for r in api["rows"] if r["metric"] == "siting_pv_capacity_mw")["values"]
-    assert siting_pv[0] > 0 and siting_pv[1] == 0  # the synthetic stack lies in the Hexi wing only
-    assert page.locator("#cmp-table tr[data-metric^=siting_]").count() == 2 * len(siting.FIGURES)
-    assert [_cell(page, "siting_pv_capacity_mw", i) for i in (0, 1)] == [_shown(v) for v in siting_pv]
+    potential = {r["metric"]: r["values"] for r in api["rows"] if r["group"] == "siting"}
+    assert set(potential) == {f"siting_{t}_{f}" for t in siting.TECHS for f in siting.FIGURES}
+    pv = potential["siting_pv_capacity_mw"]
+    assert pv[0] > 0 and pv[1] == 0  # the synthetic stack lies in the Hexi wing only
+    assert page.locator("#cmp-table tr[data-metric^=siting_]").count() == len(potential)
+    assert [_cell(page, "siting_pv_capacity_mw", i) for i in (0, 1)] == [_shown(v) for v in pv]
     assert "siting" not in page.locator("#cmp-notes").inner_text()
     assert page.locator("html").get_attribute("lang") == "zh-CN"
 

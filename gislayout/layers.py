@@ -76,10 +76,7 @@ def chains() -> pd.DataFrame:
 @lru_cache(maxsize=None)
 def targets() -> pd.DataFrame:
     """The policy's quantitative targets (`layers/targets.csv`)."""
-    df = _read_csv("targets.csv")
-    df["value"] = df["value"].astype(float)
-    df["year"] = df["year"].astype(int)
-    return df
+    return schema.validate(_read_csv("targets.csv"), schema.targets_schema(), "targets.csv")
 
 
 def _zone_columns(gdf: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -57,6 +59,27 @@ def point_schema(layer: str, sectors: set[str], prefectures: set[str]) -> pa.Dat
         columns["technology"] = pa.Column(str)
         columns["status"] = pa.Column(str, nullable=True)
     return pa.DataFrameSchema(columns, strict=False, coerce=True, name=layer)
+
+
+def _finite(series: pd.Series) -> pd.Series:
+    # pandera runs checks even when coercion failed, so non-numbers must come out False here, not raise.
+    return pd.to_numeric(series, errors="coerce").map(math.isfinite)
+
+
+def targets_schema() -> pa.DataFrameSchema:
+    """The schema of `layers/targets.csv`: one row per quantitative target of the policy."""
+    text = pa.Column(str, pa.Check.str_length(min_value=1))
+    return pa.DataFrameSchema({
+        "id": pa.Column(str, pa.Check.str_matches(ID), unique=True),
+        "indicator_zh": text,
+        "indicator_en": text,
+        "value": pa.Column(float, pa.Check(_finite, error="must be a finite number")),
+        "units": text,
+        "comparator": pa.Column(str, pa.Check.isin((">=", "<=", "="))),
+        "year": pa.Column(int, pa.Check.in_range(2010, 2030)),
+        "scope": text,
+        "source": pa.Column(str, pa.Check.str_matches(CLAUSE)),
+    }, strict=False, coerce=True, name="targets")
 
 
 def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, filename: str) -> pd.DataFrame:

@@ -140,19 +140,6 @@ def test_overlays_and_install_notices():
     assert [(n["name"], n["install_command"]) for n in notices] == [("gwa_ws100", "fetch gwa")]
 
 
-def test_missing_resources_package_means_no_overlays(monkeypatch):
-    import builtins
-    real_import = builtins.__import__
-
-    def fake(name, globals=None, locals=None, fromlist=(), level=0):
-        if level and fromlist and "resources" in fromlist:
-            raise ImportError("no resources yet")
-        return real_import(name, globals, locals, fromlist, level)
-
-    monkeypatch.setattr(builtins, "__import__", fake)
-    assert overlays._read_catalogue() == []
-
-
 def test_user_supplied_resource_text_is_escaped_for_leaflet():
     evil = _entry("mine", "ghi", True) | {"source": "<img src=x onerror=alert(1)>", "title_en": "<b>x</b>"}
     page = maps.render(AtlasState(layers=("mine",)), maps.Options(), json.dumps([evil]))

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from rasterio.io import MemoryFile
 
+from gislayout import resources
 from gislayout.maps import overlays
 from gislayout.web import pages
 
@@ -98,7 +99,6 @@ def test_overlay_rows_are_respaced_to_web_mercator():
 
 @pytest.mark.browser
 def test_real_catalogue_is_shown(page, live_server, client):
-    resources = pytest.importorskip("gislayout.resources")
     entries = resources.catalogue()
     installed = [e["name"] for e in entries if e["installed"]]
     page.goto(live_server + "/")

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from gislayout import boundaries, compare, config
+from gislayout.analysis import criteria, service
 from gislayout.compare import siting
-from gislayout.compare import table as table_mod
 
+from .fixtures import siting_synthetic as synthetic
 from .test_error_shape import assert_error_shape
 
 
@@ -166,7 +167,8 @@ def test_printable_pdf_is_a_one_page_pdf(client):
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     assert resp.data.startswith(b"%PDF-") and resp.data.rstrip().endswith(b"%%EOF")
     assert resp.data.count(b"/Type /Page\n") + resp.data.count(b"/Type /Page ") + resp.data.count(b"/Type/Page>") >= 1
-    assert resp.headers["Content-Language"] in ("zh", "en")  # en when no CJK font is installed
+    # CI installs fonts-noto-cjk, so the printout is in Chinese, drawn with that font.
+    assert resp.headers["Content-Language"] == "zh" and b"NotoSansCJK" in resp.data
     assert "attachment" in resp.headers["Content-Disposition"]
 
 
@@ -179,10 +181,25 @@ def test_version_template_holds_the_bases_and_parks(client):
     assert len(list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))) == len(_raw_points("bases"))
 
 
-def test_table_reports_what_was_not_computed(client):
-    notes = [n["en"] for n in client.get("/api/compare?left=province&right=province").json["notes"]]
-    assert any(n.startswith("siting potential: not computed") for n in notes) or \
-        any(r.startswith("siting_") for r in compare.summarise(compare.parse_area("province"))["metric"])
+def test_table_has_the_siting_rows_and_names_what_was_not_computed(client, monkeypatch, tmp_path):
+    """pv runs on the synthetic stack; wind has no resource installed (an empty build folder): pv rows, a wind note."""
+    pv = synthetic.stack("pv")
+
+    def stack(tech):
+        if tech == "wind":
+            criteria.read_resource(tech, pv.grid)  # raises ResourceUnavailable: nothing is installed
+        return pv
+
+    monkeypatch.setattr(config, "BUILD_DIR", tmp_path)
+    monkeypatch.setattr(service, "stack", stack)
+    monkeypatch.setattr(siting, "_cache", {})
+    body = client.get("/api/compare?left=province&right=zone:2009:centre").json
+    rows = {r["metric"]: r["values"] for r in body["rows"] if r["group"] == "siting"}
+    assert set(rows) == {f"siting_pv_{f}" for f in siting.FIGURES}
+    assert rows["siting_pv_capacity_mw"][0] > 0 and rows["siting_pv_capacity_mw"][1] == 0  # no synthetic cell there
+    notes = [n["en"] for n in body["notes"] if n["topic"] == "siting potential"]
+    assert len(notes) == 1 and notes[0].startswith("siting potential: not computed (wind: ")
+    assert "pv:" not in notes[0] and "fetch gwa" in notes[0]
 
 
 def test_resource_statistics_come_from_the_one_integration_point(monkeypatch):
@@ -195,19 +212,14 @@ def test_resource_statistics_come_from_the_one_integration_point(monkeypatch):
 
     monkeypatch.setattr(resources, "catalogue", lambda: [{"name": "ghi_test", "installed": True,
                                                           "units": "kWh/m²/yr", "title_en": "GHI test"}])
-    monkeypatch.setattr(resources, "stats_for_geometry", stats_for_geometry, raising=False)
+    monkeypatch.setattr(resources, "stats_for_geometry", stats_for_geometry)
     area = compare.parse_area("prefecture:酒泉市")
     table = compare.summarise(area).set_index("metric")
     assert table.loc["ghi_test_mean", "value"] == 1700.0 and table.loc["ghi_test_p90", "units"] == "kWh/m²/yr"
     assert seen == [("ghi_test", round(area.geometry.area, 6))]
-    monkeypatch.delattr(resources, "stats_for_geometry")
-    rows, notes = table_mod._resource_rows(area)
-    assert rows == [] and "stats_for_geometry" in notes[0]
 
 
 def test_siting_potential_sums_the_analysis_by_prefecture(monkeypatch):
-    service = pytest.importorskip("gislayout.analysis.service")
-    synthetic = pytest.importorskip("gislayout.analysis.synthetic")
     stacks = {tech: synthetic.stack(tech) for tech in siting.TECHS}
     monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
     monkeypatch.setattr(siting, "_cache", {})

@@ -10,8 +10,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from gislayout.analysis import service
+from gislayout.compare import siting
+
 from .browser import browser, page  # noqa: F401  (shared fixtures: Debian chromium, off-host requests aborted)
 from .conftest import ARTIFACTS
+from .fixtures import siting_synthetic as synthetic
 
 pytestmark = pytest.mark.browser
 READY = "#cmp-table[data-state=ready]"
@@ -31,7 +35,15 @@ def _cell(page, metric: str, column: int) -> str:
     return page.locator(f"#cmp-table tr[data-metric={metric}] td").nth(2 + column).inner_text()
 
 
-def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, client):
+def _shown(value: float) -> str:
+    """A number as the table shows it (toLocaleString, at most one decimal)."""
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, client, monkeypatch):
+    stacks = {tech: synthetic.stack(tech) for tech in siting.TECHS}  # siting potential in 酒泉市 and 嘉峪关市 only
+    monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
+    monkeypatch.setattr(siting, "_cache", {})
     page.goto(f"{live_server}/compare?left=zone:2009:hexi&right=zone:2009:centre")
     _wait_for(page, "zone:2009:hexi", "zone:2009:centre")
     api = client.get("/api/compare?left=zone:2009:hexi&right=zone:2009:centre").json
@@ -40,8 +52,13 @@ def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, cl
     assert page.locator("#cmp-table th[data-key]").count() == 2
     assert page.locator("#cmp-charts svg").count() >= 3
     assert page.locator("#cmp-charts svg rect[data-value]").count() > 10
-    assert "siting" in page.locator("#cmp-notes").inner_text() or \
-        page.locator("#cmp-table tr[data-metric^=siting_]").count() > 0
+    potential = {r["metric"]: r["values"] for r in api["rows"] if r["group"] == "siting"}
+    assert set(potential) == {f"siting_{t}_{f}" for t in siting.TECHS for f in siting.FIGURES}
+    pv = potential["siting_pv_capacity_mw"]
+    assert pv[0] > 0 and pv[1] == 0  # the synthetic stack lies in the Hexi wing only
+    assert page.locator("#cmp-table tr[data-metric^=siting_]").count() == len(potential)
+    assert [_cell(page, "siting_pv_capacity_mw", i) for i in (0, 1)] == [_shown(v) for v in pv]
+    assert "siting" not in page.locator("#cmp-notes").inner_text()
     assert page.locator("html").get_attribute("lang") == "zh-CN"
 
     # Changing an area updates the table and the URL.

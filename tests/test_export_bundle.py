@@ -149,12 +149,6 @@ def test_qgs_styles_like_the_atlas(built):
     assert float(items[0].get("value")) == RASTER["vmin"] and float(items[-1].get("value")) == RASTER["vmax"]
 
 
-def test_without_resources_module_the_bundle_has_no_rasters(monkeypatch):
-    monkeypatch.setitem(sys.modules, "gislayout.resources", None)  # import now raises ImportError
-    monkeypatch.delattr(gislayout, "resources", raising=False)
-    assert bundle.installed_rasters() == []
-
-
 def test_bundle_is_cached_and_rebuilt_when_a_layer_file_changes(tmp_path, monkeypatch):
     shutil.copytree(config.LAYERS_DIR, tmp_path / "layers")
     monkeypatch.setattr(config, "LAYERS_DIR", tmp_path / "layers")

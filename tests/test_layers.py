@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
@@ -112,6 +114,42 @@ def test_a_planner_adds_a_scheme_with_a_data_file(tmp_path, monkeypatch):
         layers.reload()
 
 
+def _break_targets(path, how: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    if how == "missing":
+        path.unlink()
+    elif how == "not a number":
+        path.write_text("".join(l.replace(",17000,", ",lots,") for l in lines), encoding="utf-8")
+    elif how == "no pv row":
+        path.write_text("".join(l for l in lines if not l.startswith("target_solar_capacity_2015,")), encoding="utf-8")
+    elif how == "pv row twice":
+        path.write_text("".join(lines + [l for l in lines if l.startswith("target_solar_capacity_2015,")]),
+                        encoding="utf-8")
+
+
+@pytest.mark.parametrize("how, fragment", [
+    ("missing", "'targets.csv' is missing"),
+    ("not a number", "'lots'"),
+    ("no pv row", "0 rows with id 'target_solar_capacity_2015'"),
+    ("pv row twice", "target_solar_capacity_2015"),
+])
+def test_a_broken_targets_file_is_a_layer_data_error_not_a_silent_default(tmp_path, monkeypatch, how, fragment):
+    """The siting roll-ups read the 2015 targets from layers/targets.csv and from nowhere else."""
+    from gislayout.analysis import service
+
+    shutil.copytree(config.LAYERS_DIR, tmp_path / "layers")
+    assert service.target_mw("pv") == 1000.0 and service.target_mw("wind") == 17000.0
+    _break_targets(tmp_path / "layers" / "targets.csv", how)
+    monkeypatch.setattr(config, "LAYERS_DIR", tmp_path / "layers")
+    layers.reload()
+    try:
+        with pytest.raises(LayerDataError, match=re.escape(fragment)):
+            service.target_mw("pv")
+    finally:
+        monkeypatch.undo()
+        layers.reload()
+
+
 def test_a_scheme_that_leaves_a_prefecture_out_is_rejected():
     data = {"id": "x", "title_zh": "x", "title_en": "x", "source": "x",
             "zones": [{"id": "a", "name_zh": "a", "name_en": "a", "members": ["兰州市"]}]}
@@ -123,8 +161,13 @@ def test_filters():
     assert len(layers.load("bases", level="national")) == 10
     hexi = layers.load("bases", scheme="2009", zone="hexi")
     assert set(hexi["prefecture"]) <= set(regions.get("2009").zone("hexi").members) and len(hexi) > 0
-    energy = layers.load("projects", sector="new_energy")
-    assert len(energy) == len(layers.load("projects"))
+    # A sector some features do not have: those with it are in, the others out (read from the raw CSV).
+    for layer, code, column in (("projects", "wind", "subsectors"), ("bases", "new_energy", "sectors")):
+        raw = pd.read_csv(config.LAYERS_DIR / f"{layer}.csv", dtype=str, keep_default_na=False)
+        has = {i for i, codes in zip(raw["id"], raw[column]) if code in codes.split(";")}
+        got = set(layers.load(layer, sector=code)["id"])
+        assert got == has and 0 < len(has) < len(raw), (layer, code)
+        assert got.isdisjoint(set(raw["id"]) - has)
     assert len(layers.load("prefectures", zone="centre")) == 2
     both = layers.load("bases", prefecture="兰州市,白银市")
     assert set(both["prefecture"]) == {"兰州市", "白银市"}

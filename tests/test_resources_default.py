@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 import rasterio
+import shapely
 from rio_cogeo.cogeo import cog_validate
 
-from gislayout import resources
+from gislayout import boundaries, resources
 from gislayout.errors import NotFound, ResourceUnavailable
 from gislayout.resources import build, store
 
@@ -62,7 +65,6 @@ def test_calibration_meets_every_cited_target():
 
 @needs_shared(STATIONS_CSV)
 def test_calibration_figures_are_the_cited_station_facts():
-    import pandas as pd
     facts = pd.read_csv(STATIONS_CSV)
     quoted = set(facts["quote"])
     table = pd.read_csv(build.calibration.TABLE)
@@ -72,12 +74,81 @@ def test_calibration_figures_are_the_cited_station_facts():
     assert cited == pytest.approx(float(wuwei["converted_value"]))
 
 
-def test_metadata_says_it_is_an_estimate_and_states_its_bias():
+def test_metadata_says_it_is_an_estimate_and_states_its_measured_error():
     meta = store.installed_meta()["ghi_estimate"]
     assert meta["is_estimate"] is True and meta["units"] == "kWh/m²/yr"
-    for words in ("estimate", "east", "Pingliang", "±"):
+    for words in ("estimate", "east", "Pingliang", "leave-one-out"):
         assert words in meta["bias"]
     assert "MERRA-2" in meta["source"] and "calibrat" in meta["source"]
+    # What users read (the bias, the zh caption) quotes the measured error and the held-out check, not a class width.
+    summary, lanzhou = meta["validation"]["summary"], meta["checks"]["Lanzhou"]
+    entry = next(e for e in resources.catalogue() if e["name"] == "ghi_estimate")
+    for text in (entry["bias"], entry["caption_zh"], entry["caption_en"]):
+        assert f"{summary['mean_abs_pct']:.1f}" in text and f"{summary['max_abs_pct']:.1f}" in text, text
+        assert f"{lanzhou['calibrated']:.0f}" in text and "±7" not in text
+    assert entry["validation"] == meta["validation"]
+
+
+def test_the_measured_error_is_a_real_leave_one_out():
+    meta = store.installed_meta()["ghi_estimate"]
+    rows, summary = meta["validation"]["rows"], meta["validation"]["summary"]
+    table = pd.read_csv(build.calibration.TABLE)
+    assert [r["region"] for r in rows] == list(table["region_zh"])
+    fitted = {r["region"]: r for r in meta["calibration"]}
+    for row, cited in zip(rows, table.itertuples()):
+        if cited.kind == "bound":
+            hi = cited.hi_kwh if cited.hi_kwh == cited.hi_kwh else float("inf")
+            inside = cited.lo_kwh <= row["left_out"] <= hi
+            edge = hi if row["left_out"] > hi else cited.lo_kwh
+            assert row["error_pct"] == (0 if inside else pytest.approx(100 * (row["left_out"] / edge - 1), abs=0.06))
+            continue
+        figure = cited.lo_kwh if cited.kind == "value" else (cited.lo_kwh + cited.hi_kwh) / 2
+        assert row["error_pct"] == pytest.approx(100 * (row["left_out"] / figure - 1), abs=0.06), row["region"]
+        # Fitted with every figure, the region meets its own; left out, it does not: the row is really out.
+        assert fitted[cited.region_zh]["calibrated_mean"] == pytest.approx(figure, abs=0.2)
+        assert abs(row["left_out"] - figure) > 1.0, row["region"]
+    errors = [abs(r["error_pct"]) for r in rows if r["kind"] != "bound"]
+    assert summary["figures"] == len(errors) == 6
+    assert summary["mean_abs_pct"] == pytest.approx(sum(errors) / len(errors), abs=0.051)
+    assert summary["max_abs_pct"] == max(errors)
+
+
+def test_lanzhou_is_a_held_out_check_and_the_others_are_not():
+    checks = store.installed_meta()["ghi_estimate"]["checks"]
+    regions = pd.read_csv(build.calibration.TABLE)
+    for place, (lon, lat) in synth.SITES.items():
+        point = shapely.Point(lon, lat)
+        covering = [r.region_zh for r in regions.itertuples()
+                    if boundaries.load(r.region_level).set_index("name_zh").geometry[r.region_zh].contains(point)]
+        assert sorted(checks[place]["anchored_by"]) == sorted(covering)
+        assert checks[place]["held_out"] is (not covering)
+        assert checks[place]["calibrated"] == pytest.approx(_annual_at(lon, lat), abs=0.1)
+    assert checks["Lanzhou"]["held_out"] and not checks["Dunhuang"]["held_out"] and not checks["Tianshui"]["held_out"]
+    # Without its own anchors a site's value moves: what is reported is a refit, not the fitted value again.
+    assert checks["Tianshui"]["without_its_anchors"] != checks["Tianshui"]["calibrated"]
+
+
+def test_leave_one_out_on_a_known_field_matches_an_independent_refit():
+    """On an analytic field, refit without each row and average over its boundary here, with rasterio's mask."""
+    from rasterio.features import geometry_mask
+
+    from gislayout.resources import calibration, validation
+    from gislayout.resources.grid import ESTIMATE
+
+    lon, lat = ESTIMATE.centres()
+    field = 1500 + 25 * (lat[:, None] - 36) - 12 * (lon[None, :] - 100)  # brighter north and west
+    rows = validation.leave_one_out(field)
+    table = calibration.table()
+    weight = np.broadcast_to(np.cos(np.radians(lat))[:, None], ESTIMATE.shape)
+    full, _ = calibration.factor_field(field)
+    for i, (row, cited) in enumerate(zip(rows, table.itertuples())):
+        factor, _ = calibration.factor_field(field, ESTIMATE, table.drop(index=i))
+        geom = boundaries.load(cited.region_level).set_index("name_zh").geometry[cited.region_zh]
+        inside = geometry_mask([geom], ESTIMATE.shape, ESTIMATE.transform, invert=True)
+        mean = float((field * factor * weight)[inside].sum() / weight[inside].sum())
+        assert row["left_out"] == pytest.approx(mean, abs=0.1), cited.region_zh
+        if cited.kind != "bound":
+            assert not np.allclose(factor, full), cited.region_zh  # leaving the row out changes the fit
 
 
 def test_cog_is_valid_with_overviews_and_monthly_bands():

@@ -13,8 +13,10 @@ import pytest
 import shapely
 
 from gislayout import config
-from gislayout.analysis import criteria, service, synthetic, upload
+from gislayout.analysis import criteria, service, upload
 from gislayout.analysis.grid import unproject
+
+from .fixtures import siting_synthetic as synthetic
 
 PLAIN = "max_zone=0&min_area=1"
 
@@ -219,11 +221,10 @@ def test_params_lists_defaults_and_docs(client):
 
 
 def test_wind_not_installed_says_how_to_install(client, monkeypatch):
-    monkeypatch.setattr(service, "stack", criteria.build)
-    monkeypatch.setattr(criteria, "_resources", lambda: None)
+    monkeypatch.setattr(service, "stack", criteria.build)  # the real one, on an empty build folder
     criteria.build.cache_clear()
     resp = client.get("/api/siting/run?tech=wind")
-    assert resp.status_code == 404 and "wind" in resp.json["message"]
+    assert resp.status_code == 404 and "wind" in resp.json["message"] and "fetch gwa" in resp.json["message"]
     criteria.build.cache_clear()
 
 
@@ -502,8 +503,11 @@ def test_a_world_sized_site_polygon_is_scored_over_the_region(client):
 
 
 def test_post_body_can_choose_the_technology(client):
-    pv = client.post("/api/siting/run", json={"tech": "pv"})
-    wind = client.post("/api/siting/run", json={"tech": "wind"})
+    pv = client.post("/api/siting/run", json={"tech": "pv", "max_zone": 0, "min_area": 1})
+    wind = client.post("/api/siting/run", json={"tech": "wind", "max_zone": 0, "min_area": 1})
+    # The fixture gives both technologies a synthetic stack, so both run; each on its own resource.
     assert pv.status_code == 200 and pv.json["tech"] == "pv"
-    assert wind.status_code in (200, 404) and (wind.status_code == 404 or wind.json["tech"] == "wind")
+    assert wind.status_code == 200 and wind.json["tech"] == "wind"
+    assert {r["resource_units"] for r in pv.json["table"]} == {"kWh/m²/yr"}
+    assert {r["resource_units"] for r in wind.json["table"]} == {"m/s"}
     assert client.post("/api/siting/run", json={"tech": "hydro"}).status_code == 400

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from gislayout.analysis import criteria, service, synthetic
+from gislayout.analysis import criteria, service
 
 from .browser import browser, page  # noqa: F401  (shared fixtures: Debian chromium, off-host requests aborted)
+from .fixtures import siting_synthetic as synthetic
 
 pytestmark = pytest.mark.browser
 

@@ -1,13 +1,15 @@
-"""The siting model on small synthetic grids where the answer is known (`gislayout.analysis.synthetic`)."""
+"""The siting model on small synthetic grids where the answer is known (`tests/fixtures/siting_synthetic.py`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from gislayout.analysis import energy, exclusions, model, service, synthetic, zones
+from gislayout.analysis import energy, exclusions, model, service, zones
 from gislayout.analysis.grid import Grid, unproject
 from gislayout.errors import BadParameter
+
+from .fixtures import siting_synthetic as synthetic
 
 import geopandas as gpd
 import shapely

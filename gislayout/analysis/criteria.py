@@ -213,38 +213,22 @@ def slope_degrees(elevation: np.ndarray, cell_m: float) -> np.ndarray:
 RESOURCE_UNITS = {"ghi": "kWh/m²/yr", "wind_speed": "m/s", "wind_power_density": "W/m²"}
 
 
-def _resources():
-    try:
-        from .. import resources
-    except ImportError:
-        return None
-    return resources
-
-
-def _resource_info(resources, name: str) -> dict:
+def _resource_info(name: str) -> dict:
     """Catalogue metadata of an installed resource (units, height_m, resolution, bias, ...) as a dict."""
-    from dataclasses import asdict, is_dataclass
+    from dataclasses import asdict
 
-    catalogue = getattr(resources, "catalogue", None)
-    get_spec = getattr(resources, "get_spec", None) or getattr(catalogue, "get_spec", None)
-    if get_spec is None:
-        return {}
-    spec = get_spec(name)
-    info = asdict(spec) if is_dataclass(spec) else dict(spec)
-    units = getattr(spec, "units", None)
-    if units:
-        info["units"] = units
-    return info
+    from .. import resources
+
+    spec = resources.get_spec(name)
+    return dict(asdict(spec), units=spec.units)
 
 
-def _install_hint(resources, tech: str) -> str:
-    """The command that installs a resource for `tech`, from the resources catalogue where it says."""
-    catalogue = getattr(resources, "catalogue", None)
-    builtin = getattr(resources, "BUILTIN", None) or getattr(catalogue, "BUILTIN", {})
-    cli = getattr(resources, "CLI", None) or getattr(catalogue, "CLI", "flask --app app resources")
-    spec = builtin.get("gsa_ghi" if tech == "pv" else "gwa_ws100")
-    first = spec.install_command if spec is not None else f"{cli} --help"
-    return f"`{first}` (offline: `{cli} import FILE`)"
+def _install_hint(tech: str) -> str:
+    """The command that installs a resource for `tech`, from the resources catalogue."""
+    from .. import resources
+
+    spec = resources.BUILTIN["gsa_ghi" if tech == "pv" else "gwa_ws100"]
+    return f"`{spec.install_command}` (offline: `{resources.CLI} import FILE`)"
 
 
 def _height_of(info: dict, name: str) -> float | None:
@@ -270,33 +254,30 @@ def read_resource(tech: str, grid: Grid) -> tuple[str, str, np.ndarray, dict]:
 
     Raises ResourceUnavailable, with the command that installs one, when there is none.
     """
-    resources = _resources()
+    from .. import resources
+
     kinds = ("ghi",) if tech == "pv" else ("wind_speed", "wind_power_density")
     what = "solar (GHI)" if tech == "pv" else "wind (speed or power density)"
-    if resources is None or not hasattr(resources, "read_array"):
-        raise ResourceUnavailable(f"{tech} siting needs a {what} resource, and this build has no resources "
-                                  "module that can read one")
     for kind in kinds:
         name = resources.default_for(kind)
         if name:
-            info = _resource_info(resources, name)
+            info = _resource_info(name)
             values = np.asarray(resources.read_array(name, grid.crs, grid.transform, grid.shape), dtype=np.float32)
             if kind == "ghi":
                 values, conv = _ghi_to_kwh_year(values, info)
                 info = dict(info, conversion=conv)
             return kind, name, values, info
     raise ResourceUnavailable(f"{tech} siting needs a {what} resource and none is installed; install one with "
-                              f"{_install_hint(resources, tech)}")
+                              f"{_install_hint(tech)}")
 
 
 def read_elevation(grid: Grid) -> tuple[np.ndarray, str, str, bool]:
     """(elevation 2-D, source, resolution, fine enough for slope) from an installed DEM or pvlib's Altitude.h5."""
-    resources = _resources()
-    name = None
-    if resources is not None and hasattr(resources, "read_array"):
-        name = resources.default_for("elevation")
+    from .. import resources
+
+    name = resources.default_for("elevation")
     if name:
-        info = _resource_info(resources, name)
+        info = _resource_info(name)
         arr = np.asarray(resources.read_array(name, grid.crs, grid.transform, grid.shape), dtype=np.float32)
         return arr, f"resource {name!r}", str(info.get("resolution", "as imported")), True
     return pvlib_elevation(grid), "pvlib Altitude.h5", "1/12° (≈ 8 km), 28 m steps", False
@@ -334,15 +315,6 @@ def demand_points() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _store():
-    """`gislayout.resources.store`, or None when this build has no resources module."""
-    try:
-        from ..resources import store
-    except ImportError:
-        return None
-    return store
-
-
 def _entry(store, name: str, meta: dict) -> tuple:
     try:
         mtime = os.stat(store.tif_path(name)).st_mtime_ns
@@ -357,9 +329,8 @@ def resources_token(names: tuple[str, ...] | None = None) -> tuple:
     Cheap (the sidecars are re-read only when the folder changes), so it is computed on every request and
     used as the cache key of the stack: an import, fetch or uninstall changes it. `names` limits it to those.
     """
-    store = _store()
-    if store is None:
-        return ()
+    from ..resources import store
+
     metas = store.installed_meta()
     wanted = sorted(metas) if names is None else [n for n in names if n and n in metas]
     return (str(store.root()), tuple(_entry(store, name, metas[name]) for name in wanted))
@@ -367,9 +338,8 @@ def resources_token(names: tuple[str, ...] | None = None) -> tuple:
 
 def _elevation_token() -> tuple:
     """The part of `resources_token` the shared base depends on: the installed DEM in use, if any."""
-    resources = _resources()
-    if resources is None or not hasattr(resources, "default_for"):
-        return ()
+    from .. import resources
+
     return resources_token((resources.default_for("elevation"),))
 
 

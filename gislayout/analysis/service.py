@@ -17,14 +17,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import config
+from .. import config, layers, regions
+from ..errors import LayerDataError
 from . import criteria, energy, model, outputs, zones as zones_mod
 from .criteria import Stack
 from .grid import unproject
 from .model import Params, Surface
 
-#: Fallback if layers/targets.csv cannot be read: the policy's 2015 targets, 三(一)2.
-TARGETS_MW = {"wind": 17000.0, "pv": 1000.0}
+#: The rows of layers/targets.csv holding the policy's 2015 capacity targets, 三(一)2.
 _TARGET_IDS = {"wind": "target_wind_capacity_2015", "pv": "target_solar_capacity_2015"}
 
 
@@ -222,27 +222,18 @@ def _english(stack_: Stack, index: int) -> str | None:
 
 
 def _scheme_lookups() -> dict[str, dict[str, str]]:
-    """{scheme id: {prefecture: zone id}} for every region scheme, or {} if schemes cannot be read."""
-    try:
-        from .. import regions
-        return {s.id: {m: z.id for z in s.zones for m in z.members} for s in regions.schemes().values()}
-    except (ImportError, OSError, ValueError) as exc:  # boundaries not built: the analysis still runs
-        import logging
-        logging.getLogger(__name__).warning("region schemes unavailable: %s", exc)
-        return {}
+    """{scheme id: {prefecture: zone id}} for every region scheme."""
+    return {s.id: {m: z.id for z in s.zones for m in z.members} for s in regions.schemes().values()}
 
 
 def target_mw(tech: str) -> float:
-    """The policy's 2015 capacity target for `tech` in MW (layers/targets.csv, else 三(一)2 as written)."""
-    try:
-        from .. import layers
-        df = layers.targets()
-        row = df[df["id"] == _TARGET_IDS[tech]]
-        if len(row):
-            return float(row["value"].iloc[0])
-    except (ImportError, OSError, KeyError, ValueError):
-        pass
-    return TARGETS_MW[tech]
+    """The policy's 2015 capacity target for `tech` in MW, from layers/targets.csv (LayerDataError if absent)."""
+    df = layers.targets()
+    row = df[df["id"] == _TARGET_IDS[tech]]
+    if len(row) != 1:
+        raise LayerDataError(f"targets.csv has {len(row)} rows with id {_TARGET_IDS[tech]!r}; "
+                             f"the {tech} siting roll-up needs exactly one")
+    return float(row["value"].iloc[0])
 
 
 def rollups(result: Run) -> dict:

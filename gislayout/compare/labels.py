@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .. import layers
+from .. import layers, resources
 
 LANGS = ("zh", "en")
 
@@ -58,12 +58,7 @@ def _target_names() -> dict[str, tuple[str, str]]:
 
 
 def _resource_titles() -> dict[str, tuple[str, str]]:
-    try:
-        from .. import resources
-        entries = resources.catalogue()
-    except (ImportError, AttributeError):
-        return {}
-    return {e["name"]: (e.get("title_zh", e["name"]), e.get("title_en", e["name"])) for e in entries}
+    return {e["name"]: (e.get("title_zh", e["name"]), e.get("title_en", e["name"])) for e in resources.catalogue()}
 
 
 def _pair(metric: str) -> tuple[str, str]:

@@ -2,8 +2,9 @@
 summed over the area's prefectures.
 
 The one integration point is `gislayout.analysis.service` (`stack`, `parse`, `run`, whose `by_prefecture`
-gives suitable area, capacity and generation per prefecture). When the analysis is absent or has no
-resource to run on, nothing is invented: `potential` returns no rows and a note saying why.
+gives suitable area, capacity and generation per prefecture). When a technology has no resource raster
+installed, nothing is invented: `potential` returns no rows for it and a note naming the missing resource
+and the command that installs it. Any other failure is an error, not a note.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import threading
 
 import pandas as pd
 
+from .. import resources
+from ..analysis import service
 from ..errors import ResourceUnavailable
 from .areas import Area
 
@@ -24,22 +27,17 @@ _cache: dict[tuple, pd.DataFrame] = {}
 
 
 def _installed() -> tuple[str, ...]:
-    try:
-        from .. import resources
-        return tuple(resources.installed())
-    except (ImportError, AttributeError):
-        return ()
+    return tuple(resources.installed())
 
 
 def by_prefecture(tech: str) -> pd.DataFrame:
     """Potential per prefecture for `tech` (default parameters), cached while the installed resources stay the same.
 
-    Raises ResourceUnavailable, ImportError or AttributeError when it cannot be computed.
+    Raises ResourceUnavailable, naming the install command, when no resource for `tech` is installed.
     """
     key = (tech, _installed())
     with _lock:
         if key not in _cache:
-            from ..analysis import service
             stack = service.stack(tech)
             result = service.run(stack, service.parse(stack, {}), polygons=False)
             _cache[key] = result.by_prefecture.set_index("prefecture")
@@ -52,13 +50,7 @@ def potential(area: Area) -> tuple[list[tuple[str, str, str, float | None]], lis
     for tech in TECHS:
         try:
             table = by_prefecture(tech)
-        except ImportError:
-            missing.append(f"{tech}: the siting analysis is not installed")
-            continue
-        except AttributeError as exc:
-            missing.append(f"{tech}: the siting analysis lacks {exc.name or 'an entry point'!r}")
-            continue
-        except ResourceUnavailable as exc:
+        except ResourceUnavailable as exc:  # an optional input the user has not installed, named in the message
             missing.append(f"{tech}: {exc.message}")
             continue
         part = table.reindex(list(area.prefectures)).fillna(0.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import boundaries, layers, regions
+from .. import boundaries, layers, regions, resources
 from ..errors import ResourceUnavailable
 from . import siting
 from .areas import Area, parse_area
@@ -15,21 +15,15 @@ SHARE_TARGETS = ("target_wind_capacity_2015", "target_solar_capacity_2015")
 
 def _resource_rows(area: Area) -> tuple[list[tuple[str, str, str, float | None]], list[str]]:
     """Mean and percentiles of every installed resource over the area, and a note when there are none."""
-    try:
-        from .. import resources
-        entries = [e for e in resources.catalogue() if e.get("installed")]
-        stats_for_geometry = resources.stats_for_geometry
-    except ImportError:
-        return [], ["resource statistics: not computed (the resources module is not installed)"]
-    except AttributeError as exc:
-        return [], [f"resource statistics: not computed (the resources module lacks {exc.name or 'a function'!r})"]
+    entries = [e for e in resources.catalogue() if e["installed"]]
     if not entries:
-        return [], ["resource statistics: not computed (no resource raster is installed)"]
+        return [], ["resource statistics: not computed (no resource raster is installed; the offline solar "
+                    f"estimate installs with `{resources.CLI} build-default`)"]
     rows = []
     for entry in entries:
         try:
-            stats = stats_for_geometry(entry["name"], area.geometry)
-        except ResourceUnavailable:
+            stats = resources.stats_for_geometry(entry["name"], area.geometry)
+        except ResourceUnavailable:  # uninstalled by another process since the catalogue was read
             continue
         for key in ("mean", "p10", "p50", "p90"):
             value = stats.get(key)

@@ -62,21 +62,15 @@ def _percentiles(ds) -> tuple[float, float]:
 
 
 def installed_rasters() -> list[Raster]:
-    """The installed resource rasters, from `gislayout.resources` if it is there; none if it is not."""
-    try:
-        from .. import resources
-    except ImportError:
-        return []
-    catalogue = getattr(resources, "catalogue", None)
-    dataset = getattr(resources, "dataset", None)
-    if catalogue is None or dataset is None:
-        return []
+    """The installed resource rasters, from `gislayout.resources`."""
+    from .. import resources
+
     out = []
-    for item in catalogue():
-        if not item.get("installed"):
+    for item in resources.catalogue():
+        if not item["installed"]:
             continue
         # The dataset is shared and kept open by `resources`; read from it, never close it.
-        ds = dataset(item["name"])
+        ds = resources.dataset(item["name"])
         vmin, vmax = (item["vmin"], item["vmax"]) if "vmin" in item and "vmax" in item else _percentiles(ds)
         ramp = tuple(item.get("colors") or styles.ramp_for(item["name"]))
         title = " ".join(t for t in (item.get("title_zh"), item.get("title_en")) if t) or item["name"]

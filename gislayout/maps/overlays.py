@@ -2,8 +2,8 @@
 
 Each installed raster becomes an image overlay, off until asked for; its legend, opacity control and
 source line travel with it to the page. A resource quantity the atlas is about (solar, wind) with nothing
-installed shows a notice carrying the command that installs it. The catalogue is optional: without
-`gislayout.resources` the resources group is simply empty.
+installed shows a notice carrying the command that installs it. A store that cannot be read leaves the
+resources group empty (the resources API reports why); a programming error raises.
 
 The resources package renders overlays on a plate-carrée grid (rows equally spaced in latitude). Leaflet
 stretches an ImageOverlay linearly in Web Mercator, which would put mid-Gansu ~20 km too far north, so
@@ -53,15 +53,10 @@ def forget() -> None:
 
 
 def _read_catalogue() -> list[dict]:
+    from .. import resources
+
     try:
-        from .. import resources
-    except ImportError:
-        return []
-    build = getattr(resources, "catalogue", None)
-    if not callable(build):  # the package is still being put together
-        return []
-    try:
-        entries = build()
+        entries = resources.catalogue()
     except (GislayoutError, OSError):
         # A broken or half-installed store must not take the atlas down; the resources API reports it.
         return []

@@ -8,18 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import calibration, registry, solar, store
+from . import calibration, registry, solar, store, validation
 from .grid import CLIP_BUFFER_KM, ESTIMATE, province_mask
 
 NAME = "ghi_estimate"
 #: Bump when the method changes, so `build_default()` rebuilds an older file.
 METHOD_VERSION = 3
-#: Places whose annual GHI is checked against literature ranges (DESIGN.md): lon, lat, low, high.
-CHECK_SITES = {
-    "Dunhuang": (94.66, 40.14, 1700, 1900),
-    "Lanzhou": (103.83, 36.06, 1450, 1550),
-    "Tianshui": (105.72, 34.58, 1250, 1400),
-}
 
 
 def _fingerprint() -> str:
@@ -29,27 +23,11 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def sample(array: np.ndarray, lon: float, lat: float) -> float:
-    """The value of the ESTIMATE-grid cell holding (lon, lat)."""
-    col, row = ~ESTIMATE.transform @ (lon, lat)
-    return float(array[int(row), int(col)])
-
-
-def _checks(raw: np.ndarray, calibrated: np.ndarray) -> dict:
-    out = {}
-    for place, (lon, lat, lo, hi) in CHECK_SITES.items():
-        before, after = sample(raw, lon, lat), sample(calibrated, lon, lat)
-        miss = 0.0 if lo <= after <= hi else (after - hi if after > hi else after - lo)
-        out[place] = {"lon": lon, "lat": lat, "literature": [lo, hi], "uncalibrated": round(before, 1),
-                      "calibrated": round(after, 1), "miss_kwh": round(miss, 1),
-                      "miss_pct_of_range_edge": round(100 * miss / (hi if miss > 0 else lo), 1)}
-    return out
-
-
 def build_default(force: bool = False) -> Path:
     """Build (or keep, if current) the calibrated offline GHI estimate; returns the COG path.
 
-    Takes about 10 s on one core: clear-sky sums for 12 mean days at 1/12°, then calibration.
+    Takes about 10 s on one core: clear-sky sums for 12 mean days at 1/12°, then calibration and its
+    leave-one-out validation (`validation`), whose measured error the metadata and the bias text report.
     """
     meta = store.installed_meta().get(NAME)
     if meta and not force and meta.get("fingerprint") == _fingerprint():
@@ -60,14 +38,17 @@ def build_default(force: bool = False) -> Path:
     factor, report = calibration.factor_field(raw)
     monthly = monthly * factor
     annual = monthly.sum(axis=0)
-    checks = _checks(raw, annual)
+    measured = validation.validate(raw, factor)
     bands = np.concatenate([annual[None], monthly]).astype("float32")
     bands[:, ~province_mask(ESTIMATE, CLIP_BUFFER_KM)] = np.nan
     spec = registry.BUILTIN[NAME]
     meta = {k: getattr(spec, k) for k in ("title_zh", "title_en", "quantity", "height_m", "resolution", "period",
                                           "source", "method", "licence", "bias", "is_estimate")}
+    bias_en, bias_zh = registry.estimate_bias(measured)
+    meta.update(bias=f"{bias_en} {bias_zh}", bias_zh=bias_zh)
     meta.update(units=spec.units, fingerprint=_fingerprint(), method_version=METHOD_VERSION, notes=notes,
-                calibration=report, checks=checks, origin="built offline from installed packages",
+                calibration=report, checks=measured.pop("checks"), validation=measured,
+                origin="built offline from installed packages",
                 factor_range=[round(float(factor.min()), 3), round(float(factor.max()), 3)],
                 build_seconds=round(time.perf_counter() - started, 1))
     return store.install(NAME, bands, ESTIMATE.transform, ESTIMATE.crs, meta,

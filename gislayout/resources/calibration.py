@@ -2,8 +2,8 @@
 
 Each row of the table is a region (prefecture or county) with a cited annual total:
 - `value`: a single figure; the region's mean is brought to it;
-- `range`: a closed class range; the mean is brought to its midpoint, and half the width is the stated
-  uncertainty;
+- `range`: a closed class range; the mean is brought to its midpoint (half the width is the source's own
+  uncertainty, not the estimate's error, which `validation` measures by leave-one-out);
 - `bound`: an open bound or a range over stations; the mean is moved only if it falls outside.
 
 Inside an anchor region the correction factor is the region's own (a county overrides its prefecture);
@@ -39,7 +39,8 @@ def table() -> pd.DataFrame:
     return df
 
 
-def _region_masks(df: pd.DataFrame, grid: Grid) -> list[np.ndarray]:
+def region_masks(df: pd.DataFrame, grid: Grid) -> list[np.ndarray]:
+    """One boolean mask on `grid` per row of `df`: the row's region (all cells it touches if it is that small)."""
     masks = []
     for row in df.itertuples():
         gdf = boundaries.load(row.region_level)
@@ -76,14 +77,29 @@ def _mean(values: np.ndarray, mask: np.ndarray, area: np.ndarray) -> float:
     return float((values[mask] * area[mask]).sum() / area[mask].sum())
 
 
-def factor_field(annual: np.ndarray, grid: Grid = ESTIMATE) -> tuple[np.ndarray, list[dict]]:
-    """The multiplicative correction for `annual` (kWh/m²/yr on `grid`) and a per-anchor report."""
+def _cell_area(grid: Grid) -> np.ndarray:
+    _, lat = grid.centres()
+    return np.broadcast_to(np.cos(np.radians(lat))[:, None], grid.shape)
+
+
+def region_means(values: np.ndarray, df: pd.DataFrame, grid: Grid = ESTIMATE) -> np.ndarray:
+    """The area-weighted mean of `values` over the region of each row of `df` (a slice of `table()`)."""
+    area = _cell_area(grid)
+    return np.array([_mean(values, m, area) for m in region_masks(df, grid)])
+
+
+def factor_field(annual: np.ndarray, grid: Grid = ESTIMATE,
+                 df: pd.DataFrame | None = None) -> tuple[np.ndarray, list[dict]]:
+    """The multiplicative correction for `annual` (kWh/m²/yr on `grid`) and a per-anchor report.
+
+    `df` is the calibration table to fit (default: all of `table()`); validation passes it with a row left out.
+    """
     from scipy.ndimage import distance_transform_edt
 
-    df = table()
-    masks = _region_masks(df, grid)
+    df = table() if df is None else df
+    masks = region_masks(df, grid)
     _, lat = grid.centres()
-    area = np.broadcast_to(np.cos(np.radians(lat))[:, None], grid.shape)
+    area = _cell_area(grid)
     km = grid.res * 111.32
     sampling = (km, km * float(np.cos(np.radians(lat.mean()))))
     dist = np.stack([distance_transform_edt(~m, sampling=sampling) for m in masks])

@@ -180,23 +180,14 @@ PVLIB_ALTITUDE_NOTE = ("Terrain: elevation from pvlib's Altitude.h5 (1/12°, ≈
 
 def pvlib_elevation(grid: Grid) -> np.ndarray:
     """Elevation in metres from pvlib's global 1/12° Altitude.h5, bilinear-resampled onto `grid`."""
-    import h5py
-    import pvlib
-    from affine import Affine
     from rasterio.warp import Resampling, reproject, transform_bounds
 
-    path = Path(pvlib.__file__).parent / "data" / "Altitude.h5"
-    res = 1 / 12
+    from .. import altitude
+
     west, south, east, north = transform_bounds(grid.crs, config.WGS84, *grid.bounds, densify_pts=21)
-    r0, r1 = int((90 - north) / res) - 2, int((90 - south) / res) + 3
-    c0, c1 = int((west + 180) / res) - 2, int((east + 180) / res) + 3
-    with h5py.File(path, "r") as h5:
-        raw = h5["Altitude"][r0:r1, c0:c1].astype(np.float32)
-    # pvlib's encoding: metres = 28 * code - 450; 255 is nodata
-    src = np.where(raw == 255, np.nan, raw * 28 - 450).astype(np.float32)
-    src_transform = Affine(res, 0, -180 + c0 * res, 0, -res, 90 - r0 * res)
+    src, src_transform = altitude.read(west, south, east, north, margin=2)
     out = np.full(grid.shape, np.nan, np.float32)
-    reproject(src, out, src_transform=src_transform, src_crs=config.WGS84, src_nodata=np.nan,
+    reproject(src.astype(np.float32), out, src_transform=src_transform, src_crs=config.WGS84, src_nodata=np.nan,
               dst_transform=grid.transform, dst_crs=grid.crs, dst_nodata=np.nan, resampling=Resampling.bilinear)
     return out
 

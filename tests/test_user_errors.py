@@ -1,4 +1,4 @@
-"""Every CLI command reports a GislayoutError the same way: `Error: <message>`, exit 2 for bad input, else 1."""
+"""How a user's mistakes are reported: one number validator, and one CLI translation of GislayoutError."""
 
 import click
 import pytest
@@ -42,3 +42,12 @@ def test_error_classes_map_to_exit_codes(cls, code):
 def test_a_real_command_says_what_is_unknown(runner):
     result = runner.invoke(args=["resources", "remove", "no_such_resource"])
     assert result.exit_code == 2 and "'no_such_resource'" in result.output
+
+
+@pytest.mark.parametrize("value, fragment", [("abc", "must be a number, got 'abc'"), ("nan", "finite number, got 'nan'"),
+                                             (float("inf"), "finite number, got inf"), (None, "got None"),
+                                             ("11", "between 0 and 10, got '11'"), (-0.5, "got -0.5")])
+def test_one_number_validator_quotes_the_value(value, fragment):
+    with pytest.raises(errors.BadParameter, match=fragment):
+        errors.number(value, "x", 0, 10)
+    assert errors.number(" 7.5 ", "x", 0, 10) == 7.5

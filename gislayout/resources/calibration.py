@@ -82,7 +82,7 @@ def factor_field(annual: np.ndarray, grid: Grid = ESTIMATE) -> tuple[np.ndarray,
 
     df = table()
     masks = _region_masks(df, grid)
-    _, lat = grid.centres()
+    _, lat = grid.axes()
     area = np.broadcast_to(np.cos(np.radians(lat))[:, None], grid.shape)
     km = grid.res * 111.32
     sampling = (km, km * float(np.cos(np.radians(lat.mean()))))

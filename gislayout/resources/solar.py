@@ -117,7 +117,7 @@ def estimate_monthly() -> tuple[np.ndarray, dict]:
     if not np.isfinite(kc).all():
         raise ValueError("MERRA-2 cells around Gansu hold no data; the gsee-climate-data file is not as expected")
     interp = RegularGridInterpolator((lats, lons), kc, method="linear")
-    glon, glat = ESTIMATE.centres()
+    glon, glat = ESTIMATE.axes()
     lon2, lat2 = np.meshgrid(glon, glat)
     kc_fine = interp(np.column_stack([lat2.ravel(), lon2.ravel()])).reshape(lat2.shape + (12,))
     r0, c0 = int(round((cn - n) / res)), int(round((w - cw) / res))

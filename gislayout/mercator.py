@@ -18,21 +18,15 @@ from . import config
 WEB_MERCATOR = "EPSG:3857"
 
 
-@lru_cache(maxsize=1)
-def _forward():
+@lru_cache(maxsize=8)
+def _transformer(source: str, target: str):
     from pyproj import Transformer
-    return Transformer.from_crs(config.WGS84, WEB_MERCATOR, always_xy=True)
-
-
-@lru_cache(maxsize=4)
-def _to(crs: str):
-    from pyproj import Transformer
-    return Transformer.from_crs(WEB_MERCATOR, crs, always_xy=True)
+    return Transformer.from_crs(source, target, always_xy=True)
 
 
 def extent(west: float, south: float, east: float, north: float) -> tuple[float, float, float, float]:
     """(left, bottom, right, top) in EPSG:3857 metres of a lon/lat box."""
-    (left, right), (bottom, top) = _forward().transform([west, east], [south, north])
+    (left, right), (bottom, top) = _transformer(config.WGS84, WEB_MERCATOR).transform([west, east], [south, north])
     return float(left), float(bottom), float(right), float(top)
 
 
@@ -56,7 +50,7 @@ def pixel_centres(west: float, south: float, east: float, north: float, width: i
     xs = left + (np.arange(width) + 0.5) * (right - left) / width
     ys = top - (np.arange(height) + 0.5) * (top - bottom) / height
     x, y = np.meshgrid(xs, ys)
-    return _to(crs).transform(x.ravel(), y.ravel())
+    return _transformer(WEB_MERCATOR, crs).transform(x.ravel(), y.ravel())
 
 
 def latitudes(west: float, south: float, east: float, north: float, height: int) -> np.ndarray:

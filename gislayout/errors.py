@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 class GislayoutError(Exception):
     """Base class: a message fit to show a user, naming the offending value."""
@@ -42,6 +44,19 @@ def allowed(value: object, choices, what: str) -> None:
     """Raise BadParameter unless `value` is in `choices`, quoting both."""
     if value not in choices:
         raise BadParameter(f"unknown {what} {value!r}; allowed: {', '.join(map(str, sorted(choices)))}")
+
+
+def number(value: object, what: str, low: float = -math.inf, high: float = math.inf) -> float:
+    """`value` (a number or its text) as a finite float in [low, high]; BadParameter quoting it otherwise."""
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise BadParameter(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(result):
+        raise BadParameter(f"{what} must be a finite number, got {value!r}")
+    if not low <= result <= high:
+        raise BadParameter(f"{what} must be between {low:g} and {high:g}, got {value!r}")
+    return result
 
 
 def lookup(known: dict, name: str, what: str):

@@ -97,10 +97,10 @@ def test_nearest_base_and_park_by_independent_geodesic(client):
 
 @pytest.mark.parametrize("query, status, fragment", [
     ("lon=120.0&lat=30.0", 400, "point (120.0, 30.0) is outside Gansu"),
-    ("lon=100&lat=91", 400, "lat 91.0 out of range [-90, 90]"),
-    ("lon=200&lat=36", 400, "lon 200.0 out of range [-180, 180]"),
-    ("lon=abc&lat=36", 400, "lon 'abc' is not a number"),
-    ("lon=nan&lat=36", 400, "lon 'nan' is not a finite number"),
+    ("lon=100&lat=91", 400, "lat must be between -90 and 90, got '91'"),
+    ("lon=200&lat=36", 400, "lon must be between -180 and 180, got '200'"),
+    ("lon=abc&lat=36", 400, "lon must be a number, got 'abc'"),
+    ("lon=nan&lat=36", 400, "lon must be a finite number, got 'nan'"),
     ("lat=36", 400, "lon is required"),
 ])
 def test_point_errors_name_the_value(client, query, status, fragment):

@@ -15,19 +15,25 @@ import logging
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from scipy import ndimage
 
 from .. import config
 from ..errors import BadParameter, ResourceUnavailable
 from .grid import Grid, project
 
+if TYPE_CHECKING:  # pandas and scipy load when a stack is built, not when the model is imported
+    import pandas as pd
+
 log = logging.getLogger(__name__)
 
 TECHS = ("pv", "wind")
+
+
+def _no_demand() -> pd.DataFrame:
+    import pandas as pd
+    return pd.DataFrame()
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ class Stack:
     prefectures: list[str] = field(default_factory=list)
     prefectures_en: list[str] = field(default_factory=list)
     nearest_demand: np.ndarray | None = None  # int32 index into `demand`, -1 where none
-    demand: pd.DataFrame = field(default_factory=pd.DataFrame)
+    demand: pd.DataFrame = field(default_factory=_no_demand)
     elevation_m: np.ndarray | None = None   # for wind air density, whatever the terrain criterion uses
     excluded: np.ndarray | None = None      # bool: fixed exclusions (water, built-up) where data allows
     notes: list[str] = field(default_factory=list)
@@ -168,6 +174,8 @@ def distance_km(grid: Grid, inside: np.ndarray, x, y) -> tuple[np.ndarray, np.nd
     owner = np.full(grid.shape, -1, np.int32)
     # later points overwrite earlier ones in a shared cell; either is at the same distance
     owner[rows[on], cols[on]] = np.flatnonzero(on).astype(np.int32)
+    from scipy import ndimage
+
     dist, (ir, ic) = ndimage.distance_transform_edt(owner < 0, sampling=grid.cell_m, return_indices=True)
     return (dist[inside] / 1000.0).astype(np.float32), owner[ir[inside], ic[inside]]
 
@@ -180,23 +188,14 @@ PVLIB_ALTITUDE_NOTE = ("Terrain: elevation from pvlib's Altitude.h5 (1/12°, ≈
 
 def pvlib_elevation(grid: Grid) -> np.ndarray:
     """Elevation in metres from pvlib's global 1/12° Altitude.h5, bilinear-resampled onto `grid`."""
-    import h5py
-    import pvlib
-    from affine import Affine
     from rasterio.warp import Resampling, reproject, transform_bounds
 
-    path = Path(pvlib.__file__).parent / "data" / "Altitude.h5"
-    res = 1 / 12
+    from .. import altitude
+
     west, south, east, north = transform_bounds(grid.crs, config.WGS84, *grid.bounds, densify_pts=21)
-    r0, r1 = int((90 - north) / res) - 2, int((90 - south) / res) + 3
-    c0, c1 = int((west + 180) / res) - 2, int((east + 180) / res) + 3
-    with h5py.File(path, "r") as h5:
-        raw = h5["Altitude"][r0:r1, c0:c1].astype(np.float32)
-    # pvlib's encoding: metres = 28 * code - 450; 255 is nodata
-    src = np.where(raw == 255, np.nan, raw * 28 - 450).astype(np.float32)
-    src_transform = Affine(res, 0, -180 + c0 * res, 0, -res, 90 - r0 * res)
+    src, src_transform = altitude.read(west, south, east, north, margin=2)
     out = np.full(grid.shape, np.nan, np.float32)
-    reproject(src, out, src_transform=src_transform, src_crs=config.WGS84, src_nodata=np.nan,
+    reproject(src.astype(np.float32), out, src_transform=src_transform, src_crs=config.WGS84, src_nodata=np.nan,
               dst_transform=grid.transform, dst_crs=grid.crs, dst_nodata=np.nan, resampling=Resampling.bilinear)
     return out
 
@@ -304,6 +303,8 @@ class Base:
 
 def demand_points() -> pd.DataFrame:
     """Industrial bases and parks (the demand) with id, names, layer, kind, level, prefecture, lon, lat."""
+    import pandas as pd
+
     from .. import layers
     frames = []
     for name in ("bases", "parks"):

@@ -22,12 +22,12 @@ Wind model
 
 from __future__ import annotations
 
+import math
 import warnings
 from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
-from scipy.special import gamma as gamma_fn
 
 from ..errors import BadParameter
 
@@ -61,7 +61,9 @@ def pv_performance_ratio(irradiance: float = 800.0, air_temp: float = 20.0, wind
     return float((1 - losses) * inverter * temperature)
 
 
-PV_PERFORMANCE_RATIO = round(pv_performance_ratio(), 3)
+#: `round(pv_performance_ratio(), 3)`, written out so that importing the model does not load pvlib (~0.3 s);
+#: tests/test_lazy_imports.py checks it against pvlib.
+PV_PERFORMANCE_RATIO = 0.777
 
 
 def pv_yield(ghi_kwh_m2_yr: np.ndarray, pr: float) -> np.ndarray:
@@ -111,7 +113,7 @@ def capacity_factor_table(turbine: str, k: float) -> np.ndarray:
 
     speeds, power, rated = power_curve(turbine)
     centres = (_SPEEDS[:-1] + _SPEEDS[1:]) / 2
-    scale = np.maximum(_MEANS, 1e-6) / gamma_fn(1 + 1 / k)
+    scale = np.maximum(_MEANS, 1e-6) / math.gamma(1 + 1 / k)
     cdf = 1 - np.exp(-(_SPEEDS[None, :] / scale[:, None]) ** k)
     prob = np.diff(cdf, axis=1)                                   # (means, bins)
     curves = np.stack([power_curve_density_correction(centres, speeds, power, np.full(centres.size, rho))
@@ -142,8 +144,8 @@ def hub_speed(speed, height_m: float, hub_m: float, shear: float) -> np.ndarray:
 
 def speed_from_power_density(wpd, k: float = 2.0, rho: float = 1.225) -> np.ndarray:
     """Mean wind speed (m/s) of a Weibull(k) wind whose power density is `wpd` W/m² at density `rho`."""
-    c = (2 * np.asarray(wpd, dtype=float) / (rho * gamma_fn(1 + 3 / k))) ** (1 / 3)
-    return c * gamma_fn(1 + 1 / k)
+    c = (2 * np.asarray(wpd, dtype=float) / (rho * math.gamma(1 + 3 / k))) ** (1 / 3)
+    return c * math.gamma(1 + 1 / k)
 
 
 def wind_yield(resource, kind: str, height_m: float, elevation_m, turbine: str, hub: float, shear: float,

@@ -10,13 +10,12 @@ Every parameter has a documented default (`DEFAULTS`, `DOCS`) and can be changed
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import BadParameter
+from ..errors import BadParameter, number
 from .criteria import SPECS, TECHS, Stack
 from .energy import DEFAULT_TURBINE, PV_PERFORMANCE_RATIO, turbine_names
 
@@ -155,16 +154,6 @@ def defaults(tech: str, resource_kind: str | None = None) -> dict:
     return d
 
 
-def _number(key: str, raw) -> float:
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise BadParameter(f"parameter {key!r} must be a number, got {raw!r}") from None
-    if not math.isfinite(value):
-        raise BadParameter(f"parameter {key!r} must be finite, got {raw!r}")
-    return value
-
-
 def parse(tech: str, query: Mapping[str, object], resource_kind: str | None = None,
           ignore: tuple[str, ...] = ()) -> Params:
     """Params for `tech` from a mapping of strings (a query string); unknown keys raise BadParameter.
@@ -185,10 +174,7 @@ def parse(tech: str, query: Mapping[str, object], resource_kind: str | None = No
         elif key.startswith("t_") and raw in (*OFF, None):
             values[key] = None
         else:
-            value = _number(key, raw)
-            lo, hi = limits(key)
-            if not lo <= value <= hi:
-                raise BadParameter(f"parameter {key!r} must be between {lo:g} and {hi:g}, got {raw!r}")
+            value = number(raw, f"parameter {key!r}", *limits(key))
             if key == "top" and value != int(value):
                 raise BadParameter(f"parameter 'top' must be a whole number, got {raw!r}")
             values[key] = int(value) if key == "top" else value

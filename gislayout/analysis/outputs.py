@@ -39,12 +39,10 @@ def to_bytes(gdf: gpd.GeoDataFrame, fmt: str, layer: str, meta: dict, geometry_t
     GeoPackage layer of `geometry_type` with the columns and no rows, or a CSV of just the header.
     """
     if fmt == "geojson":
-        data = geojson.feature_collection(gdf)
-        data = {"type": "FeatureCollection", "name": layer, "metadata": meta, "features": data["features"]}
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain).encode("utf-8")
+        return geojson.encode(gdf, name=layer, metadata=meta)
     if fmt == "gpkg":
         import pyogrio
-        run = pd.DataFrame({"key": list(meta), "value": [json.dumps(v, ensure_ascii=False, default=_plain)
+        run = pd.DataFrame({"key": list(meta), "value": [json.dumps(v, ensure_ascii=False, default=geojson.plain)
                                                            if not isinstance(v, str) else v for v in meta.values()]})
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{layer}.gpkg"
@@ -56,8 +54,3 @@ def to_bytes(gdf: gpd.GeoDataFrame, fmt: str, layer: str, meta: dict, geometry_t
     out["attribution"] = config.BOUNDARY_ATTRIBUTION
     return uploads.neutralise_formulas(out).to_csv(index=False).encode("utf-8-sig")
 
-
-def _plain(value):
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"cannot serialise {type(value).__name__}")

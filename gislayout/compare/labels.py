@@ -5,15 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .. import layers, resources
-
-LANGS = ("zh", "en")
+from ..bilingual import LANGS, both, layer_title, pick  # noqa: F401  (the compare modules take LANGS from here)
 
 GROUPS: dict[str, tuple[str, str]] = {
     "area": ("面积", "Area"),
-    "bases": ("产业基地", "Industrial bases"),
-    "parks": ("开发区与园区", "Development zones and parks"),
-    "enterprises": ("骨干企业与科研院所", "Anchor enterprises and institutes"),
-    "projects": ("能源项目", "Energy projects"),
+    **{name: layer_title(name) for name in ("bases", "parks", "enterprises", "projects")},
     "targets": ("政策目标", "Policy targets"),
     "resource": ("资源统计", "Resource statistics"),
     "siting": ("选址潜力", "Siting potential"),
@@ -23,12 +19,12 @@ _FIXED: dict[str, tuple[str, str]] = {
     "area_km2": ("面积", "Area"),
     "bases_national": ("国家级基地", "National bases"),
     "bases_provincial": ("省级基地", "Provincial bases"),
-    "parks": ("开发区与园区", "Development zones and parks"),
+    "parks": layer_title("parks"),
     "parks_national": ("其中国家级", "of which national"),
-    "enterprises": ("骨干企业与科研院所", "Anchor enterprises and institutes"),
+    "enterprises": layer_title("enterprises"),
     "enterprises_firms": ("其中企业", "of which enterprises"),
     "enterprises_research": ("其中科研院所与高校", "of which institutes and universities"),
-    "projects": ("能源项目", "Energy projects"),
+    "projects": layer_title("projects"),
     "projects_wind_mw": ("风电项目规模", "Wind projects, capacity"),
     "projects_pv_mw": ("光伏项目规模", "PV projects, capacity"),
 }
@@ -85,20 +81,19 @@ _UNITS = {"count": ("个", "count"), "100m_yuan": ("亿元", "100 million yuan")
 
 def units_label(units: str, lang: str = "zh") -> str:
     """How a table unit is written for people in `lang` (`100m_yuan` → 亿元)."""
-    return _UNITS.get(units, (units, units))[LANGS.index(lang)]
+    return pick(_UNITS.get(units, (units, units)), lang)
 
 
 def label(metric: str, lang: str = "zh") -> str:
     """The label of a table metric in `lang` (zh or en); the metric code itself if it has none."""
-    return _pair(metric)[LANGS.index(lang)]
+    return pick(_pair(metric), lang)
 
 
 def group_label(group: str, lang: str = "zh") -> str:
     """The label of a table group in `lang`."""
-    return GROUPS.get(group, (group, group))[LANGS.index(lang)]
+    return pick(GROUPS.get(group, (group, group)), lang)
 
 
 def labels(metric: str) -> dict[str, str]:
     """Both labels of a metric: {'label_zh': ..., 'label_en': ...}."""
-    zh, en = _pair(metric)
-    return {"label_zh": zh, "label_en": en}
+    return {f"label_{lang}": word for lang, word in both(_pair(metric)).items()}

@@ -20,6 +20,7 @@ import geopandas as gpd
 
 from .. import boundaries, config, layers, regions, symbology
 from ..errors import BadParameter
+from ..bilingual import layer_title, pick
 from .labels import LANGS
 
 FORMATS = {"png": "image/png", "pdf": "application/pdf"}
@@ -34,8 +35,7 @@ _TEXT = {
     "title": ("区域比较", "Comparison"), "vs": ("与", "vs"), "legend": ("图例", "Legend"),
     "bases": ("国家级产业基地", "National industrial bases"),
     "bases_provincial": ("省级产业基地", "Provincial industrial bases"),
-    "parks": ("开发区与园区", "Zones and parks"),
-    "enterprises": ("骨干企业与院所", "Enterprises and institutes"), "projects": ("能源项目", "Energy projects"),
+    **{name: layer_title(name) for name in ("parks", "enterprises", "projects")},
     "area": ("比较区域", "Compared area"), "prefectures": ("市（州）界", "Prefecture boundary"),
     "metric": ("指标", "Metric"), "units": ("单位", "Units"), "difference": ("差值", "Difference"),
     "north": ("北", "N"), "generated": ("生成日期", "Generated"),
@@ -56,7 +56,7 @@ def cjk_family() -> str | None:
 
 
 def _t(key: str, lang: str) -> str:
-    return _TEXT[key][LANGS.index(lang)]
+    return pick(_TEXT[key], lang)
 
 
 def _laea(geom) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -16,7 +15,7 @@ import pandas as pd
 import shapely
 
 from .. import config, geojson, layers, uploads
-from ..errors import BadParameter
+from ..errors import BadParameter, number
 from .diff import STATUSES, diff_versions
 from .upload import read_version
 
@@ -43,13 +42,7 @@ def parse_tolerance(value: str | float | None) -> float:
     """The move tolerance in metres from `value` (default 50), or BadParameter quoting it."""
     if value is None or value == "":
         return DEFAULT_TOLERANCE_M
-    try:
-        metres = float(value)
-    except (TypeError, ValueError):
-        raise BadParameter(f"tolerance_m must be a number of metres, got {value!r}") from None
-    if not (0 <= metres <= MAX_TOLERANCE_M) or math.isnan(metres):
-        raise BadParameter(f"tolerance_m must be between 0 and {MAX_TOLERANCE_M:g} metres, got {value!r}")
-    return metres
+    return number(value, "tolerance_m (metres)", 0, MAX_TOLERANCE_M)
 
 
 def policy_version(names: tuple[str, ...] = VERSION_LAYERS) -> gpd.GeoDataFrame:

@@ -79,7 +79,7 @@ def geojson_bytes(name: str, *, display: bool = False, metadata: bool = True, **
 
     def make() -> tuple[bytes, int]:
         gdf = layers.load(name, display=display, **filters)
-        return vector.geojson_features(gdf).encode("utf-8"), len(gdf)
+        return vector.geojson_features(gdf), len(gdf)
 
     features, count = _features.get_or_make(key, make)
     meta = for_layer(name, filters, count)

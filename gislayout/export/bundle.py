@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__, config, layers, regions, symbology
+from .. import __version__, bilingual, config, layers, regions, symbology
 from . import cache, qgis, styles, vector
 from .metadata import LICENCE, PRODUCER, Metadata, for_layer, now_utc
 
@@ -94,10 +94,7 @@ def bundle_layers() -> dict[str, tuple[str, dict]]:
 
 def _label(vocabulary: str, code: str) -> str:
     """The atlas's bilingual label of a code (the same words as the web map's legend)."""
-    from ..maps.i18n import VOCAB  # the one vocabulary of labels; imported here, only when a bundle is built
-
-    zh, en = VOCAB.get(vocabulary, {}).get(code, (code, ""))
-    return f"{zh} {en}".strip()
+    return bilingual.joined(bilingual.vocabulary_label(vocabulary, code))
 
 
 def _categories(name: str, gdf) -> tuple[str | None, tuple[qgis.Category, ...]]:

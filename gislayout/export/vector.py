@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
-import shapely
 
-from .. import layers
+from .. import geojson, layers
 from ..geojson import to_rfc7946
 from .metadata import Metadata
 
@@ -20,39 +17,15 @@ from .metadata import Metadata
 GPKG_VERSION = "1.2"
 
 
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"cannot serialise {type(value).__name__} to JSON")
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    """Rows as dicts, with None for every missing value (NaN, NA, None)."""
-    data = df.astype(object)
-    return data.where(data.notna(), None).to_dict(orient="records")
-
-
-def geojson_features(gdf: gpd.GeoDataFrame) -> str:
-    """The `features` array of a layer as compact RFC 7946 JSON text (EPSG:4326, counter-clockwise exteriors)."""
-    out = to_rfc7946(gdf)
-    geometries = shapely.to_geojson(out.geometry.values)
-    props = _records(pd.DataFrame(out.drop(columns=out.geometry.name)))
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default).encode
-    return "[" + ",".join(
-        '{"type":"Feature","properties":' + dumps(p) + ',"geometry":' + (g if g is not None else "null") + "}"
-        for p, g in zip(props, geometries)) + "]"
+def geojson_features(gdf: gpd.GeoDataFrame) -> bytes:
+    """The `features` array of a layer as compact RFC 7946 JSON (EPSG:4326, counter-clockwise exteriors)."""
+    return geojson.features(gdf)
 
 
 def geojson_document(features: bytes, name: str, meta: Metadata | None) -> bytes:
-    """A FeatureCollection (UTF-8 bytes) around the encoded `features` array.
-
-    Two foreign members (RFC 7946 §6.1): `name`, which GDAL and QGIS take as the layer name, and `metadata`.
-    """
-    head = '{"type":"FeatureCollection","name":' + json.dumps(name, ensure_ascii=False) + ","
-    if meta is not None:
-        head += '"metadata":' + json.dumps(meta.as_dict(), ensure_ascii=False, separators=(",", ":")) + ","
-    # The features are joined as bytes: encoding megabytes of cached text on every request would cost more.
-    return b"".join((head.encode("utf-8"), b'"features":', features, b"}"))
+    """A FeatureCollection (UTF-8 bytes) around the encoded `features` array, with `name` and `metadata`."""
+    members = {"name": name} if meta is None else {"name": name, "metadata": meta.as_dict()}
+    return geojson.document(features, **members)
 
 
 def geometry_type(layer: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,8 +51,7 @@ def compact_geojson(name: str, scheme: str | None = None) -> bytes:
     keep = [c for c in gdf.columns if c in _KEEP or c.startswith("zone_")]
     gdf = gdf[keep + ["geometry"]].copy()
     gdf["geometry"] = shapely.transform(gdf.geometry.values, _round)
-    data = geojson.feature_collection(gdf)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return geojson.encode(gdf)
 
 
 @lru_cache(maxsize=32)

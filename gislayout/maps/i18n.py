@@ -1,15 +1,14 @@
 """Every label of the atlas in Chinese (the default) and English.
 
-Layer, sector, scheme and zone names come with the data; this module holds the rest: the interface,
-and the vocabularies of kind, level, precision, technology and status that the data files use as codes.
+Layer, sector, scheme and zone names come with the data, and the vocabularies of the codes the data files use
+with `gislayout.bilingual`; this module holds the rest: the interface.
 """
 
 from __future__ import annotations
 
 from .. import config
-
-LANGS = ("zh", "en")
-DEFAULT_LANG = "zh"
+from ..bilingual import DEFAULT_LANG, LANGS, VOCAB, pick  # noqa: F401  (maps.state takes the languages from here)
+from ..bilingual import both as _both
 
 UI: dict[str, tuple[str, str]] = {
     "title": ("甘肃省战略性新兴产业布局图集", "Atlas of Gansu's Strategic Emerging Industries"),
@@ -100,54 +99,15 @@ UI: dict[str, tuple[str, str]] = {
     "sym_colour": ("颜色表示主导产业", "Colour shows the main industry"),
 }
 
-VOCAB: dict[str, dict[str, tuple[str, str]]] = {
-    "kind": {
-        "base": ("产业基地", "Industrial base"),
-        "high_tech_zone": ("高新技术开发区", "High-tech zone"),
-        "etdz": ("经济技术开发区", "Economic and technological development zone"),
-        "development_zone": ("开发区", "Development zone"),
-        "circular_economy_park": ("循环经济园区", "Circular-economy park"),
-        "software_park": ("软件园", "Software park"),
-        "university_science_park": ("大学科技园", "University science park"),
-        "industry_park": ("产业园", "Industry park"),
-        "cluster_area": ("产业集聚区", "Industry cluster area"),
-        "enterprise": ("骨干企业", "Anchor enterprise"),
-        "institute": ("科研院所", "Research institute"),
-        "university": ("高等院校", "University"),
-        "research_facility": ("科研设施", "Research facility"),
-        "wind_farm": ("风电场", "Wind farm"),
-        "pv_plant": ("光伏电站", "PV plant"),
-        "pv_base": ("光伏发电基地", "PV base"),
-        "nuclear_site": ("核能项目", "Nuclear site"),
-        "pumped_storage": ("抽水蓄能", "Pumped storage"),
-    },
-    "level": {"national": ("国家级", "National"), "provincial": ("省级", "Provincial")},
-    "precision": {
-        "site": ("具体地点", "Site"),
-        "county": ("县（区）驻地（示意）", "County seat (indicative)"),
-        "prefecture": ("市（州）驻地（示意）", "Prefecture seat (indicative)"),
-    },
-    "technology": {
-        "wind": ("风电", "Wind"), "pv": ("光伏", "Photovoltaic"), "nuclear": ("核电", "Nuclear"),
-        "pumped_storage": ("抽水蓄能", "Pumped storage"),
-        "low_temperature_heating_reactor": ("低温供热堆", "Low-temperature heating reactor"),
-    },
-    "status": {
-        "planned": ("规划", "Planned"), "proposed": ("拟建", "Proposed"),
-        "under_construction": ("在建", "Under construction"), "operating": ("运行", "Operating"),
-    },
-}
-
 
 def strings(lang: str) -> dict[str, str]:
     """The interface strings in `lang`."""
-    i = LANGS.index(lang)
-    return {key: pair[i] for key, pair in UI.items()}
+    return {key: pick(pair, lang) for key, pair in UI.items()}
 
 
 def vocabularies() -> dict[str, dict[str, dict[str, str]]]:
     """The code vocabularies as {vocabulary: {code: {"zh": ..., "en": ...}}} for the page."""
-    return {name: {code: dict(zip(LANGS, pair)) for code, pair in vocab.items()} for name, vocab in VOCAB.items()}
+    return {name: {code: _both(pair) for code, pair in vocab.items()} for name, vocab in VOCAB.items()}
 
 
 def both() -> dict[str, dict[str, str]]:

@@ -7,7 +7,7 @@ resources group empty (the resources API reports why); a programming error raise
 
 The resources package renders overlays on a plate-carrée grid (rows equally spaced in latitude). Leaflet
 stretches an ImageOverlay linearly in Web Mercator, which would put mid-Gansu ~20 km too far north, so
-`mercator_png` re-spaces the rows before the atlas shows them.
+`mercator_png` warps them to Web Mercator before the atlas shows them.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import hashlib
 import html
 import threading
 import time
-import warnings
 
 import folium
-import numpy as np
 
+from .. import mercator
+from ..config import WGS84
 from ..errors import GislayoutError, NotFound
 from .elements import UrlImageOverlay, named
 from .state import DEFAULT_OPACITY
@@ -109,32 +109,14 @@ _LOCK = threading.Lock()
 
 
 def mercator_png(png: bytes, bounds) -> bytes:
-    """Re-space the rows of a plate-carrée PNG over `bounds` [[s, w], [n, e]] to Web Mercator (nearest row)."""
-    from rasterio.errors import NotGeoreferencedWarning
-    from rasterio.io import MemoryFile
-
-    (south, _), (north, _) = bounds
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NotGeoreferencedWarning)
-        with MemoryFile(png) as mem, mem.open() as src:
-            data = src.read()
-            try:
-                palette = src.colormap(1)
-            except ValueError:
-                palette = None
-        rows = data.shape[1]
-        y = lambda lat: np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))  # noqa: E731
-        ys = y(north) - (np.arange(rows) + 0.5) * (y(north) - y(south)) / rows
-        lats = np.degrees(np.arctan(np.sinh(ys)))
-        source_rows = np.clip(((north - lats) / (north - south) * rows).astype(int), 0, rows - 1)
-        warped = data[:, source_rows, :]
-        with MemoryFile() as out:
-            with out.open(driver="PNG", width=warped.shape[2], height=rows, count=warped.shape[0],
-                          dtype=warped.dtype, ZLEVEL=9) as dst:
-                dst.write(warped)
-                if palette is not None:
-                    dst.write_colormap(1, palette)
-            return out.read()
+    """Warp a plate-carrée PNG over `bounds` [[s, w], [n, e]] to Web Mercator rows (nearest), same size."""
+    (south, west), (north, east) = bounds
+    pixels, palette = mercator.decode(png)
+    rows, cols = pixels.shape[1:]
+    src = mercator.box_transform(west, south, east, north, cols, rows)
+    dst = mercator.grid(west, south, east, north, cols, rows)
+    warped = mercator.warp(pixels, src, WGS84, dst, (rows, cols))
+    return mercator.encode(warped, "PNG", palette, ZLEVEL=9)
 
 
 def mercator_overlay(name: str) -> bytes:

@@ -13,8 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from affine import Affine
 
-from .. import config
+from .. import altitude, config, mercator
 
 #: [[south, west], [north, east]] of the relief image: Gansu with a margin (the schema's box).
 BOUNDS = ((32.0, 92.0), (43.0, 109.0))
@@ -23,8 +24,7 @@ ATTRIBUTION = ("Relief: pvlib Altitude.h5, 1/12° (Mapzen terrain tiles: SRTM, G
 SHORT_ATTRIBUTION = "Relief: pvlib Altitude.h5"
 #: Output pixels per degree of longitude (the source has 12; more only smooths the shading).
 PIXELS_PER_DEGREE = 48
-_CELLS_PER_DEGREE = 12
-_NODATA = 255
+_CELLS_PER_DEGREE = altitude.CELLS_PER_DEGREE
 # Hypsometric tint: elevation (m) → RGB, muted so that the layout symbols and overlays stand out.
 _TINT = np.array([
     (0, 200, 216, 190), (1000, 218, 228, 200), (1500, 236, 232, 200), (2200, 228, 214, 182),
@@ -37,35 +37,10 @@ def path() -> Path:
     return config.BUILD_DIR / "atlas" / "relief.jpg"
 
 
-def altitude_file() -> Path:
-    """pvlib's bundled global elevation grid."""
-    try:
-        import pvlib
-    except ImportError as exc:  # pragma: no cover - declared dependency
-        raise ImportError("the relief basemap needs the 'pvlib' package: pip install pvlib") from exc
-    return Path(pvlib.__file__).parent / "data" / "Altitude.h5"
-
-
-def read_elevation(bounds=BOUNDS, margin: int = 2) -> tuple[np.ndarray, float, float]:
-    """Elevation in metres over `bounds` plus `margin` cells, with the lat/lon of its first cell centre."""
-    import h5py
-
+def read_elevation(bounds=BOUNDS, margin: int = 2) -> tuple[np.ndarray, Affine]:
+    """Elevation in metres over `bounds` plus `margin` cells, and the EPSG:4326 transform of its cells."""
     (south, west), (north, east) = bounds
-    row0 = int(np.floor((90 - north) * _CELLS_PER_DEGREE)) - margin
-    row1 = int(np.ceil((90 - south) * _CELLS_PER_DEGREE)) + margin
-    col0 = int(np.floor((west + 180) * _CELLS_PER_DEGREE)) - margin
-    col1 = int(np.ceil((east + 180) * _CELLS_PER_DEGREE)) + margin
-    with h5py.File(altitude_file(), "r") as fh:
-        coded = fh["Altitude"][row0:row1, col0:col1]
-    metres = coded.astype(float) * 28 - 450
-    metres[coded == _NODATA] = 0.0
-    lat0 = 90 - (row0 + 0.5) / _CELLS_PER_DEGREE
-    lon0 = -180 + (col0 + 0.5) / _CELLS_PER_DEGREE
-    return metres, lat0, lon0
-
-
-def _mercator_y(lat: np.ndarray | float) -> np.ndarray:
-    return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+    return altitude.read(west, south, east, north, margin=margin, complete=True)
 
 
 def _hillshade(dem: np.ndarray, lat: np.ndarray, exaggeration: float = 8.0) -> np.ndarray:
@@ -98,22 +73,19 @@ def render(bounds=BOUNDS, pixels_per_degree: int = PIXELS_PER_DEGREE) -> np.ndar
     """The relief as an (rows, cols, 3) uint8 RGB array on Web Mercator rows spanning `bounds`."""
     from scipy import ndimage
 
-    dem, lat0, lon0 = read_elevation(bounds)
+    dem, src = read_elevation(bounds)
     dem = ndimage.gaussian_filter(dem, 0.8)  # hides the 28 m coding steps
-    src_lats = lat0 - np.arange(dem.shape[0]) / _CELLS_PER_DEGREE
+    src_lats = src.f + src.e * (np.arange(dem.shape[0]) + 0.5)
     shade = _hillshade(dem, src_lats)
     (south, west), (north, east) = bounds
     cols = int(round((east - west) * pixels_per_degree))
-    y_north, y_south = _mercator_y(north), _mercator_y(south)
-    rows = int(round(cols * (y_north - y_south) / np.radians(east - west)))
-    lons = west + (np.arange(cols) + 0.5) * (east - west) / cols
-    ys = y_north - (np.arange(rows) + 0.5) * (y_north - y_south) / rows
-    lats = np.degrees(np.arctan(np.sinh(ys)))
-    row_idx = (lat0 - lats) * _CELLS_PER_DEGREE
-    col_idx = (lons - lon0) * _CELLS_PER_DEGREE
-    rr, cc = np.meshgrid(row_idx, col_idx, indexing="ij")
-    elevation = ndimage.map_coordinates(dem, [rr, cc], order=1)
-    shading = ndimage.map_coordinates(shade, [rr, cc], order=1)
+    left, bottom, right, top = mercator.extent(west, south, east, north)
+    rows = int(round(cols * (top - bottom) / (right - left)))
+    dst = mercator.grid(west, south, east, north, cols, rows)
+    elevation = mercator.warp(dem, src, config.WGS84, dst, (rows, cols), "bilinear")
+    shading = mercator.warp(shade, src, config.WGS84, dst, (rows, cols), "bilinear")
+    lons = west + (np.arange(cols) + 0.5) * (east - west) / cols  # Mercator x is linear in longitude
+    lats = mercator.latitudes(west, south, east, north, rows)
     rgb = _tint(elevation) * (0.5 + 0.5 * shading)[..., None] + 40 * (shading[..., None] - 0.6)
     # Outside Gansu: washed out towards paper white, so the province reads as the subject.
     rgb = np.where(_province_mask(lats, lons)[..., None], rgb, 0.45 * rgb + 0.55 * 246)
@@ -128,19 +100,8 @@ def build(force: bool = False) -> Path:
     source = boundaries.build()  # the province outline masks the relief
     if out.exists() and not force and out.stat().st_mtime >= source.stat().st_mtime:
         return out
-    import warnings
-
-    from rasterio.errors import NotGeoreferencedWarning
-    from rasterio.io import MemoryFile
-
-    rgb = render()
+    data = mercator.encode(np.moveaxis(render(), -1, 0), "JPEG", QUALITY=82)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings(), MemoryFile() as mem:
-        warnings.simplefilter("ignore", NotGeoreferencedWarning)  # a plain picture; Leaflet places it
-        with mem.open(driver="JPEG", width=rgb.shape[1], height=rgb.shape[0], count=3, dtype="uint8",
-                      QUALITY=82) as dst:
-            dst.write(np.moveaxis(rgb, -1, 0))
-        data = mem.read()
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")  # several workers may build at once
     tmp.write_bytes(data)
     tmp.replace(out)

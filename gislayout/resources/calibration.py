@@ -78,7 +78,7 @@ def _mean(values: np.ndarray, mask: np.ndarray, area: np.ndarray) -> float:
 
 
 def _cell_area(grid: Grid) -> np.ndarray:
-    _, lat = grid.centres()
+    _, lat = grid.axes()
     return np.broadcast_to(np.cos(np.radians(lat))[:, None], grid.shape)
 
 
@@ -98,7 +98,7 @@ def factor_field(annual: np.ndarray, grid: Grid = ESTIMATE,
 
     df = table() if df is None else df
     masks = region_masks(df, grid)
-    _, lat = grid.centres()
+    _, lat = grid.axes()
     area = _cell_area(grid)
     km = grid.res * 111.32
     sampling = (km, km * float(np.cos(np.radians(lat.mean()))))

@@ -15,8 +15,8 @@ import rasterio.features
 import shapely
 from pyproj import Geod
 
-from .. import boundaries, layers, regions
-from .grid import Grid
+from .. import boundaries, config, layers, regions
+from .grid import EXTENT, Grid
 
 _OUTSIDE, _BORDER = -1, -2
 _GEOD = Geod(ellps="WGS84")
@@ -29,7 +29,7 @@ class Locator:
     def __init__(self, res: float = 0.01):
         counties = boundaries.load("county")
         prefectures = boundaries.load("prefecture").set_index("name_zh")
-        self.grid = Grid(res)
+        self.grid = Grid.over(EXTENT, res, config.WGS84)
         shape, transform = self.grid.shape, self.grid.transform
         geoms = counties.geometry.values
         ids = rasterio.features.rasterize(((g, i) for i, g in enumerate(geoms)), out_shape=shape,

@@ -5,7 +5,6 @@ Values come from the in-memory band-1 arrays (`store.band1`), never from a per-r
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import numpy as np
@@ -13,24 +12,11 @@ from affine import Affine
 from rasterio.enums import Resampling
 from rasterio.warp import reproject
 
-from ..errors import BadParameter
+from ..errors import BadParameter, number
 from . import registry, places, store
 from .registry import DISPLAYED, QUANTITIES
 
 _CACHE: dict = {"key": None, "readers": [], "missing": []}
-
-
-def parse_coordinate(value, what: str, low: float, high: float) -> float:
-    """`value` as a finite float in [low, high]; BadParameter quoting it otherwise."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise BadParameter(f"{what} {value!r} is not a number") from None
-    if not math.isfinite(number):
-        raise BadParameter(f"{what} {value!r} is not a finite number")
-    if not low <= number <= high:
-        raise BadParameter(f"{what} {number!r} out of range [{low:g}, {high:g}]")
-    return number
 
 
 def _readers() -> list[tuple[dict, np.ndarray, tuple]]:
@@ -73,8 +59,8 @@ def point(lon, lat) -> dict:
 
     Raises BadParameter naming the value for a malformed or out-of-range coordinate, or a point outside Gansu.
     """
-    lon = parse_coordinate(lon, "lon", -180, 180)
-    lat = parse_coordinate(lat, "lat", -90, 90)
+    lon = number(lon, "lon", -180, 180)
+    lat = number(lat, "lat", -90, 90)
     place = places.locator().place(lon, lat)
     if place is None:
         raise BadParameter(f"point ({lon!r}, {lat!r}) is outside Gansu")

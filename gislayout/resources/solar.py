@@ -41,18 +41,16 @@ def _merra():
 
 def _tables(west: float, south: float, east: float, north: float):
     """Linke turbidity (rows, cols, 12) and altitude (rows, cols) in m on pvlib's global 1/12° grid."""
+    from .. import altitude
+
     pvlib, h5py = _pvlib()
     res = ESTIMATE.res
     c0, c1 = int(round((west + 180) / res)), int(round((east + 180) / res))
     r0, r1 = int(round((90 - north) / res)), int(round((90 - south) / res))
-    data = Path(pvlib.__file__).parent / "data"
-    with h5py.File(data / "LinkeTurbidities.h5", "r") as fh:
+    with h5py.File(Path(pvlib.__file__).parent / "data" / "LinkeTurbidities.h5", "r") as fh:
         linke = fh["LinkeTurbidity"][r0:r1, c0:c1, :].astype("float64") / 20.0
-    with h5py.File(data / "Altitude.h5", "r") as fh:
-        coded = fh["Altitude"][r0:r1, c0:c1].astype("float64")
-    # pvlib's encoding: 28 m steps from -450 m; 255 is nodata (sea), which pvlib reads as 0 m.
-    altitude = np.where(coded == 255, 0.0, coded * 28 - 450)
-    return linke, altitude
+    heights, _ = altitude.read(west, south, east, north, complete=True)  # clear-sky pressure needs every cell
+    return linke, heights
 
 
 def clear_sky_monthly(west: float, south: float, east: float, north: float) -> np.ndarray:
@@ -119,7 +117,7 @@ def estimate_monthly() -> tuple[np.ndarray, dict]:
     if not np.isfinite(kc).all():
         raise ValueError("MERRA-2 cells around Gansu hold no data; the gsee-climate-data file is not as expected")
     interp = RegularGridInterpolator((lats, lons), kc, method="linear")
-    glon, glat = ESTIMATE.centres()
+    glon, glat = ESTIMATE.axes()
     lon2, lat2 = np.meshgrid(glon, glat)
     kc_fine = interp(np.column_stack([lat2.ravel(), lon2.ravel()])).reshape(lat2.shape + (12,))
     r0, c0 = int(round((cn - n) / res)), int(round((w - cw) / res))

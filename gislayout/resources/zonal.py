@@ -15,10 +15,9 @@ import numpy as np
 from affine import Affine
 
 from .. import boundaries, config, layers, regions
-from ..errors import BadParameter, allowed
+from ..errors import BadParameter, allowed, number
 from . import exact, registry, store
 from .exact import STATS
-from .query import parse_coordinate
 
 UNITS = ("prefectures", "counties", "zones", "bases", "parks")
 POINT_UNITS = ("bases", "parks")
@@ -158,7 +157,7 @@ def stats(resource: str | None = None, unit: str = "prefectures", scheme: str | 
     allowed(unit, UNITS, "unit")
     scheme = scheme or config.DEFAULT_SCHEME
     allowed(scheme, regions.schemes(), "scheme")
-    radius = DEFAULT_RADIUS_KM if radius_km in (None, "") else parse_coordinate(radius_km, "radius_km", -1e9, 1e9)
+    radius = DEFAULT_RADIUS_KM if radius_km in (None, "") else number(radius_km, "radius_km")
     if not 0 < radius <= MAX_RADIUS_KM:
         raise BadParameter(f"radius_km {radius!r} out of range (0, {MAX_RADIUS_KM:g}]")
     resource = resource or registry.default_for("ghi")

@@ -1,16 +1,36 @@
-"""Flask CLI commands: validate the layers and rebuild derived files."""
+"""Flask CLI commands: validate the layers and rebuild derived files; `user_errors` for every command."""
 
 from __future__ import annotations
+
+import functools
 
 import click
 from flask import Flask
 
 from .. import boundaries, layers, resources
+from ..errors import BadParameter, GislayoutError, NotFound
 from ..maps import relief
+
+#: Errors in what the user typed: click's usage error (exit 2, with the usage line). Any other exits 1.
+USAGE_ERRORS = (BadParameter, NotFound)
+
+
+def user_errors(command):
+    """Decorate a command so that a GislayoutError ends it with click's `Error: <message>`, not a traceback."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except USAGE_ERRORS as exc:
+            raise click.UsageError(exc.message) from None
+        except GislayoutError as exc:
+            raise click.ClickException(exc.message) from None
+    return run
 
 
 @click.command("build")
 @click.option("--force/--no-force", default=False, help="Rebuild even if the built files are current.")
+@user_errors
 def build_command(force: bool) -> None:
     """Validate every layer and rebuild derived files: boundaries, and the offline solar estimate."""
     path = boundaries.build(force=force)
@@ -22,6 +42,7 @@ def build_command(force: bool) -> None:
 
 
 @click.command("validate")
+@user_errors
 def validate_command() -> None:
     """Validate every layer file, scheme and table against its schema."""
     for name, count in layers.validate_all().items():

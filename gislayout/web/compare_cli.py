@@ -14,14 +14,10 @@ import click
 
 from .. import regions
 from ..compare import labels, render, report, versions
-from ..errors import GislayoutError
+from .cli import user_errors
 
 _OUTPUTS = (".csv", ".json", ".png", ".pdf")
 _DIFF_OUTPUTS = (".geojson", ".json", ".csv")
-
-
-def _fail(exc: GislayoutError) -> click.ClickException:
-    return click.ClickException(exc.message)
 
 
 @click.command("compare")
@@ -32,6 +28,7 @@ def _fail(exc: GislayoutError) -> click.ClickException:
 @click.option("--lang", type=click.Choice(labels.LANGS), default="zh", show_default=True, help="Label language.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file; its suffix picks the format (.csv, .json, .png, .pdf). Default: CSV on stdout.")
+@user_errors
 def compare_command(left, right, scheme_left, scheme_right, lang, output: Path | None) -> None:
     """Compare two areas, or two region schemes, and write the table (CSV/JSON) or the printable page (PNG/PDF)."""
     if (scheme_left or scheme_right) and (left or right):
@@ -44,21 +41,18 @@ def compare_command(left, right, scheme_left, scheme_right, lang, output: Path |
     if suffix not in _OUTPUTS:
         raise click.BadParameter(f"unknown output suffix {suffix!r}; allowed: {', '.join(_OUTPUTS)}",
                                  param_hint="--output")
-    try:
-        if kind == "schemes":
-            for value in pair:
-                regions.get(value)
-        data = report.build(kind, *pair)
-        if suffix in (".png", ".pdf"):
-            content, used = render.render(data, suffix[1:], lang)
-            if used != lang:
-                click.echo(f"note: no CJK font installed; the printout is in {used}", err=True)
-        elif suffix == ".json":
-            content = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-        else:
-            content = report.to_csv(data, lang).encode("utf-8")
-    except GislayoutError as exc:
-        raise _fail(exc) from None
+    if kind == "schemes":
+        for value in pair:
+            regions.get(value)
+    data = report.build(kind, *pair)
+    if suffix in (".png", ".pdf"):
+        content, used = render.render(data, suffix[1:], lang)
+        if used != lang:
+            click.echo(f"note: no CJK font installed; the printout is in {used}", err=True)
+    elif suffix == ".json":
+        content = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    else:
+        content = report.to_csv(data, lang).encode("utf-8")
     for note in data["notes"]:
         click.echo(f"note: {note['en']}", err=True)
     if output is None:
@@ -76,17 +70,15 @@ def compare_command(left, right, scheme_left, scheme_right, lang, output: Path |
               help="A feature is moved when it shifts further than this, in metres.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the diff here; the suffix picks the format (.geojson, .json, .csv). Default: a summary only.")
+@user_errors
 def diff_command(version: Path, layer_names: str, tolerance_m: float, output: Path | None) -> None:
     """Compare a version of the bases and parks (GeoJSON, GPKG or CSV with lon/lat) with version 2010."""
     suffix = output.suffix.lower() if output else None
     if suffix is not None and suffix not in _DIFF_OUTPUTS:
         raise click.BadParameter(f"unknown output suffix {suffix!r}; allowed: {', '.join(_DIFF_OUTPUTS)}",
                                  param_hint="--output")
-    try:
-        result = versions.diff_upload(version.name, version.read_bytes(), versions.parse_layers(layer_names),
-                                      versions.parse_tolerance(tolerance_m))
-    except GislayoutError as exc:
-        raise _fail(exc) from None
+    result = versions.diff_upload(version.name, version.read_bytes(), versions.parse_layers(layer_names),
+                                  versions.parse_tolerance(tolerance_m))
     counts = result.counts
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
     for row in result.diff[result.diff["status"] != "unchanged"].itertuples():

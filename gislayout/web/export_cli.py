@@ -13,8 +13,8 @@ import click
 from pyproj import CRS
 
 from .. import config, export, layers
-from ..errors import GislayoutError
 from ..export import bundle
+from .cli import user_errors
 
 
 def _write_csv_prj(out: Path) -> Path:
@@ -38,6 +38,7 @@ def _write_csv_prj(out: Path) -> Path:
 @click.option("--kind", help="Kinds, comma-separated.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Output file (default: the export's own file name, in the current directory).")
+@user_errors
 def export_command(name, fmt, whole, display, output, **filters) -> None:
     """Export a layer with the same filters as the map (or, with --bundle, everything)."""
     if whole:
@@ -48,10 +49,7 @@ def export_command(name, fmt, whole, display, output, **filters) -> None:
         return
     if name is None:
         raise click.UsageError("give --layer NAME (or --bundle)")
-    try:
-        result = export.export_layer(name, fmt, display=display, **{k: v for k, v in filters.items() if v})
-    except GislayoutError as exc:
-        raise click.UsageError(exc.message) from None
+    result = export.export_layer(name, fmt, display=display, **{k: v for k, v in filters.items() if v})
     out = output or Path(result.filename)
     out.write_bytes(result.content)
     extra = f", CRS in {_write_csv_prj(out).name}" if fmt == "csv" else ""

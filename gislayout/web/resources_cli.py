@@ -8,14 +8,7 @@ import click
 from flask import current_app
 
 from .. import resources
-from ..errors import GislayoutError
-
-
-def _run(func, *args, **kwargs):
-    try:
-        return func(*args, **kwargs)
-    except GislayoutError as exc:
-        raise click.ClickException(exc.message) from None
+from .cli import user_errors
 
 
 @click.group("resources")
@@ -25,10 +18,11 @@ def resources_group() -> None:
 
 @resources_group.command("build-default")
 @click.option("--force", is_flag=True, help="Rebuild even if the current estimate is already built.")
+@user_errors
 def build_default_command(force: bool) -> None:
     """Build the offline solar estimate from installed packages (about 10 s)."""
     started = time.perf_counter()
-    path = _run(resources.build_default, force=force)
+    path = resources.build_default(force=force)
     click.echo(f"ghi_estimate: {path} ({time.perf_counter() - started:.1f} s)")
 
 
@@ -37,6 +31,7 @@ def build_default_command(force: bool) -> None:
 @click.option("--url", default=None, help="Download address (GWA: a template with {layer} and {height}).")
 @click.option("--sha256", default=None, help="Expected sha256 of the download (gsa only).")
 @click.option("--keep", is_flag=True, help="Keep the downloaded file in BUILD_DIR/resources/downloads.")
+@user_errors
 def fetch_command(source: str, url: str | None, sha256: str | None, keep: bool) -> None:
     """Download and install an atlas: SOURCE is gsa (Global Solar Atlas) or gwa (Global Wind Atlas).
 
@@ -44,9 +39,9 @@ def fetch_command(source: str, url: str | None, sha256: str | None, keep: bool) 
     environment (GISLAYOUT_GSA_URL / GISLAYOUT_GWA_URL), else the atlas's public address.
     """
     from ..resources import download
-    key = _run(download.source_of, source)
+    key = download.source_of(source)
     url = url or current_app.config.get(f"RESOURCES_{key.upper()}_URL") or None
-    names = _run(resources.fetch, key, url=url, sha256=sha256, keep=keep)
+    names = resources.fetch(key, url=url, sha256=sha256, keep=keep)
     click.echo(f"installed: {', '.join(names)}")
 
 
@@ -63,13 +58,15 @@ def fetch_command(source: str, url: str | None, sha256: str | None, keep: bool) 
 @click.option("--source", default=None, help="Who made the data (shown with every value).")
 @click.option("--licence", default=None)
 @click.option("--period", default=None, help="Period the values average over.")
+@user_errors
 def import_command(file: str, **options) -> None:
     """Install FILE (GeoTIFF, NetCDF, or a Global Solar Atlas zip), clipped to Gansu on the common grid."""
-    names = _run(resources.import_file, file, **options)
+    names = resources.import_file(file, **options)
     click.echo(f"installed: {', '.join(names)}")
 
 
 @resources_group.command("list")
+@user_errors
 def list_command() -> None:
     """List every resource: installed or not, in use, units, and the command that installs it."""
     for e in resources.catalogue():
@@ -81,9 +78,10 @@ def list_command() -> None:
 
 @resources_group.command("remove")
 @click.argument("name")
+@user_errors
 def remove_command(name: str) -> None:
     """Uninstall resource NAME (the estimate comes back with build-default)."""
-    removed = _run(resources.uninstall, name)
+    removed = resources.uninstall(name)
     click.echo(f"removed {name}" if removed else f"{name} was not installed")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..analysis import exclusions, model, outputs, service, sites, upload
-from ..errors import GislayoutError
+from .cli import user_errors
 
 
 def _params(pairs: tuple[str, ...]) -> dict:
@@ -54,16 +54,14 @@ def siting() -> None:
 @_exclude
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the top zones (.geojson, .gpkg, .csv).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full summary as JSON.")
+@user_errors
 def run_command(tech: str, pairs, excludes, output: Path | None, as_json: bool) -> None:
     """Run the model and print the ranked zones and the totals against the 2015 target."""
     fmt = _format_of(output) if output is not None else None
-    try:
-        stack = service.stack(tech)
-        params = service.parse(stack, _params(pairs))
-        result = service.run(stack, params, _exclusion_mask(stack, excludes))
-        summary = service.summary(result)
-    except GislayoutError as exc:
-        raise click.ClickException(exc.message) from None
+    stack = service.stack(tech)
+    params = service.parse(stack, _params(pairs))
+    result = service.run(stack, params, _exclusion_mask(stack, excludes))
+    summary = service.summary(result)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
     else:
@@ -92,15 +90,13 @@ def run_command(tech: str, pairs, excludes, output: Path | None, as_json: bool) 
 @_param
 @_exclude
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the scored sites (.geojson, .gpkg, .csv).")
+@user_errors
 def sites_command(path: Path, tech: str, pairs, excludes, output: Path | None) -> None:
     """Score candidate sites from a GeoJSON, GPKG, zipped Shapefile or CSV (lon, lat) file."""
-    try:
-        gdf = upload.read(path.name, path.read_bytes(), "sites")
-        stack = service.stack(tech)
-        params = service.parse(stack, _params(pairs))
-        scored = sites.score(stack, params, gdf, _exclusion_mask(stack, excludes))
-    except GislayoutError as exc:
-        raise click.ClickException(exc.message) from None
+    gdf = upload.read(path.name, path.read_bytes(), "sites")
+    stack = service.stack(tech)
+    params = service.parse(stack, _params(pairs))
+    scored = sites.score(stack, params, gdf, _exclusion_mask(stack, excludes))
     cols = [c for c in ("site_rank", "fid", "score", "suitable_share", "fails", "prefecture", "nearest_name_en",
                         "nearest_km") if c in scored]
     click.echo(scored[cols].to_string(index=False))
@@ -114,6 +110,7 @@ def sites_command(path: Path, tech: str, pairs, excludes, output: Path | None) -
 
 @siting.command("params")
 @_tech
+@user_errors
 def params_command(tech: str) -> None:
     """List every model parameter with its default and what it means."""
     for key, value in model.defaults(tech).items():

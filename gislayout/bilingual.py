@@ -1,0 +1,83 @@
+"""The package's bilingual (zh/en) words: the two languages, how a (zh, en) pair is read, and the vocabularies.
+
+Every label is a (Chinese, English) pair. Layer titles live in the layer catalogue (`layer_title`); the code
+vocabularies of the data files (kind, level, precision, technology, status) live here, and the atlas, the
+bundle, the compare table and its printout all read them through `pick`, `both` and `joined`.
+"""
+
+from __future__ import annotations
+
+from .errors import allowed
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+Pair = tuple[str, str]
+
+
+def pick(pair: Pair, lang: str) -> str:
+    """The word of `pair` in `lang` (zh or en); BadParameter for another language."""
+    allowed(lang, LANGS, "lang")
+    return pair[LANGS.index(lang)]
+
+
+def both(pair: Pair) -> dict[str, str]:
+    """`pair` as {"zh": ..., "en": ...}."""
+    return dict(zip(LANGS, pair))
+
+
+def joined(pair: Pair) -> str:
+    """Both words on one line, Chinese first ("产业基地 Industrial bases"), as the files for GIS programs show them."""
+    return " ".join(w for w in pair if w)
+
+
+def layer_title(name: str) -> Pair:
+    """The (zh, en) title of catalogue layer `name`."""
+    from . import layers
+
+    spec = layers.get_spec(name)
+    return spec.title_zh, spec.title_en
+
+
+#: Labels of the codes the data files use, per vocabulary.
+VOCAB: dict[str, dict[str, tuple[str, str]]] = {
+    "kind": {
+        "base": ("产业基地", "Industrial base"),
+        "high_tech_zone": ("高新技术开发区", "High-tech zone"),
+        "etdz": ("经济技术开发区", "Economic and technological development zone"),
+        "development_zone": ("开发区", "Development zone"),
+        "circular_economy_park": ("循环经济园区", "Circular-economy park"),
+        "software_park": ("软件园", "Software park"),
+        "university_science_park": ("大学科技园", "University science park"),
+        "industry_park": ("产业园", "Industry park"),
+        "cluster_area": ("产业集聚区", "Industry cluster area"),
+        "enterprise": ("骨干企业", "Anchor enterprise"),
+        "institute": ("科研院所", "Research institute"),
+        "university": ("高等院校", "University"),
+        "research_facility": ("科研设施", "Research facility"),
+        "wind_farm": ("风电场", "Wind farm"),
+        "pv_plant": ("光伏电站", "PV plant"),
+        "pv_base": ("光伏发电基地", "PV base"),
+        "nuclear_site": ("核能项目", "Nuclear site"),
+        "pumped_storage": ("抽水蓄能", "Pumped storage"),
+    },
+    "level": {"national": ("国家级", "National"), "provincial": ("省级", "Provincial")},
+    "precision": {
+        "site": ("具体地点", "Site"),
+        "county": ("县（区）驻地（示意）", "County seat (indicative)"),
+        "prefecture": ("市（州）驻地（示意）", "Prefecture seat (indicative)"),
+    },
+    "technology": {
+        "wind": ("风电", "Wind"), "pv": ("光伏", "Photovoltaic"), "nuclear": ("核电", "Nuclear"),
+        "pumped_storage": ("抽水蓄能", "Pumped storage"),
+        "low_temperature_heating_reactor": ("低温供热堆", "Low-temperature heating reactor"),
+    },
+    "status": {
+        "planned": ("规划", "Planned"), "proposed": ("拟建", "Proposed"),
+        "under_construction": ("在建", "Under construction"), "operating": ("运行", "Operating"),
+    },
+}
+
+
+def vocabulary_label(vocabulary: str, code: str) -> Pair:
+    """The (zh, en) label of `code` in `vocabulary`; the code itself (and no English) if it has none."""
+    return VOCAB.get(vocabulary, {}).get(code, (code, ""))

@@ -12,6 +12,7 @@ import threading
 
 import pandas as pd
 
+from .. import dataversion
 from ..errors import ResourceUnavailable
 from .areas import Area
 
@@ -19,31 +20,23 @@ TECHS = ("pv", "wind")
 FIGURES = ("capacity_mw", "area_km2", "generation_gwh")
 _UNITS = {"capacity_mw": "MW", "area_km2": "km²", "generation_gwh": "GWh/yr"}
 _lock = threading.Lock()
-#: {(tech, installed resources): potential by prefecture}; a new resource invalidates it.
-_cache: dict[tuple, pd.DataFrame] = {}
-
-
-def _installed() -> tuple[str, ...]:
-    try:
-        from .. import resources
-        return tuple(resources.installed())
-    except (ImportError, AttributeError):
-        return ()
 
 
 def by_prefecture(tech: str) -> pd.DataFrame:
-    """Potential per prefecture for `tech` (default parameters), cached while the installed resources stay the same.
+    """Potential per prefecture for `tech` (default parameters), cached per data version.
 
     Raises ResourceUnavailable, ImportError or AttributeError when it cannot be computed.
     """
-    key = (tech, _installed())
     with _lock:
-        if key not in _cache:
-            from ..analysis import service
-            stack = service.stack(tech)
-            result = service.run(stack, service.parse(stack, {}), polygons=False)
-            _cache[key] = result.by_prefecture.set_index("prefecture")
-        return _cache[key]
+        return _by_prefecture(tech)
+
+
+@dataversion.cached(maxsize=4)
+def _by_prefecture(tech: str) -> pd.DataFrame:
+    from ..analysis import service
+    stack = service.stack(tech)
+    result = service.run(stack, service.parse(stack, {}), polygons=False)
+    return result.by_prefecture.set_index("prefecture")
 
 
 def potential(area: Area) -> tuple[list[tuple[str, str, str, float | None]], list[str]]:

@@ -3,7 +3,8 @@
 The per-deployment settings (where the layers and the build directory are) are not module globals read at
 import: `settings()` is the `Settings` active in the current context. The web app activates its own for every
 app context (`gislayout.web`); `use(settings)` does the same for a block of library code; with neither, the
-defaults come from the environment (`GISLAYOUT_LAYERS_DIR`, `GISLAYOUT_BUILD_DIR`) or the repository.
+defaults come from the environment (`GISLAYOUT_LAYERS_DIR`, `GISLAYOUT_BUILD_DIR`,
+`GISLAYOUT_MAX_EXCLUSION_SETS`) or the repository.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def make(layers_dir: str | Path | None = None, build_dir: str | Path | None = No
     """Settings from the given values, else the environment, else the repository's `layers/` and `build/`."""
     layers_dir = layers_dir or os.environ.get("GISLAYOUT_LAYERS_DIR") or ROOT / "layers"
     build_dir = build_dir or os.environ.get("GISLAYOUT_BUILD_DIR") or ROOT / "build"
-    cap = int(max_exclusion_sets if max_exclusion_sets is not None else MAX_EXCLUSION_SETS)
+    cap = int(max_exclusion_sets if max_exclusion_sets is not None
+              else os.environ.get("GISLAYOUT_MAX_EXCLUSION_SETS") or MAX_EXCLUSION_SETS)
     if cap < 1:
         raise ValueError(f"max_exclusion_sets must be at least 1, got {cap!r}")
     return Settings(Path(layers_dir).absolute(), Path(build_dir).absolute(), cap)

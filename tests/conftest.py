@@ -25,7 +25,7 @@ atexit.register(shutil.rmtree, SESSION_DIR, True)
 os.environ["GISLAYOUT_LAYERS_DIR"] = str(ROOT / "layers")
 os.environ["GISLAYOUT_BUILD_DIR"] = str(SESSION_DIR / "build")
 os.environ["GISLAYOUT_INSTANCE_PATH"] = str(SESSION_DIR / "instance")
-for _name in ("GISLAYOUT_TEST_WORKER_HEADER", "GISLAYOUT_TIANDITU_KEY"):
+for _name in ("GISLAYOUT_TEST_WORKER_HEADER", "GISLAYOUT_TIANDITU_KEY", "GISLAYOUT_MAX_EXCLUSION_SETS"):
     os.environ.pop(_name, None)
 
 from gislayout import config  # noqa: E402  (after the environment is set)

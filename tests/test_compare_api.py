@@ -22,7 +22,7 @@ from .test_error_shape import assert_error_shape
 
 def _raw_points(name: str) -> gpd.GeoDataFrame:
     """A layer straight from its CSV in layers/, with no gislayout code in between."""
-    df = pd.read_csv(config.LAYERS_DIR / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""])
+    df = pd.read_csv(config.settings().layers_dir / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""])
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"].astype(float), df["lat"].astype(float)),
                             crs=config.WGS84)
 
@@ -36,7 +36,7 @@ def _members(spec: str) -> list[str]:
     if kind == "prefecture":
         return [rest]
     scheme, _, zone = rest.partition(":")
-    data = json.loads((config.LAYERS_DIR / "schemes" / f"{scheme}.json").read_text(encoding="utf-8"))
+    data = json.loads((config.settings().layers_dir / "schemes" / f"{scheme}.json").read_text(encoding="utf-8"))
     return next(z["members"] for z in data["zones"] if z["id"] == zone)
 
 

@@ -28,21 +28,25 @@ T = TypeVar("T")
 _MEMO: ContextVar[dict | None] = ContextVar("gislayout_dataversion", default=None)
 
 
-def _entries(folder: Path, recursive: bool, keep: Callable[[str], bool]) -> Iterator[str]:
+def _entries(folder: Path | str, recursive: bool, keep: Callable[[str], bool], prefix: str = "") -> Iterator[str]:
     """`relative-name:size:mtime_ns:inode` of each file kept, in a stable order; nothing for a missing folder."""
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        if not recursive:
-            dirnames.clear()
-        for name in sorted(filenames):
-            if not keep(name):
+    try:
+        with os.scandir(folder) as it:
+            found = sorted(it, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in found:
+        try:
+            if entry.is_dir():
+                if recursive:
+                    yield from _entries(entry.path, True, keep, f"{prefix}{entry.name}/")
                 continue
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.stat(path)
-            except FileNotFoundError:  # removed while we walked: the next call sees the folder as it is then
+            if not keep(entry.name):
                 continue
-            yield f"{os.path.relpath(path, folder)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+            st = entry.stat()
+        except FileNotFoundError:  # removed while we looked: the next call sees the folder as it is then
+            continue
+        yield f"{prefix}{entry.name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
 def _installed(name: str) -> bool:

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from gislayout import boundaries, compare, config
+from gislayout import boundaries, compare, config, dataversion
 from gislayout.compare import siting
 from gislayout.compare import table as table_mod
 
@@ -210,7 +210,7 @@ def test_siting_potential_sums_the_analysis_by_prefecture(monkeypatch):
     synthetic = pytest.importorskip("gislayout.analysis.synthetic")
     stacks = {tech: synthetic.stack(tech) for tech in siting.TECHS}
     monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
-    monkeypatch.setattr(siting, "_cache", {})
+    monkeypatch.setattr(siting, "_by_prefecture", dataversion.cached(maxsize=4)(siting._by_prefecture.__wrapped__))
     expected = service.run(stacks["pv"], service.parse(stacks["pv"], {}), polygons=False).by_prefecture
     expected = expected.set_index("prefecture")
     hexi = compare.summarise(compare.parse_area("zone:2009:hexi")).set_index("metric")["value"]

@@ -12,13 +12,16 @@ from .. import config, dataversion
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, then instance config (`instance/config.py`), then `test_config`.
 
+    The instance folder is `GISLAYOUT_INSTANCE_PATH` if set, else `instance/` at the repository root.
+
     Config keys of the data: `LAYERS_DIR`, `BUILD_DIR` (defaults: `GISLAYOUT_LAYERS_DIR`, `GISLAYOUT_BUILD_DIR`,
     else the repository's `layers/` and `build/`) and `MAX_EXCLUSION_SETS`. They are read once here; every app
     context (request or CLI command) runs with them as `gislayout.config.settings()`. `WORKER_HEADER` (from
     `GISLAYOUT_TEST_WORKER_HEADER`, off by default) is for tests only: it adds the serving process id to every
     response as `X-Gislayout-Worker`, so a test can see which gunicorn worker answered.
     """
-    app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("GISLAYOUT_INSTANCE_PATH"),
+    instance = os.environ.get("GISLAYOUT_INSTANCE_PATH")  # default: `instance/` beside the package
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None,
                 template_folder=str(config.ROOT / "templates"), static_folder=str(config.ROOT / "static"))
     defaults = config.make()
     app.config.from_mapping(

@@ -92,7 +92,7 @@ def main() -> None:
     warnings.simplefilter("ignore", PendingDeprecationWarning)
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-resources-") as tmp:
-        config.BUILD_DIR = Path(tmp)
+        config.activate(config.settings().replace(build_dir=Path(tmp)))  # for the rest of this process
         boundaries.build()
         start = time.perf_counter()
         resources.build_default(force=True)

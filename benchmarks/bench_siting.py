@@ -63,14 +63,14 @@ def naive_stack(tech: str, read_resource) -> Stack:
     """Rebuild every criterion from the vector and raster sources, as a per-request script would."""
     from rasterio import features
 
-    path = config.BUILD_DIR / "boundaries.gpkg"
+    path = config.settings().build_dir / "boundaries.gpkg"
     province = gpd.read_file(path, layer="province", engine="pyogrio").to_crs(config.EQUAL_AREA)
     prefs = gpd.read_file(path, layer="prefecture", engine="pyogrio")
     counties = gpd.read_file(path, layer="county", engine="pyogrio")
     prefs_p = prefs.to_crs(config.EQUAL_AREA)
     points = []
     for name in ("bases", "parks"):
-        df = pd.read_csv(config.LAYERS_DIR / f"{name}.csv")
+        df = pd.read_csv(config.settings().layers_dir / f"{name}.csv")
         points.append(gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=config.WGS84))
     demand = pd.concat(points, ignore_index=True).to_crs(config.EQUAL_AREA)
     demand["layer"] = ["bases"] * len(points[0]) + ["parks"] * len(points[1])

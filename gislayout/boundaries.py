@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from . import config
+from . import config, dataversion, fileio
 from .errors import BadParameter, LayerDataError
 from .gcj02 import geometry_gcj_to_wgs
 
@@ -55,7 +54,7 @@ def read_raw_geometry(path: str | Path):
 
 def admin_names() -> pd.DataFrame:
     """Official Chinese and English names and seat coordinates, from layers/admin_names.csv."""
-    df = pd.read_csv(config.LAYERS_DIR / "admin_names.csv", dtype={"adcode": str})
+    df = pd.read_csv(config.settings().layers_dir / "admin_names.csv", dtype={"adcode": str})
     missing = {"adcode", "level", "name_zh", "name_en", "prefecture", "seat_lon", "seat_lat"} - set(df.columns)
     if missing:
         raise LayerDataError(f"admin_names.csv lacks columns {sorted(missing)}")
@@ -94,17 +93,26 @@ def _simplify(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _path() -> Path:
-    return config.BUILD_DIR / "boundaries.gpkg"
+    return config.settings().build_dir / "boundaries.gpkg"
 
 
 def build(force: bool = False) -> Path:
-    """Convert, validate and write the boundaries and their display versions to the build directory."""
+    """Convert, validate and write the boundaries and their display versions to the build directory.
+
+    Several processes may ask at once (workers building lazily, the CLI): one builds under a process lock,
+    the others wait and then use its file.
+    """
     path = _path()
     if path.exists() and not force:
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.gpkg")
-    tmp.unlink(missing_ok=True)
+    with fileio.build_lock(path):
+        if force or not path.exists():
+            with fileio.replacing(path) as tmp:
+                _write(tmp)
+    return path
+
+
+def _write(tmp: Path) -> None:
     for level in LEVELS:
         gdf = _build_level(level)
         gdf.to_file(tmp, layer=level, driver="GPKG", engine="pyogrio")
@@ -114,12 +122,9 @@ def build(force: bool = False) -> Path:
     province = gpd.read_file(tmp, layer="province", engine="pyogrio").drop(columns="geometry")
     province = gpd.GeoDataFrame(province, geometry=[display_pref.union_all(method="coverage")], crs=config.WGS84)
     province.to_file(tmp, layer="province_display", driver="GPKG", engine="pyogrio")
-    tmp.replace(path)
-    load.cache_clear()
-    return path
 
 
-@lru_cache(maxsize=None)
+@dataversion.cached(maxsize=12, parts=("boundaries",))
 def load(level: str, display: bool = False) -> gpd.GeoDataFrame:
     """Boundaries at `level` (province, prefecture or county), in WGS84; `display` gives the simplified set."""
     if level not in LEVELS:

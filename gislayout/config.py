@@ -1,15 +1,81 @@
-"""Paths and defaults shared by the library, the CLI and the web app."""
+"""Paths and defaults shared by the library, the CLI and the web app.
+
+The per-deployment settings (where the layers and the build directory are) are not module globals read at
+import: `settings()` is the `Settings` active in the current context. The web app activates its own for every
+app context (`gislayout.web`); `use(settings)` does the same for a block of library code; with neither, the
+defaults come from the environment (`GISLAYOUT_LAYERS_DIR`, `GISLAYOUT_BUILD_DIR`,
+`GISLAYOUT_MAX_EXCLUSION_SETS`) or the repository.
+"""
 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Curated, human-editable source data (CSV/JSON), versioned in git.
-LAYERS_DIR = Path(os.environ.get("GISLAYOUT_LAYERS_DIR", ROOT / "layers"))
-#: Built artefacts (simplified geometry, COGs, caches); ignored by git, rebuilt by `flask gislayout build`.
-BUILD_DIR = Path(os.environ.get("GISLAYOUT_BUILD_DIR", ROOT / "build"))
+#: Exclusion sets kept at most; the least recently used are dropped first.
+MAX_EXCLUSION_SETS = 500
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where one deployment keeps its data; a value, so caches can be keyed on it."""
+
+    #: Curated, human-editable source data (CSV/JSON), versioned in git.
+    layers_dir: Path
+    #: Built artefacts (simplified geometry, COGs, caches); ignored by git, rebuilt by `flask build`.
+    build_dir: Path
+    #: Uploaded exclusion sets kept at most (least recently used dropped first).
+    max_exclusion_sets: int = MAX_EXCLUSION_SETS
+
+    def replace(self, **changes) -> "Settings":
+        """A copy with `changes` (paths are made absolute)."""
+        return make(**{**self.__dict__, **changes})
+
+
+def make(layers_dir: str | Path | None = None, build_dir: str | Path | None = None,
+         max_exclusion_sets: int | None = None) -> Settings:
+    """Settings from the given values, else the environment, else the repository's `layers/` and `build/`."""
+    layers_dir = layers_dir or os.environ.get("GISLAYOUT_LAYERS_DIR") or ROOT / "layers"
+    build_dir = build_dir or os.environ.get("GISLAYOUT_BUILD_DIR") or ROOT / "build"
+    cap = int(max_exclusion_sets if max_exclusion_sets is not None
+              else os.environ.get("GISLAYOUT_MAX_EXCLUSION_SETS") or MAX_EXCLUSION_SETS)
+    if cap < 1:
+        raise ValueError(f"max_exclusion_sets must be at least 1, got {cap!r}")
+    return Settings(Path(layers_dir).absolute(), Path(build_dir).absolute(), cap)
+
+
+_CURRENT: ContextVar[Settings | None] = ContextVar("gislayout_settings", default=None)
+
+
+def settings() -> Settings:
+    """The settings active in this context (an app context, or `use`), else the defaults of `make()`."""
+    current = _CURRENT.get()
+    return current if current is not None else make()
+
+
+def activate(value: Settings) -> Token:
+    """Make `value` current until `deactivate(token)`; prefer `use` where a `with` block fits."""
+    return _CURRENT.set(value)
+
+
+def deactivate(token: Token) -> None:
+    """Undo the `activate` that returned `token`."""
+    _CURRENT.reset(token)
+
+
+@contextmanager
+def use(value: Settings) -> Iterator[Settings]:
+    """Run a block with `value` as the current settings."""
+    token = _CURRENT.set(value)
+    try:
+        yield value
+    finally:
+        _CURRENT.reset(token)
 
 #: Geographic CRS for storage, the map and exports.
 WGS84 = "EPSG:4326"

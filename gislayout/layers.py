@@ -7,13 +7,12 @@ against `schema` on load; boundary layers come from `boundaries`, region zones f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
 
 import geopandas as gpd
 import pandas as pd
 
-from . import boundaries, config, regions, schema
+from . import boundaries, config, dataversion, regions, schema
 from .errors import BadParameter, LayerDataError, lookup
 
 POINT_LAYERS = ("bases", "parks", "enterprises", "projects")
@@ -52,13 +51,14 @@ CATALOGUE: dict[str, LayerSpec] = {s.name: s for s in (
 
 
 def _read_csv(filename: str) -> pd.DataFrame:
-    path = config.LAYERS_DIR / filename
+    folder = config.settings().layers_dir
+    path = folder / filename
     if not path.exists():
-        raise LayerDataError(f"layer file {filename!r} is missing from {config.LAYERS_DIR}")
+        raise LayerDataError(f"layer file {filename!r} is missing from {folder}")
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
 
 
-@lru_cache(maxsize=None)
+@dataversion.cached(maxsize=4)
 def sectors() -> pd.DataFrame:
     """The one vocabulary of the five industries and their sub-sectors (`layers/sectors.csv`)."""
     df = _read_csv("sectors.csv")
@@ -67,13 +67,13 @@ def sectors() -> pd.DataFrame:
     return df
 
 
-@lru_cache(maxsize=None)
+@dataversion.cached(maxsize=4)
 def chains() -> pd.DataFrame:
     """The ten industrial chains of 三(二)1 with their member feature ids (`layers/chains.csv`)."""
     return _read_csv("chains.csv")
 
 
-@lru_cache(maxsize=None)
+@dataversion.cached(maxsize=4)
 def targets() -> pd.DataFrame:
     """The policy's quantitative targets (`layers/targets.csv`)."""
     return schema.validate(_read_csv("targets.csv"), schema.targets_schema(), "targets.csv")
@@ -85,7 +85,7 @@ def _zone_columns(gdf: pd.DataFrame) -> pd.DataFrame:
     return gdf
 
 
-@lru_cache(maxsize=None)
+@dataversion.cached(maxsize=2 * len(POINT_LAYERS))
 def _point_layer(name: str) -> gpd.GeoDataFrame:
     codes = set(sectors()["code"])
     prefectures = set(boundaries.load("prefecture")["name_zh"])
@@ -94,7 +94,7 @@ def _point_layer(name: str) -> gpd.GeoDataFrame:
     return _zone_columns(gdf)
 
 
-@lru_cache(maxsize=None)
+@dataversion.cached(maxsize=12)
 def _boundary_layer(name: str, display: bool) -> gpd.GeoDataFrame:
     level = {"province": "province", "prefectures": "prefecture", "counties": "county"}[name]
     gdf = boundaries.load(level, display=display).copy()
@@ -209,15 +209,8 @@ def catalogue() -> list[dict]:
             for s in CATALOGUE.values()]
 
 
-def reload() -> None:
-    """Forget every cached layer, table and scheme, so edited files in `layers/` are read again."""
-    for cache in (sectors, chains, targets, _point_layer, _boundary_layer, regions.schemes):
-        cache.cache_clear()
-
-
 def validate_all() -> dict[str, int]:
-    """Re-read and validate every layer, scheme and table; return the feature count of each layer."""
-    reload()
+    """Validate every layer, scheme and table as they are now; return the feature count of each layer."""
     counts = {s.name: len(load(s.name)) for s in CATALOGUE.values()}
     ids = pd.concat([load(n)["id"] for n in POINT_LAYERS])
     dupes = sorted(ids[ids.duplicated()])

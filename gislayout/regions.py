@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 
 import geopandas as gpd
 
-from . import boundaries, config
+from . import boundaries, config, dataversion
 from .errors import LayerDataError, allowed, lookup
 
 
@@ -60,12 +59,12 @@ def _parse(data: dict, filename: str, prefectures: set[str]) -> Scheme:
     return scheme
 
 
-@lru_cache(maxsize=None)
+@dataversion.cached(maxsize=4)
 def schemes() -> dict[str, Scheme]:
     """All schemes in `layers/schemes/`, validated: every prefecture in exactly one zone."""
     prefectures = set(boundaries.load("prefecture")["name_zh"])
     out = {}
-    for path in sorted((config.LAYERS_DIR / "schemes").glob("*.json")):
+    for path in sorted((config.settings().layers_dir / "schemes").glob("*.json")):
         try:
             with open(path, encoding="utf-8") as fh:
                 data = json.load(fh)

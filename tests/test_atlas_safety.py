@@ -2,44 +2,31 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
-from gislayout import config, layers, regions
-from gislayout.web import pages
+from gislayout.web import create_app
 
 from .browser import browser, page  # noqa: F401  (fixtures)
+from .conftest import serve
 
 pytestmark = pytest.mark.browser
 EVIL = "<img src=x onerror=alert(1)>"
 
 
-def _clear():
-    for cache in (layers.sectors, layers.chains, layers.targets, layers._point_layer, layers._boundary_layer,
-                  regions.schemes):
-        cache.cache_clear()
-    pages.clear_cache()
-
-
 @pytest.fixture()
-def evil_feature(tmp_path, monkeypatch):
-    """A copy of the layers with one base renamed to markup; yields that base's id."""
-    copy = tmp_path / "layers"
-    shutil.copytree(config.LAYERS_DIR, copy)
-    bases = pd.read_csv(copy / "bases.csv", dtype=str, keep_default_na=False)
+def evil_server(layers_copy):
+    """An app on a copy of the layers with one base renamed to markup; yields (its URL, that base's id)."""
+    bases = pd.read_csv(layers_copy / "bases.csv", dtype=str, keep_default_na=False)
     bases.loc[0, ["name_zh", "name_en"]] = [EVIL + "基地", EVIL + " base"]
     bases.loc[0, "location_note"] = "<script>alert(2)</script>"
-    bases.to_csv(copy / "bases.csv", index=False)
-    monkeypatch.setattr(config, "LAYERS_DIR", copy)
-    _clear()
-    yield bases.loc[0, "id"]
-    monkeypatch.undo()
-    _clear()
+    bases.to_csv(layers_copy / "bases.csv", index=False)
+    with serve(create_app({"TESTING": True, "LAYERS_DIR": layers_copy})) as url:
+        yield url, bases.loc[0, "id"]
 
 
-def test_markup_in_a_name_shows_as_text(page, live_server, evil_feature):
+def test_markup_in_a_name_shows_as_text(page, evil_server):
+    live_server, evil_feature = evil_server
     page.goto(f"{live_server}/?sel={evil_feature}")
     page.wait_for_selector("body[data-ready]")
     popup = page.locator(".leaflet-popup-content .popup")

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from gislayout import boundaries, compare, config
+from gislayout import boundaries, compare, config, dataversion
 from gislayout.analysis import criteria, service
 from gislayout.compare import siting
 
@@ -23,7 +23,7 @@ from .test_error_shape import assert_error_shape
 
 def _raw_points(name: str) -> gpd.GeoDataFrame:
     """A layer straight from its CSV in layers/, with no gislayout code in between."""
-    df = pd.read_csv(config.LAYERS_DIR / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""])
+    df = pd.read_csv(config.settings().layers_dir / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""])
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"].astype(float), df["lat"].astype(float)),
                             crs=config.WGS84)
 
@@ -37,7 +37,7 @@ def _members(spec: str) -> list[str]:
     if kind == "prefecture":
         return [rest]
     scheme, _, zone = rest.partition(":")
-    data = json.loads((config.LAYERS_DIR / "schemes" / f"{scheme}.json").read_text(encoding="utf-8"))
+    data = json.loads((config.settings().layers_dir / "schemes" / f"{scheme}.json").read_text(encoding="utf-8"))
     return next(z["members"] for z in data["zones"] if z["id"] == zone)
 
 
@@ -222,7 +222,7 @@ def test_resource_statistics_come_from_the_one_integration_point(monkeypatch):
 def test_siting_potential_sums_the_analysis_by_prefecture(monkeypatch):
     stacks = {tech: synthetic.stack(tech) for tech in siting.TECHS}
     monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
-    monkeypatch.setattr(siting, "_cache", {})
+    monkeypatch.setattr(siting, "_by_prefecture", dataversion.cached(maxsize=4)(siting._by_prefecture.__wrapped__))
     expected = service.run(stacks["pv"], service.parse(stacks["pv"], {}), polygons=False).by_prefecture
     expected = expected.set_index("prefecture")
     hexi = compare.summarise(compare.parse_area("zone:2009:hexi")).set_index("metric")["value"]

@@ -4,7 +4,6 @@ sources and licences, and a QGIS project that parses and points only at files in
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import types
@@ -149,22 +148,16 @@ def test_qgs_styles_like_the_atlas(built):
     assert float(items[0].get("value")) == RASTER["vmin"] and float(items[-1].get("value")) == RASTER["vmax"]
 
 
-def test_bundle_is_cached_and_rebuilt_when_a_layer_file_changes(tmp_path, monkeypatch):
-    shutil.copytree(config.LAYERS_DIR, tmp_path / "layers")
-    monkeypatch.setattr(config, "LAYERS_DIR", tmp_path / "layers")
+def test_bundle_is_cached_and_rebuilt_when_a_layer_file_changes(tmp_path, monkeypatch, layers_copy):
     monkeypatch.setattr(bundle, "bundle_dir", lambda: tmp_path / "out")
     monkeypatch.setattr(bundle, "installed_rasters", lambda: [])
-    try:
-        first = bundle.build()
-        stamp = first.stat().st_mtime_ns
-        assert bundle.build() == first and first.stat().st_mtime_ns == stamp
-        bases = tmp_path / "layers" / "bases.csv"
-        os.utime(bases, ns=(bases.stat().st_atime_ns, bases.stat().st_mtime_ns + 10**9))
-        second = bundle.build()
-        assert second != first and second.exists() and not first.exists()
-    finally:
-        monkeypatch.undo()
-        layers.validate_all()  # reload the caches from the real layer files
+    first = bundle.build()
+    stamp = first.stat().st_mtime_ns
+    assert bundle.build() == first and first.stat().st_mtime_ns == stamp
+    bases = layers_copy / "bases.csv"
+    os.utime(bases, ns=(bases.stat().st_atime_ns, bases.stat().st_mtime_ns + 10**9))
+    second = bundle.build()
+    assert second != first and second.exists() and not first.exists()
 
 
 def test_bundle_route(client, built, monkeypatch):

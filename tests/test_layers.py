@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import geopandas as gpd
 import pandas as pd
@@ -13,6 +12,7 @@ import shapely
 
 from gislayout import boundaries, config, layers, regions
 from gislayout.errors import BadParameter, LayerDataError, NotFound
+from gislayout.web import create_app
 
 
 def test_every_layer_validates_and_ids_are_unique():
@@ -96,22 +96,16 @@ def test_each_zone_covers_exactly_its_member_prefectures(scheme_id):
         assert all(zone.geometry.intersection(g).area < 1e-9 for g in others.geometry)
 
 
-def test_a_planner_adds_a_scheme_with_a_data_file(tmp_path, monkeypatch):
-    shutil.copytree(config.LAYERS_DIR, tmp_path / "layers")
+def test_a_planner_adds_a_scheme_with_a_data_file(layers_copy):
     members = sorted(boundaries.load("prefecture")["name_zh"])
+    assert "test" not in regions.schemes()
     scheme = {"id": "test", "title_zh": "测试", "title_en": "Test", "source": "test",
               "zones": [{"id": "a", "name_zh": "甲", "name_en": "A", "members": members[:7]},
                         {"id": "b", "name_zh": "乙", "name_en": "B", "members": members[7:]}]}
-    (tmp_path / "layers" / "schemes" / "test.json").write_text(json.dumps(scheme, ensure_ascii=False))
-    monkeypatch.setattr(config, "LAYERS_DIR", tmp_path / "layers")
-    layers.reload()
-    try:
-        assert "test" in regions.schemes()
-        assert len(layers.load("regions", scheme="test")) == 2
-        assert len(layers.load("prefectures", scheme="test", zone="a")) == 7
-    finally:
-        monkeypatch.undo()
-        layers.reload()
+    (layers_copy / "schemes" / "test.json").write_text(json.dumps(scheme, ensure_ascii=False))
+    assert "test" in regions.schemes()  # seen at once: no reload, no restart
+    assert len(layers.load("regions", scheme="test")) == 2
+    assert len(layers.load("prefectures", scheme="test", zone="a")) == 7
 
 
 def _break_targets(path, how: str) -> None:
@@ -133,21 +127,14 @@ def _break_targets(path, how: str) -> None:
     ("no pv row", "0 rows with id 'target_solar_capacity_2015'"),
     ("pv row twice", "target_solar_capacity_2015"),
 ])
-def test_a_broken_targets_file_is_a_layer_data_error_not_a_silent_default(tmp_path, monkeypatch, how, fragment):
+def test_a_broken_targets_file_is_a_layer_data_error_not_a_silent_default(layers_copy, how, fragment):
     """The siting roll-ups read the 2015 targets from layers/targets.csv and from nowhere else."""
     from gislayout.analysis import service
 
-    shutil.copytree(config.LAYERS_DIR, tmp_path / "layers")
     assert service.target_mw("pv") == 1000.0 and service.target_mw("wind") == 17000.0
-    _break_targets(tmp_path / "layers" / "targets.csv", how)
-    monkeypatch.setattr(config, "LAYERS_DIR", tmp_path / "layers")
-    layers.reload()
-    try:
-        with pytest.raises(LayerDataError, match=re.escape(fragment)):
-            service.target_mw("pv")
-    finally:
-        monkeypatch.undo()
-        layers.reload()
+    _break_targets(layers_copy / "targets.csv", how)
+    with pytest.raises(LayerDataError, match=re.escape(fragment)):
+        service.target_mw("pv")
 
 
 def test_a_scheme_that_leaves_a_prefecture_out_is_rejected():
@@ -163,7 +150,7 @@ def test_filters():
     assert set(hexi["prefecture"]) <= set(regions.get("2009").zone("hexi").members) and len(hexi) > 0
     # A sector some features do not have: those with it are in, the others out (read from the raw CSV).
     for layer, code, column in (("projects", "wind", "subsectors"), ("bases", "new_energy", "sectors")):
-        raw = pd.read_csv(config.LAYERS_DIR / f"{layer}.csv", dtype=str, keep_default_na=False)
+        raw = pd.read_csv(config.settings().layers_dir / f"{layer}.csv", dtype=str, keep_default_na=False)
         has = {i for i, codes in zip(raw["id"], raw[column]) if code in codes.split(";")}
         got = set(layers.load(layer, sector=code)["id"])
         assert got == has and 0 < len(has) < len(raw), (layer, code)
@@ -196,19 +183,13 @@ def test_unknown_layer():
     ("bases.csv", "id,name_zh\nBad Id,x\n", "bases.csv"),
     ("schemes/2009.json", "{not json", "2009.json"),
 ])
-def test_a_broken_layer_file_is_a_server_error_naming_the_file(tmp_path, monkeypatch, client, filename, content,
-                                                               fragment):
+def test_a_broken_layer_file_is_a_server_error_naming_the_file(layers_copy, filename, content, fragment):
     """The server's own data at fault is a 500 that names the file, not a 400 blaming the request."""
-    shutil.copytree(config.LAYERS_DIR, tmp_path / "layers")
-    (tmp_path / "layers" / filename).write_text(content, encoding="utf-8")
-    monkeypatch.setattr(config, "LAYERS_DIR", tmp_path / "layers")
-    layers.reload()
-    try:
-        with pytest.raises(LayerDataError, match=fragment):
-            layers.validate_all()
-        resp = client.get("/api/layers/bases")
-        assert resp.status_code == 500
-        assert fragment in resp.json["message"]
-    finally:
-        monkeypatch.undo()
-        layers.reload()
+    client = create_app({"TESTING": True, "LAYERS_DIR": layers_copy}).test_client()
+    assert client.get("/api/layers/bases").status_code == 200
+    (layers_copy / filename).write_text(content, encoding="utf-8")
+    with pytest.raises(LayerDataError, match=fragment):
+        layers.validate_all()
+    resp = client.get("/api/layers/bases")
+    assert resp.status_code == 500
+    assert fragment in resp.json["message"]

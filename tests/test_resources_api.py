@@ -11,6 +11,7 @@ from rasterio.io import MemoryFile
 
 from gislayout import boundaries, layers
 from gislayout.resources import grid, importers, store, zonal
+from gislayout.web import create_app
 
 from .fixtures.resources import synth
 
@@ -26,6 +27,12 @@ def build_dir(tmp_path_factory):
         gwa = synth.gwa_tif(path.parent / "CHN_wind-speed_100m.tif", "wind-speed")
         assert importers.import_file(gwa) == ["gwa_ws100"]
         yield path
+
+
+@pytest.fixture(scope="module")
+def app(build_dir):
+    """The app on this build directory, so requests and CLI commands see what the tests install."""
+    return create_app({"TESTING": True, "BUILD_DIR": build_dir})
 
 
 def _sample(name: str, lon: float, lat: float) -> float | None:

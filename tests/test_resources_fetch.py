@@ -12,6 +12,7 @@ import pytest
 from gislayout import resources
 from gislayout.errors import BadParameter, InvalidData, ResourceUnavailable
 from gislayout.resources import store
+from gislayout.web import create_app
 
 from .fixtures.resources import synth
 
@@ -57,6 +58,12 @@ def server(tmp_path_factory):
 def build_dir(tmp_path):
     with synth.use_build_dir(synth.fresh_build_dir(tmp_path, with_estimate=True)) as path:
         yield path
+
+
+@pytest.fixture()
+def app(build_dir):
+    """The app on this build directory, so requests and CLI commands see what the tests install."""
+    return create_app({"TESTING": True, "BUILD_DIR": build_dir})
 
 
 def _nothing_half_installed():

@@ -12,6 +12,7 @@ from gislayout import resources
 from gislayout.errors import BadParameter, InvalidData
 from gislayout.resources import importers, store
 from gislayout.resources.importers import Options
+from gislayout.web import create_app
 
 from .conftest import ERA5_WIND_TIF, needs_shared
 from .fixtures.resources import synth
@@ -24,6 +25,12 @@ def build_dir(tmp_path):
     """A build directory of its own (with the session's estimate), so installs do not leak between tests."""
     with synth.use_build_dir(synth.fresh_build_dir(tmp_path, with_estimate=True)) as path:
         yield path
+
+
+@pytest.fixture()
+def app(build_dir):
+    """The app on this build directory, so requests and CLI commands see what the tests install."""
+    return create_app({"TESTING": True, "BUILD_DIR": build_dir})
 
 
 def _prepare(values, crs, transform, opts: Options, nodata=-9999.0, units=None, tags=None):

@@ -12,8 +12,7 @@ import pyogrio
 import pytest
 import shapely
 
-from gislayout import config
-from gislayout.analysis import criteria, service, upload
+from gislayout.analysis import criteria, exclusions, service, upload
 from gislayout.analysis.grid import unproject
 
 from .fixtures import siting_synthetic as synthetic
@@ -29,7 +28,7 @@ def stacks():
 @pytest.fixture(autouse=True)
 def synthetic_stacks(monkeypatch, stacks, tmp_path):
     monkeypatch.setattr(service, "stack", lambda tech: stacks[criteria.TECHS[criteria.TECHS.index(tech)]])
-    monkeypatch.setattr(config, "BUILD_DIR", tmp_path)
+    monkeypatch.setattr(exclusions, "store_dir", lambda: tmp_path / "exclusions")
 
 
 def lonlat_of_cell(stack, row, col):

@@ -8,6 +8,7 @@ import pytest
 
 from gislayout import resources
 from gislayout.analysis import criteria, service
+from gislayout.web import create_app
 
 from .fixtures.resources import synth
 
@@ -19,6 +20,12 @@ def build_dir(tmp_path):
     with synth.use_build_dir(synth.fresh_build_dir(tmp_path, with_estimate=True)) as path:
         yield path
     criteria.build.cache_clear()
+
+
+@pytest.fixture()
+def app(build_dir):
+    """The app on this build directory, so requests and CLI commands see what the tests install."""
+    return create_app({"TESTING": True, "BUILD_DIR": build_dir})
 
 
 def test_repeated_builds_hit_the_cache(build_dir):

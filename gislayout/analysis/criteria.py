@@ -14,12 +14,11 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import config
+from .. import config, dataversion
 from ..errors import BadParameter, ResourceUnavailable
 from .grid import Grid, project
 
@@ -349,7 +348,7 @@ def base(cell_m: float = 1000.0) -> Base:
     return _base(float(cell_m), _elevation_token())
 
 
-@lru_cache(maxsize=1)
+@dataversion.cached(maxsize=1, parts=("layers", "boundaries"))
 def _base(cell_m: float, token: tuple) -> Base:
     from .. import layers
     from .grid import gansu, project_geometries
@@ -409,7 +408,7 @@ def _clear() -> None:
 build.cache_clear = _clear  # type: ignore[attr-defined]  (as if `build` were the lru_cache itself)
 
 
-@lru_cache(maxsize=2)
+@dataversion.cached(maxsize=2)
 def _build(tech: str, cell_m: float, token: tuple) -> Stack:
     b = base(cell_m)
     kind, name, values, info = read_resource(tech, b.grid)

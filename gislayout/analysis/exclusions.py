@@ -2,18 +2,23 @@
 
 The id is the first 16 hex digits of the SHA-256 of the stored GeoJSON, so the same upload gets the same id,
 a permalink `…&exclude=<id>` keeps working across restarts, and nothing but hex ever reaches a file path.
+
+The file is the truth, shared by every worker: each use checks it is still there and marks it used (its
+modification time), the store drops the least recently *used* sets beyond its cap, and an in-memory mask is
+only ever served while its file exists, so an evicted set is 404 on every worker alike.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 
-from .. import config, geojson
+from .. import config, fileio, geojson
 from ..errors import BadParameter, NotFound
 from .criteria import Stack
 from .grid import clip_project, wgs84_box
@@ -23,37 +28,60 @@ _ID = re.compile(r"^[0-9a-f]{16}$")
 
 def store_dir() -> Path:
     """Where uploaded exclusion sets are kept (`<build>/siting/exclusions`)."""
-    return config.BUILD_DIR / "siting" / "exclusions"
+    return config.settings().build_dir / "siting" / "exclusions"
 
 
-#: Most exclusion sets kept; the least recently stored are dropped first (a shared link then asks for a re-upload).
-MAX_STORED = 500
+#: Most exclusion sets kept (None: `config.settings().max_exclusion_sets`); the least recently used go first.
+MAX_STORED: int | None = None
+
+
+def _last_used(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # evicted meanwhile by another process: it is going anyway
+        return float("-inf")
+
+
+def _evict(folder: Path, keep: int) -> None:
+    stored = sorted(folder.glob("*.geojson"), key=_last_used)
+    for old in stored[:max(0, len(stored) - keep)]:
+        old.unlink(missing_ok=True)
 
 
 def save(gdf: gpd.GeoDataFrame) -> str:
-    """Store a validated exclusion set; return its id."""
+    """Store a validated exclusion set (or mark it used if already stored); return its id."""
     text = geojson.dumps(gdf[["fid", "geometry"]])
     ident = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     path = store_dir() / f"{ident}.geojson"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        stored = sorted(path.parent.glob("*.geojson"), key=lambda p: p.stat().st_mtime)
-        for old in stored[:max(0, len(stored) - MAX_STORED + 1)]:
-            old.unlink(missing_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        fileio.write_text(path, text)
+    _evict(path.parent, MAX_STORED or config.settings().max_exclusion_sets)
     return ident
+
+
+def _use(ident: str) -> Path:
+    """The file of set `ident`, marked as used now; NotFound if it is not (or no longer) stored."""
+    if not _ID.match(ident):
+        raise BadParameter(f"exclusion id {ident!r} is not 16 hex digits")
+    path = store_dir() / f"{ident}.geojson"
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        raise NotFound(f"no uploaded exclusion set {ident!r}; upload it again with POST /api/siting/exclusions") \
+            from None
+    return path
 
 
 def load(ident: str) -> gpd.GeoDataFrame:
     """The exclusion set `ident`, or BadParameter/NotFound naming it."""
-    if not _ID.match(ident):
-        raise BadParameter(f"exclusion id {ident!r} is not 16 hex digits")
-    path = store_dir() / f"{ident}.geojson"
-    if not path.exists():
-        raise NotFound(f"no uploaded exclusion set {ident!r}; upload it again with POST /api/siting/exclusions")
-    return gpd.read_file(path, engine="pyogrio")
+    path = _use(ident)
+    try:
+        return gpd.read_file(path, engine="pyogrio")
+    except FileNotFoundError:  # evicted between the check and the read
+        raise NotFound(f"no uploaded exclusion set {ident!r}; upload it again with POST /api/siting/exclusions") \
+            from None
 
 
 def polygon_mask(stack: Stack, gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -63,10 +91,15 @@ def polygon_mask(stack: Stack, gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def mask(stack: Stack, ids: list[str]) -> np.ndarray | None:
-    """The union of the masks of exclusion sets `ids` on this stack's grid (cached), or None if no ids."""
+    """The union of the masks of exclusion sets `ids` on this stack's grid, or None if no ids.
+
+    Masks are cached per stack, but a set's file is checked (and marked used) on every call: NotFound once
+    it is evicted, on whichever worker asks.
+    """
     cache = stack.__dict__.setdefault("_exclusion_masks", {})
     out = None
     for ident in ids:
+        _use(ident)
         if ident not in cache:
             if len(cache) > 64:
                 cache.clear()

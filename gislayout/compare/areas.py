@@ -7,11 +7,9 @@ feature belongs to it exactly when its `prefecture` attribute is a member.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-
 import shapely
 
-from .. import boundaries, config, regions
+from .. import boundaries, config, dataversion, regions
 from ..errors import BadParameter
 
 
@@ -33,13 +31,13 @@ class Area:
         return _area_km2(self.prefectures)
 
 
-@lru_cache(maxsize=256)
+@dataversion.cached(maxsize=256)
 def _union(prefectures: tuple[str, ...]):
     pref = boundaries.load("prefecture")
     return shapely.union_all(pref[pref["name_zh"].isin(prefectures)].geometry.values)
 
 
-@lru_cache(maxsize=256)
+@dataversion.cached(maxsize=256)
 def _area_km2(prefectures: tuple[str, ...]) -> float:
     pref = boundaries.load("prefecture").to_crs(config.EQUAL_AREA)
     return float(pref[pref["name_zh"].isin(prefectures)].geometry.area.sum() / 1e6)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from .. import layers, resources
+from .. import dataversion, layers, resources
 from ..bilingual import LANGS, both, layer_title, pick  # noqa: F401  (the compare modules take LANGS from here)
 
 GROUPS: dict[str, tuple[str, str]] = {
@@ -35,13 +33,13 @@ _SITING = {"capacity_mw": ("可开发装机", "developable capacity"), "area_km2
 _TECH = {"pv": ("光伏", "PV"), "wind": ("风电", "Wind")}
 
 
-@lru_cache(maxsize=1)
+@dataversion.cached(maxsize=2)
 def _sector_names() -> dict[str, tuple[str, str]]:
     df = layers.sectors()
     return {r.code: (r.name_zh, r.name_en) for r in df.itertuples()}
 
 
-@lru_cache(maxsize=1)
+@dataversion.cached(maxsize=2)
 def _target_names() -> dict[str, tuple[str, str]]:
     out = {}
     for r in layers.targets().itertuples():

@@ -13,7 +13,7 @@ import threading
 
 import pandas as pd
 
-from .. import resources
+from .. import dataversion
 from ..analysis import service
 from ..errors import ResourceUnavailable
 from .areas import Area
@@ -22,26 +22,22 @@ TECHS = ("pv", "wind")
 FIGURES = ("capacity_mw", "area_km2", "generation_gwh")
 _UNITS = {"capacity_mw": "MW", "area_km2": "km²", "generation_gwh": "GWh/yr"}
 _lock = threading.Lock()
-#: {(tech, installed resources): potential by prefecture}; a new resource invalidates it.
-_cache: dict[tuple, pd.DataFrame] = {}
-
-
-def _installed() -> tuple[str, ...]:
-    return tuple(resources.installed())
 
 
 def by_prefecture(tech: str) -> pd.DataFrame:
-    """Potential per prefecture for `tech` (default parameters), cached while the installed resources stay the same.
+    """Potential per prefecture for `tech` (default parameters), cached per data version.
 
     Raises ResourceUnavailable, naming the install command, when no resource for `tech` is installed.
     """
-    key = (tech, _installed())
     with _lock:
-        if key not in _cache:
-            stack = service.stack(tech)
-            result = service.run(stack, service.parse(stack, {}), polygons=False)
-            _cache[key] = result.by_prefecture.set_index("prefecture")
-        return _cache[key]
+        return _by_prefecture(tech)
+
+
+@dataversion.cached(maxsize=4)
+def _by_prefecture(tech: str) -> pd.DataFrame:
+    stack = service.stack(tech)
+    result = service.run(stack, service.parse(stack, {}), polygons=False)
+    return result.by_prefecture.set_index("prefecture")
 
 
 def potential(area: Area) -> tuple[list[tuple[str, str, str, float | None]], list[str]]:

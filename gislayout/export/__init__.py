@@ -12,7 +12,7 @@ from typing import Callable
 
 import geopandas as gpd
 
-from .. import layers
+from .. import config, dataversion, layers
 from ..errors import BadParameter
 from . import cache, kml, shapefile, table, vector
 from .metadata import Metadata, for_layer
@@ -75,13 +75,15 @@ def geojson_bytes(name: str, *, display: bool = False, metadata: bool = True, **
     **filters : the layer filters, as for `layers.load`.
     """
     layers.get_spec(name)
-    key = (name, display, tuple(sorted((k, str(v)) for k, v in filters.items())), cache.data_version())
 
     def make() -> tuple[bytes, int]:
         gdf = layers.load(name, display=display, **filters)
         return vector.geojson_features(gdf), len(gdf)
 
-    features, count = _features.get_or_make(key, make)
+    with dataversion.scope():  # filled from the very version it is keyed on
+        key = (name, display, tuple(sorted((k, str(v)) for k, v in filters.items())), config.settings(),
+               dataversion.token())
+        features, count = _features.get_or_make(key, make)
     meta = for_layer(name, filters, count)
     return vector.geojson_document(features, name, meta if metadata else None), meta
 

@@ -209,7 +209,7 @@ def write(directory: Path) -> tuple[list[str], dict[str, Path]]:
 
 def bundle_dir() -> Path:
     """Where built bundles are kept."""
-    return config.BUILD_DIR / "bundle"
+    return config.settings().build_dir / "bundle"
 
 
 def build(force: bool = False) -> Path:

@@ -1,8 +1,8 @@
-"""A fingerprint of the data files, and a small in-memory cache of serialised GeoJSON keyed by it.
+"""A fingerprint of files, and a small in-memory cache of serialised GeoJSON keyed by the data version.
 
 The map asks for the same few layers over and over; serialising the county boundaries takes far longer than
-serving cached bytes, so the encoded `features` array of each (layer, display, filters) is kept until a data file
-changes (its fingerprint moves) or the cache's size budget pushes it out.
+serving cached bytes, so the encoded `features` array of each (layer, display, filters) is kept until the data
+version moves (`gislayout.dataversion`) or the cache's size budget pushes it out.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .. import config
+from .. import config, dataversion
 
 #: Total bytes of GeoJSON kept in memory.
 BUDGET_BYTES = 64_000_000
@@ -33,13 +33,14 @@ def fingerprint(paths: Iterable[Path]) -> str:
 
 def data_files() -> list[Path]:
     """Every file the layers are built from: `layers/` (recursively) and the built boundaries."""
-    files = [p for p in config.LAYERS_DIR.rglob("*") if p.is_file()] if config.LAYERS_DIR.exists() else []
-    return files + [config.BUILD_DIR / "boundaries.gpkg"]
+    s = config.settings()
+    files = [p for p in s.layers_dir.rglob("*") if p.is_file()] if s.layers_dir.exists() else []
+    return files + [s.build_dir / "boundaries.gpkg"]
 
 
 def data_version() -> str:
-    """The fingerprint of the layer data: it changes whenever a layer file changes."""
-    return fingerprint(data_files())
+    """The data version (`gislayout.dataversion.token`): it moves whenever a layer or an installed file changes."""
+    return dataversion.token()
 
 
 class BytesCache:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 
 import folium
 
-from .. import boundaries, config, layers, regions, schema, symbology
+from .. import boundaries, config, dataversion, layers, regions, schema, symbology
 from . import basemaps, i18n, overlays, relief
 from .elements import AtlasMap, Fullscreen, MiniMap, ScaleBar, named
 from .state import AtlasState, Choices
@@ -50,7 +49,7 @@ class Rendered:
     title: str
 
 
-@lru_cache(maxsize=1)
+@dataversion.cached(maxsize=2)
 def context() -> dict:
     """Everything the page needs that does not depend on the view: catalogue, vocabularies, names, strings."""
     prefectures = layers.load("prefectures")
@@ -79,7 +78,7 @@ def context() -> dict:
     }
 
 
-@lru_cache(maxsize=8)
+@dataversion.cached(maxsize=8)
 def choices(overlay_names: tuple[str, ...] = ()) -> Choices:
     """The values a state may hold, from the data and the installed resource overlays."""
     ctx = context()
@@ -141,10 +140,9 @@ def render(state: AtlasState, options: Options, resources_json: str = "[]") -> R
 
 
 def clear_caches() -> None:
-    """Forget cached context and geometry (after the layer files change)."""
+    """Forget cached context and geometry (tests of a cold start; a data change needs no call)."""
     from . import geodata
     context.cache_clear()
     choices.cache_clear()
     overlays.forget()
-    relief.image_bytes.cache_clear()
     geodata.payload.cache_clear()

@@ -11,12 +11,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import shapely
 
-from .. import config, geojson, layers, regions
+from .. import config, dataversion, geojson, layers, regions
 from ..errors import NotFound
 
 #: Boundary layers the atlas draws from this module (point layers come from the API as they are).
@@ -54,9 +53,9 @@ def compact_geojson(name: str, scheme: str | None = None) -> bytes:
     return geojson.encode(gdf)
 
 
-@lru_cache(maxsize=32)
+@dataversion.cached(maxsize=32)
 def payload(name: str, scheme: str | None = None) -> Payload:
-    """The encoded layer with its gzip and ETag, computed once per (layer, scheme)."""
+    """The encoded layer with its gzip and ETag, computed once per (layer, scheme) and data version."""
     if name == "regions":
         regions.get(scheme or config.DEFAULT_SCHEME)  # NotFound for an unknown scheme
     raw = compact_geojson(name, scheme if name == "regions" else None)

@@ -34,7 +34,7 @@ _TINT = np.array([
 
 def path() -> Path:
     """Where the built relief image lives."""
-    return config.BUILD_DIR / "atlas" / "relief.jpg"
+    return config.settings().build_dir / "atlas" / "relief.jpg"
 
 
 def read_elevation(bounds=BOUNDS, margin: int = 2) -> tuple[np.ndarray, Affine]:
@@ -108,6 +108,7 @@ def build(force: bool = False) -> Path:
     return out
 
 
+# a pure function of pvlib's Altitude.h5 (a package file): the same bytes whatever the data version
 @lru_cache(maxsize=1)
 def image_bytes() -> bytes:
     """The built relief JPEG, read once."""

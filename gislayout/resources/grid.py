@@ -6,13 +6,11 @@ imported atlas, the offline estimate and the display overlay line up pixel for p
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import rasterio.features
 import shapely
 
-from .. import boundaries, config
+from .. import boundaries, config, dataversion
 from ..grid import Grid
 
 #: west, south, east, north: the province (92.34–108.71 E, 32.60–42.79 N) with room for the clip buffer.
@@ -34,7 +32,7 @@ def overlay_bounds() -> list[list[float]]:
     return [[s, w], [n, e]]
 
 
-@lru_cache(maxsize=4)
+@dataversion.cached(maxsize=4, parts=("boundaries",))
 def province_shape(buffer_km: float = 0.0):
     """The province (display geometry) in EPSG:4326, grown by `buffer_km` in the equal-area CRS."""
     province = boundaries.load("province", display=True)
@@ -44,7 +42,7 @@ def province_shape(buffer_km: float = 0.0):
     return grown.iloc[0]
 
 
-@lru_cache(maxsize=8)
+@dataversion.cached(maxsize=8, parts=("boundaries",))
 def province_mask(grid: Grid, buffer_km: float = 0.0) -> np.ndarray:
     """Boolean array on `grid`: True where a cell touches the (buffered) province."""
     geom = province_shape(buffer_km)

@@ -7,20 +7,17 @@ answer is exact everywhere and costs a polygon test only near borders.
 
 from __future__ import annotations
 
-import threading
-from functools import lru_cache
 
 import numpy as np
 import rasterio.features
 import shapely
 from pyproj import Geod
 
-from .. import boundaries, config, layers, regions
+from .. import boundaries, config, dataversion, layers, regions
 from .grid import EXTENT, Grid
 
 _OUTSIDE, _BORDER = -1, -2
 _GEOD = Geod(ellps="WGS84")
-_LOCK = threading.Lock()
 
 
 class Locator:
@@ -96,20 +93,13 @@ class Nearest:
         return dict(self.rows[i], distance_km=round(float(dist[i]) / 1000.0, 2))
 
 
-@lru_cache(maxsize=1)
+@dataversion.cached(maxsize=2)
 def locator() -> Locator:
-    """The process-wide Locator, built on first use (about a second)."""
-    with _LOCK:
-        return Locator()
+    """The Locator of the current data, built on first use (about a second)."""
+    return Locator()
 
 
-@lru_cache(maxsize=None)
+@dataversion.cached(maxsize=8)
 def nearest(layer: str) -> Nearest:
-    """The process-wide nearest-feature finder of `layer` (bases or parks)."""
+    """The nearest-feature finder of `layer` (bases or parks) for the current data."""
     return Nearest(layer)
-
-
-def clear() -> None:
-    """Forget the lookups (after the layers or boundaries change)."""
-    locator.cache_clear()
-    nearest.cache_clear()

@@ -12,18 +12,15 @@ from affine import Affine
 from rasterio.enums import Resampling
 from rasterio.warp import reproject
 
+from .. import dataversion
 from ..errors import BadParameter, number
 from . import registry, places, store
 from .registry import DISPLAYED, QUANTITIES
 
-_CACHE: dict = {"key": None, "readers": [], "missing": []}
 
-
-def _readers() -> list[tuple[dict, np.ndarray, tuple]]:
-    """(static response part, array, inverse transform) per installed resource; rebuilt when installs change."""
-    key = store._dir_key()
-    if _CACHE["key"] == key:
-        return _CACHE["readers"]
+@dataversion.cached(maxsize=4)
+def _readers() -> tuple[list[tuple[dict, np.ndarray, tuple]], list[dict]]:
+    """(static response part, array, inverse transform) per installed resource, and the missing quantities."""
     readers = []
     for entry in registry.catalogue():
         if not entry["installed"]:
@@ -35,8 +32,7 @@ def _readers() -> list[tuple[dict, np.ndarray, tuple]]:
     missing = [{"quantity": q, "title_zh": QUANTITIES[q].title_zh, "title_en": QUANTITIES[q].title_en,
                 "install_command": registry.get_spec(_best_builtin(q)).install_command}
                for q in DISPLAYED if registry.default_for(q) is None and _best_builtin(q)]
-    _CACHE.update(key=key, readers=readers, missing=missing)
-    return readers
+    return readers, missing
 
 
 def _best_builtin(quantity: str) -> str | None:
@@ -64,9 +60,9 @@ def point(lon, lat) -> dict:
     place = places.locator().place(lon, lat)
     if place is None:
         raise BadParameter(f"point ({lon!r}, {lat!r}) is outside Gansu")
-    readers = _readers()
+    readers, missing = _readers()
     values = [dict(head, value=value_at(arr, inv, lon, lat)) for head, arr, inv in readers]
-    return {"lon": lon, "lat": lat, **place, "resources": values, "not_installed": _CACHE["missing"],
+    return {"lon": lon, "lat": lat, **place, "resources": values, "not_installed": missing,
             "nearest_base": places.nearest("bases")(lon, lat), "nearest_park": places.nearest("parks")(lon, lat)}
 
 
@@ -81,6 +77,7 @@ def read_array(name: str, crs, transform, shape: tuple[int, int]) -> np.ndarray:
     return _resampled(*key).copy()
 
 
+# keyed on the file's sha256 (in `token`): a pure function of its key, so it needs no data version
 @lru_cache(maxsize=16)
 def _resampled(name: str, token: str, crs: str, transform: tuple, shape: tuple) -> np.ndarray:
     src, src_transform = store.band1(name)

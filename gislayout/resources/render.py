@@ -2,24 +2,21 @@
 
 Its bounds are `grid.overlay_bounds()` for every resource, for a Leaflet ImageOverlay. The colours are the
 branca colormap of the catalogue entry, so the legend and the picture agree. Rendered once per installed
-file and kept in memory and in `BUILD_DIR/resources/overlays`.
+file (per data version) and kept in memory and in `<build>/resources/overlays`.
 """
 
 from __future__ import annotations
 
-import threading
 import warnings
 
 import numpy as np
 from rasterio.errors import NotGeoreferencedWarning
 from rasterio.io import MemoryFile
 
+from .. import dataversion, fileio
 from . import registry, store
 from .grid import DISPLAY, province_mask
 from .query import read_array
-
-_MEMORY: dict[str, tuple[str, bytes]] = {}
-_LOCK = threading.Lock()
 
 
 def colormap(name: str):
@@ -63,21 +60,19 @@ def render_png(name: str) -> bytes:
 def overlay_png(name: str) -> bytes:
     """The overlay of `name`, from memory, else from the build directory, else rendered and saved."""
     registry.require(name)
-    token = store.installed_meta()[name].get("sha256", "")
-    cached = _MEMORY.get(name)
-    if cached and cached[0] == token:
-        return cached[1]
-    with _LOCK:
-        path = store.root() / "overlays" / f"{name}-{token[:16]}.png"
-        if path.exists():
-            data = path.read_bytes()
-        else:
-            data = render_png(name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob(f"{name}-*.png"):
-                old.unlink()
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
-        _MEMORY[name] = (token, data)
-        return data
+    return _overlay(name, store.installed_meta()[name].get("sha256", ""))
+
+
+@dataversion.cached(maxsize=16)
+def _overlay(name: str, digest: str) -> bytes:
+    path = store.root() / "overlays" / f"{name}-{digest[:16]}.png"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    data = render_png(name)
+    fileio.write_bytes(path, data)
+    for old in path.parent.glob(f"{name}-*.png"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return data

@@ -2,7 +2,7 @@
 
 A raster counts as installed when both its `NAME.tif` and `NAME.json` exist. Installing writes both under
 temporary names and renames the COG first and the sidecar last, so a failed install leaves nothing half-done.
-Caches notice a change by the directory's modification time, which every rename updates.
+Caches notice a change through the data version (`gislayout.dataversion`), which every rename moves.
 """
 
 from __future__ import annotations
@@ -20,17 +20,16 @@ import rasterio
 from affine import Affine
 from rasterio.io import MemoryFile
 
-from .. import config
+from .. import config, dataversion, fileio
 
 _LOCK = threading.RLock()
-_META: dict = {"key": None, "metas": {}}
 _DATASETS: dict[str, tuple[str, rasterio.io.DatasetReader]] = {}
 _ARRAYS: dict[str, tuple[str, np.ndarray, Affine]] = {}
 
 
 def root() -> Path:
     """The folder of installed rasters (inside the git-ignored build directory)."""
-    return config.BUILD_DIR / "resources"
+    return config.settings().build_dir / "resources"
 
 
 def tif_path(name: str) -> Path:
@@ -41,28 +40,18 @@ def meta_path(name: str) -> Path:
     return root() / f"{name}.json"
 
 
-def _dir_key() -> tuple:
-    path = root()
-    try:
-        return (str(path), os.stat(path).st_mtime_ns)
-    except FileNotFoundError:
-        return (str(path), None)
-
-
+@dataversion.cached(maxsize=8, parts=("resources",))
 def installed_meta() -> dict[str, dict]:
-    """Sidecar metadata of every installed raster, by name; re-read only when the folder changes."""
-    key = _dir_key()
-    if _META["key"] == key:
-        return _META["metas"]
-    with _LOCK:
-        metas = {}
-        if key[1] is not None:
-            for side in sorted(root().glob("*.json")):
-                if side.with_suffix(".tif").exists() and not side.stem.endswith(".tmp"):
-                    with open(side, encoding="utf-8") as fh:
-                        metas[side.stem] = json.load(fh)
-        _META.update(key=key, metas=metas)
-        return metas
+    """Sidecar metadata of every installed raster, by name; re-read only when the data version moves."""
+    metas = {}
+    for side in sorted(root().glob("*.json")):
+        if side.with_suffix(".tif").exists() and not side.stem.endswith(".tmp"):
+            try:
+                with open(side, encoding="utf-8") as fh:
+                    metas[side.stem] = json.load(fh)
+            except FileNotFoundError:  # removed meanwhile by another process
+                continue
+    return metas
 
 
 def _token(name: str) -> str:
@@ -137,8 +126,9 @@ def install(name: str, bands: np.ndarray, transform: Affine, crs: str, meta: dic
     if bands.ndim == 2:
         bands = bands[np.newaxis]
     descriptions = descriptions or [meta.get("quantity", name)] + [f"band{i}" for i in range(2, bands.shape[0] + 1)]
-    tmp_tif = root() / f"{name}.tmp.tif"
-    tmp_json = root() / f"{name}.tmp.json"
+    # names of this install only: two installs of one name (two CLI runs, a worker) cannot clobber each other
+    tmp_tif = fileio.temp_path(tif_path(name))
+    tmp_json = fileio.temp_path(meta_path(name))
     try:
         write_cog(tmp_tif, bands, transform, crs, descriptions, meta.get("units", ""),
                   {"gislayout_resource": name, "units": meta.get("units", ""), "source": meta.get("source", "")})
@@ -151,8 +141,8 @@ def install(name: str, bands: np.ndarray, transform: Affine, crs: str, meta: dic
         with open(tmp_json, "w", encoding="utf-8") as fh:
             json.dump(meta, fh, ensure_ascii=False, indent=1)
         with _LOCK:
-            tmp_tif.replace(tif_path(name))
-            tmp_json.replace(meta_path(name))
+            os.replace(tmp_tif, tif_path(name))
+            os.replace(tmp_json, meta_path(name))
     finally:
         tmp_tif.unlink(missing_ok=True)
         tmp_json.unlink(missing_ok=True)

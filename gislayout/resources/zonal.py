@@ -2,19 +2,19 @@
 
 The engine is `exact` (exactextract's exact cell coverage, weighted by covered km², so results are right in
 km² on a latitude-longitude grid). Buffers are drawn in the equal-area CRS. Three caches: zone polygons per
-parameters, coverage per zone set and grid, and results per parameters and installed file.
+parameters, coverage per zone set and grid, and results per parameters and installed file; all keyed on the
+data version, so an edited layer or a reinstalled raster is seen at once.
 """
 
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
 from affine import Affine
 
-from .. import boundaries, config, layers, regions
+from .. import boundaries, config, dataversion, layers, regions
 from ..errors import BadParameter, allowed, number
 from . import exact, registry, store
 from .exact import STATS
@@ -28,7 +28,7 @@ MAX_RADIUS_KM = 100.0
 _LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=32)
+@dataversion.cached(maxsize=32)
 def polygons(unit: str, scheme: str, radius_km: float) -> gpd.GeoDataFrame:
     """Zones of `unit` in EPSG:4326: key, names, prefecture, zone_id, area_km2 (equal-area). Shared: do not modify."""
     if unit == "prefectures":
@@ -50,7 +50,7 @@ def polygons(unit: str, scheme: str, radius_km: float) -> gpd.GeoDataFrame:
     return gdf[cols].reset_index(drop=True)
 
 
-@lru_cache(maxsize=16)
+@dataversion.cached(maxsize=16)
 def groups(unit: str, scheme: str) -> tuple[tuple[int, ...], ...] | None:
     """For prefectures and zones: the county rows forming each one, if the counties tile it exactly, else None."""
     if unit not in NESTED:
@@ -66,7 +66,7 @@ def groups(unit: str, scheme: str) -> tuple[tuple[int, ...], ...] | None:
     return members
 
 
-@lru_cache(maxsize=64)
+@dataversion.cached(maxsize=64)
 def _coverage(unit: str, scheme: str, radius_km: float, transform: tuple, shape: tuple) -> exact.Coverage:
     return exact.coverage(polygons(unit, scheme, radius_km), Affine(*transform), shape)
 
@@ -125,18 +125,18 @@ def rows_for(zones: gpd.GeoDataFrame, stats: list[dict], covered: list[float]) -
 
 
 def clear_caches() -> None:
-    """Forget zone polygons, coverage and results (after boundaries, layers or schemes change)."""
+    """Forget zone polygons, coverage and results (benchmarks: a cold start; not needed for correctness)."""
     for cache in (polygons, groups, _coverage, _county_parts, _cached, _geometry_stats):
         cache.cache_clear()
 
 
-@lru_cache(maxsize=4)
+@dataversion.cached(maxsize=4)
 def _county_parts(name: str, token: str) -> list:
     values, transform = store.band1(name)
     return exact.sorted_parts(values, _coverage_for("counties", config.DEFAULT_SCHEME, 0.0, transform, values.shape))
 
 
-@lru_cache(maxsize=256)
+@dataversion.cached(maxsize=256)
 def _cached(name: str, token: str, unit: str, scheme: str, radius_km: float) -> tuple:
     values, transform = store.band1(name)
     parts = _county_parts(name, token) if unit == "counties" or groups(unit, scheme) is not None else None
@@ -181,7 +181,7 @@ def stats_for_geometry(name: str, geometry) -> dict:
         return dict(_geometry_stats(name, token, geometry.wkb))
 
 
-@lru_cache(maxsize=128)
+@dataversion.cached(maxsize=128)
 def _geometry_stats(name: str, token: str, wkb: bytes) -> tuple:
     import shapely
     values, transform = store.band1(name)

@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask
+from flask import Flask, appcontext_pushed, g
 
-from .. import config
+from .. import config, dataversion
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: defaults, then instance config (`instance/config.py`), then `test_config`."""
-    app = Flask(__name__, instance_relative_config=True,
+    """Build the app: defaults, then instance config (`instance/config.py`), then `test_config`.
+
+    The instance folder is `GISLAYOUT_INSTANCE_PATH` if set, else `instance/` at the repository root.
+
+    Config keys of the data: `LAYERS_DIR`, `BUILD_DIR` (defaults: `GISLAYOUT_LAYERS_DIR`, `GISLAYOUT_BUILD_DIR`,
+    else the repository's `layers/` and `build/`) and `MAX_EXCLUSION_SETS`. They are read once here; every app
+    context (request or CLI command) runs with them as `gislayout.config.settings()`. `WORKER_HEADER` (from
+    `GISLAYOUT_TEST_WORKER_HEADER`, off by default) is for tests only: it adds the serving process id to every
+    response as `X-Gislayout-Worker`, so a test can see which gunicorn worker answered.
+    """
+    instance = os.environ.get("GISLAYOUT_INSTANCE_PATH")  # default: `instance/` beside the package
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None,
                 template_folder=str(config.ROOT / "templates"), static_folder=str(config.ROOT / "static"))
+    defaults = config.make()
     app.config.from_mapping(
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         JSON_SORT_KEYS=False,
         TIANDITU_KEY=os.environ.get("GISLAYOUT_TIANDITU_KEY", ""),
+        LAYERS_DIR=defaults.layers_dir,
+        BUILD_DIR=defaults.build_dir,
+        MAX_EXCLUSION_SETS=defaults.max_exclusion_sets,
+        WORKER_HEADER=os.environ.get("GISLAYOUT_TEST_WORKER_HEADER", "") == "1",
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -24,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    _init_settings(app)
 
     from . import api, cli, compare_api, errors, export_api, pages, resources_api, siting_api
     errors.init_app(app)
@@ -31,3 +47,34 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app
+
+
+def _init_settings(app: Flask) -> None:
+    """Run every app context with this app's settings, and every request against one data version."""
+    settings = config.make(app.config["LAYERS_DIR"], app.config["BUILD_DIR"], app.config["MAX_EXCLUSION_SETS"])
+    app.extensions["gislayout"] = settings
+
+    # a signal, not a hook: it fires for every app context, including the CLI's and `with app.app_context()`
+    def pushed(sender: Flask, **_) -> None:
+        g.setdefault("_gislayout_settings", []).append(config.activate(settings))
+
+    appcontext_pushed.connect(pushed, app, weak=False)
+
+    @app.teardown_appcontext
+    def restore(_exc) -> None:
+        for handle in reversed(g.pop("_gislayout_settings", [])):
+            config.deactivate(handle)
+
+    @app.before_request
+    def one_version() -> None:
+        g._gislayout_version = dataversion.open_scope()
+
+    @app.teardown_request
+    def end_version(_exc) -> None:
+        dataversion.close_scope(g.pop("_gislayout_version", None))
+
+    if app.config["WORKER_HEADER"]:
+        @app.after_request
+        def worker(resp):
+            resp.headers["X-Gislayout-Worker"] = str(os.getpid())
+            return resp

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from .. import maps
+from .. import dataversion, maps
 from ..maps import geodata, overlays, relief
 
 bp = Blueprint("pages", __name__)
@@ -28,15 +27,15 @@ def _options() -> maps.Options:
     )
 
 
-@lru_cache(maxsize=256)
+@dataversion.cached(maxsize=256)
 def _page(state: maps.AtlasState, options: maps.Options, resources_json: str) -> str:
-    """The rendered atlas for one state; pages are cached by state, options and resource catalogue."""
+    """The rendered atlas for one state; cached by state, options, resource catalogue and data version."""
     page = maps.render(state, options, resources_json)
     return render_template("atlas.html", page=page, strings=page.config["strings"][page.lang])
 
 
 def clear_cache() -> None:
-    """Forget rendered pages and the data they were built from."""
+    """Forget rendered pages and the data they were built from (tests; a data change needs no call)."""
     _page.cache_clear()
     maps.clear_caches()
 

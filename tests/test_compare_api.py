@@ -16,6 +16,7 @@ import pytest
 from gislayout import boundaries, compare, config, dataversion
 from gislayout.analysis import criteria, service
 from gislayout.compare import siting
+from gislayout.web import create_app
 
 from .fixtures import siting_synthetic as synthetic
 from .test_error_shape import assert_error_shape
@@ -181,7 +182,7 @@ def test_version_template_holds_the_bases_and_parks(client):
     assert len(list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))) == len(_raw_points("bases"))
 
 
-def test_table_has_the_siting_rows_and_names_what_was_not_computed(client, monkeypatch, tmp_path):
+def test_table_has_the_siting_rows_and_names_what_was_not_computed(monkeypatch, tmp_path):
     """pv runs on the synthetic stack; wind has no resource installed (an empty build folder): pv rows, a wind note."""
     pv = synthetic.stack("pv")
 
@@ -190,9 +191,9 @@ def test_table_has_the_siting_rows_and_names_what_was_not_computed(client, monke
             criteria.read_resource(tech, pv.grid)  # raises ResourceUnavailable: nothing is installed
         return pv
 
-    monkeypatch.setattr(config, "BUILD_DIR", tmp_path)
+    client = create_app({"TESTING": True, "BUILD_DIR": tmp_path}).test_client()
     monkeypatch.setattr(service, "stack", stack)
-    monkeypatch.setattr(siting, "_cache", {})
+    monkeypatch.setattr(siting, "_by_prefecture", dataversion.cached(maxsize=4)(siting._by_prefecture.__wrapped__))
     body = client.get("/api/compare?left=province&right=zone:2009:centre").json
     rows = {r["metric"]: r["values"] for r in body["rows"] if r["group"] == "siting"}
     assert set(rows) == {f"siting_pv_{f}" for f in siting.FIGURES}

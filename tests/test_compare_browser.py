@@ -10,10 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from gislayout import dataversion
 from gislayout.analysis import service
 from gislayout.compare import siting
 
-from .browser import browser, page  # noqa: F401  (shared fixtures: Debian chromium, off-host requests aborted)
+from .browser import (  # noqa: F401  (shared fixtures: Debian chromium, off-host requests aborted)
+    browser,
+    page,
+)
 from .conftest import ARTIFACTS
 from .fixtures import siting_synthetic as synthetic
 
@@ -43,7 +47,7 @@ def _shown(value: float) -> str:
 def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, client, monkeypatch):
     stacks = {tech: synthetic.stack(tech) for tech in siting.TECHS}  # siting potential in 酒泉市 and 嘉峪关市 only
     monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
-    monkeypatch.setattr(siting, "_cache", {})
+    monkeypatch.setattr(siting, "_by_prefecture", dataversion.cached(maxsize=4)(siting._by_prefecture.__wrapped__))
     page.goto(f"{live_server}/compare?left=zone:2009:hexi&right=zone:2009:centre")
     _wait_for(page, "zone:2009:hexi", "zone:2009:centre")
     api = client.get("/api/compare?left=zone:2009:hexi&right=zone:2009:centre").json

@@ -135,7 +135,7 @@ def test_leave_one_out_on_a_known_field_matches_an_independent_refit():
     from gislayout.resources import calibration, validation
     from gislayout.resources.grid import ESTIMATE
 
-    lon, lat = ESTIMATE.centres()
+    lon, lat = ESTIMATE.axes()
     field = 1500 + 25 * (lat[:, None] - 36) - 12 * (lon[None, :] - 100)  # brighter north and west
     rows = validation.leave_one_out(field)
     table = calibration.table()

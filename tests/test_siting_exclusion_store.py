@@ -9,8 +9,10 @@ import pytest
 import shapely
 
 from gislayout import config
-from gislayout.analysis import exclusions, synthetic
+from gislayout.analysis import exclusions
 from gislayout.errors import NotFound
+
+from .fixtures import siting_synthetic as synthetic
 
 
 def _set(i: int) -> gpd.GeoDataFrame:

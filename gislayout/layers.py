@@ -13,11 +13,11 @@ from typing import Iterable
 import geopandas as gpd
 import pandas as pd
 
-from . import boundaries, config, regions, schema
+from . import boundaries, config, ground, regions, schema
 from .errors import BadParameter, LayerDataError, lookup
 
 POINT_LAYERS = ("bases", "parks", "enterprises", "projects")
-FILTERS = ("scheme", "zone", "prefecture", "sector", "level", "kind")
+FILTERS = ("scheme", "zone", "prefecture", "sector", "level", "kind") + tuple(ground.RANGE_FILTERS)
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,18 @@ CATALOGUE: dict[str, LayerSpec] = {s.name: s for s in (
               "policy 三(一)1–5, 三(三)", ("scheme", "zone", "prefecture", "sector", "kind"), "layout"),
     LayerSpec("projects", "能源项目", "Energy projects", "Point", "policy 三(一)2",
               ("scheme", "zone", "prefecture", "sector", "kind"), "layout"),
+    LayerSpec("plants", "电厂（GPPD）", "Power plants (GPPD)", "Point", ground.ATTRIBUTION["plants"],
+              ("scheme", "zone", "prefecture", "kind", "min_mw", "max_mw"), "ground"),
+    LayerSpec("cdm_projects", "CDM注册项目", "CDM-registered projects", "Point", ground.ATTRIBUTION["cdm_projects"],
+              ("scheme", "zone", "prefecture", "kind", "min_mw", "max_mw"), "ground"),
+    LayerSpec("mines", "矿山与冶炼厂（ICMM）", "Mines and smelters (ICMM)", "Point", ground.ATTRIBUTION["mines"],
+              ("scheme", "zone", "prefecture", "kind"), "ground"),
+    LayerSpec("substations", "变电站（OSM，≥110 kV）", "Substations (OSM, ≥ 110 kV)", "Point",
+              ground.ATTRIBUTION["substations"], ("scheme", "zone", "prefecture", "min_kv", "max_kv"), "ground"),
+    LayerSpec("published_figures", "已发表的风能与太阳能数据", "Published wind and solar figures", "Point",
+              ground.ATTRIBUTION["published_figures"], ("scheme", "zone", "prefecture", "kind"), "ground"),
+    LayerSpec("footprints", "基地范围", "Base footprints", "MultiPolygon", ground.ATTRIBUTION["footprints"],
+              ("scheme", "zone", "prefecture"), "ground"),
 )}
 
 
@@ -107,9 +119,11 @@ def _boundary_layer(name: str, display: bool) -> gpd.GeoDataFrame:
     return gdf if name == "province" else _zone_columns(gdf)
 
 
-def _split(value: str | Iterable[str] | None) -> list[str] | None:
+def _split(value: str | float | Iterable[str] | None) -> list[str] | None:
     if value is None or value == "":
         return None
+    if isinstance(value, (int, float)):
+        value = str(value)
     items = value.split(",") if isinstance(value, str) else list(value)
     return [v.strip() for v in items if v.strip()] or None
 
@@ -157,7 +171,7 @@ def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
     display : simplified geometry for the web map (boundary layers only; points are unchanged).
     **filters : scheme, zone, prefecture, sector, level, kind. Each takes a value, a comma-separated string
         or a list; values within a filter are OR-ed, filters are AND-ed. `zone` is a zone of `scheme`
-        (default the 2009 scheme). A filter that does not apply to the layer, or an unknown value, raises
+        (default the 2009 scheme). min_mw, max_mw, min_kv, max_kv take one number each (ground layers). A filter that does not apply to the layer, or an unknown value, raises
         BadParameter naming it and listing what is allowed.
     """
     spec = get_spec(name)
@@ -181,12 +195,15 @@ def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
     for key in ("prefecture", "sector", "level", "kind"):
         if key in given:
             _check(given[key], choices[key], key)
+    ranges = ground.parse_ranges(given)
 
     if name == "regions":
         gdf = regions.zones_gdf(scheme.id, display=display)
         return gdf[gdf["zone"].isin(given["zone"])].reset_index(drop=True) if "zone" in given else gdf
     if name in POINT_LAYERS:
         gdf = _point_layer(name)
+    elif name in ground.LAYERS:
+        gdf = ground.load(name)
     else:
         gdf = _boundary_layer(name, display)
     mask = pd.Series(True, index=gdf.index)
@@ -202,6 +219,8 @@ def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
         mask &= gdf["level"].isin(given["level"])
     if "kind" in given:
         mask &= gdf["kind"].isin(given["kind"])
+    if ranges:
+        mask &= ground.range_mask(gdf, ranges)
     return gdf[mask].reset_index(drop=True)
 
 
@@ -216,13 +235,14 @@ def reload() -> None:
     """Forget every cached layer, table and scheme, so edited files in `layers/` are read again."""
     for cache in (sectors, chains, targets, _point_layer, _boundary_layer, regions.schemes):
         cache.cache_clear()
+    ground.reload()
 
 
 def validate_all() -> dict[str, int]:
     """Re-read and validate every layer, scheme and table; return the feature count of each layer."""
     reload()
     counts = {s.name: len(load(s.name)) for s in CATALOGUE.values()}
-    ids = pd.concat([load(n)["id"] for n in POINT_LAYERS])
+    ids = pd.concat([load(n)["id"] for n in POINT_LAYERS + ground.LAYERS])
     dupes = sorted(ids[ids.duplicated()])
     if dupes:
         raise LayerDataError(f"feature ids repeat across layers: {dupes}")

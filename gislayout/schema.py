@@ -107,6 +107,7 @@ GROUND_COLUMNS: dict[str, dict[str, pa.Column]] = {
               "confidence": pa.Column(str)},
     "substations": {"max_voltage_kv": pa.Column(float, pa.Check.ge(110)), "voltage": pa.Column(str)},
     "published_figures": {"value": pa.Column(str), "units": pa.Column(str), "covers": pa.Column(str),
+                          "height_m": pa.Column(float, pa.Check.gt(0), nullable=True),
                           "source_url": pa.Column(str, pa.Check.str_startswith("http"))},
 }
 

@@ -34,6 +34,12 @@ CASES = [
     ("parks", {}),
     ("enterprises", {"prefecture": "兰州市"}),
     ("projects", {"sector": "new_energy"}),
+    ("plants", {"kind": "wind,solar", "min_mw": "10"}),
+    ("cdm_projects", {"scheme": "2021", "zone": "hexi"}),
+    ("mines", {"kind": "smelter,refinery"}),
+    ("substations", {"min_kv": "330"}),
+    ("published_figures", {}),
+    ("footprints", {}),
 ]
 FORMATS = list(export.FORMATS)
 #: Degrees: 1e-7 is about 1 cm, the precision of the CSV coordinates.

@@ -78,6 +78,8 @@ def point_schema(layer: str, sectors: set[str], prefectures: set[str]) -> pa.Dat
         "sectors": pa.Column(str, [pa.Check.str_length(min_value=1), _codes_in(sectors)]),
         "subsectors": pa.Column(str, _codes_in(sectors), nullable=True, required=False),
         **_located(text, prefectures),
+        "seat_before": pa.Column(str, nullable=True),
+        "moved_km": pa.Column(float, pa.Check.ge(0), nullable=True),
         "source": pa.Column(str, pa.Check.str_matches(CLAUSE)),
         "location_note": pa.Column(str, nullable=True, required=False),
     }

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from gislayout import boundaries, layers, schema
+from gislayout import boundaries, config, layers, schema
+from gislayout.errors import LayerDataError
 
 from .conftest import SHARED, needs_shared
 
@@ -55,6 +56,7 @@ def test_every_preferred_site_is_used_and_lies_in_the_county_named():
     assert (features["lat"] - preferred["lat_wgs84"].astype(float)).abs().max() < 1e-6
     assert (features["county"] == preferred["found_county"]).all()
     assert (features["prefecture"] == preferred["found_prefecture"]).all()
+    assert (features["moved_km"] - preferred["distance_km_from_current"].astype(float)).abs().max() <= 0.05
     joined = county_of(gpd.GeoDataFrame(features.reset_index(), geometry="geometry", crs=4326))
     wrong = joined[joined != preferred["found_county"]]
     assert wrong.empty, wrong.to_dict()
@@ -83,11 +85,11 @@ def test_counts_per_precision_and_every_basis_fits():
     assert seats["location_source"].str.contains("admin_names.csv").all()
 
 
-def test_a_seat_with_a_site_basis_is_rejected(tmp_path):
-    df = pd.read_csv(layers.config.LAYERS_DIR / "bases.csv", dtype=str, keep_default_na=False, na_values=[""])
+def test_a_seat_with_a_site_basis_is_rejected():
+    df = pd.read_csv(config.LAYERS_DIR / "bases.csv", dtype=str, keep_default_na=False, na_values=[""])
     df.loc[0, "location_basis"] = "named"  # the first base is at a county seat
     codes, prefs = set(layers.sectors()["code"]), set(boundaries.load("prefecture")["name_zh"])
-    with pytest.raises(layers.LayerDataError, match="location_basis"):
+    with pytest.raises(LayerDataError, match="location_basis"):
         schema.validate(df, schema.point_schema("bases", codes, prefs), "bases.csv")
 
 

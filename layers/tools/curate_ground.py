@@ -290,23 +290,23 @@ def move_policy_sites(ground: Path) -> None:
         path = LAYERS / f"{name}.csv"
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         fields = list(rows[0].keys())
-        for col in ("location_basis", "location_source"):
+        for col, after in (("location_basis", "precision"), ("location_source", "location_basis"),
+                           ("seat_before", "location_source"), ("moved_km", "seat_before")):
             if col not in fields:
-                fields.insert(fields.index("precision") + 1, col) if col == "location_basis" else \
-                    fields.insert(fields.index("location_basis") + 1, col)
+                fields.insert(fields.index(after) + 1, col)
         for row in rows:
             if row["id"] in found.index:
                 f = found.loc[row["id"]]
                 row["precision"], row["location_basis"] = PRECISION_OF[f["match_quality"]]
                 row["lon"], row["lat"] = f"{float(f['lon_wgs84']):.6f}", f"{float(f['lat_wgs84']):.6f}"
                 row["prefecture"], row["county"] = f["found_prefecture"], f["found_county"]
-                row["location_source"] = f"{f['source']}: {f['name_zh']}"
+                row["location_source"] = f"{f['name_zh']}; {f['source']}"
                 seat = f["current_county"] if isinstance(f["current_county"], str) else f["current_prefecture"]
+                row["seat_before"], row["moved_km"] = seat, f"{float(f['distance_km_from_current']):.1f}"
                 # keep the policy's verb ("Policy: 重点建设 (…)"), which says nothing about the place
                 verb = re.match(r"^Policy: [^.;]*[.;]?", row.get("location_note") or "")
                 row["location_note"] = ((verb.group(0).rstrip(";.") + ". " if verb else "") +
-                                        f"{f['how_matched'][0].upper()}{f['how_matched'][1:]}. Moved from the "
-                                        f"{seat} seat ({float(f['distance_km_from_current']):.1f} km away).")
+                                        f"{f['how_matched'][0].upper()}{f['how_matched'][1:]}.")
                 moved += 1
             elif row.get("precision") in ("county", "prefecture"):
                 row["location_basis"], row["location_source"] = "seat", seat_source(row)

@@ -52,8 +52,8 @@ CATALOGUE: dict[str, LayerSpec] = {s.name: s for s in (
               ("scheme", "zone", "prefecture", "kind", "min_mw", "max_mw"), "ground"),
     LayerSpec("cdm_projects", "CDM注册项目", "CDM-registered projects", "Point", ground.ATTRIBUTION["cdm_projects"],
               ("scheme", "zone", "prefecture", "kind", "min_mw", "max_mw"), "ground"),
-    LayerSpec("mines", "矿山与冶炼厂（ICMM）", "Mines and smelters (ICMM)", "Point", ground.ATTRIBUTION["mines"],
-              ("scheme", "zone", "prefecture", "kind"), "ground"),
+    LayerSpec("mines", "矿山与冶炼厂（ICMM）", "Mines and smelters (ICMM)", "Point",
+              ground.ATTRIBUTION["mines"], ("scheme", "zone", "prefecture", "kind"), "ground"),
     LayerSpec("substations", "变电站（OSM，≥110 kV）", "Substations (OSM, ≥ 110 kV)", "Point",
               ground.ATTRIBUTION["substations"], ("scheme", "zone", "prefecture", "min_kv", "max_kv"), "ground"),
     LayerSpec("published_figures", "已发表的风能与太阳能数据", "Published wind and solar figures", "Point",
@@ -171,8 +171,9 @@ def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
     display : simplified geometry for the web map (boundary layers only; points are unchanged).
     **filters : scheme, zone, prefecture, sector, level, kind. Each takes a value, a comma-separated string
         or a list; values within a filter are OR-ed, filters are AND-ed. `zone` is a zone of `scheme`
-        (default the 2009 scheme). min_mw, max_mw, min_kv, max_kv take one number each (ground layers). A filter that does not apply to the layer, or an unknown value, raises
-        BadParameter naming it and listing what is allowed.
+        (default the 2009 scheme). min_mw, max_mw, min_kv, max_kv take one number each (ground layers).
+        A filter that does not apply to the layer, or an unknown value, raises BadParameter naming it and
+        listing what is allowed.
     """
     spec = get_spec(name)
     given = {k: _split(v) for k, v in filters.items() if k in FILTERS}

@@ -119,7 +119,8 @@ def test_plants_prefer_the_cdm_coordinates_to_gppd_rounding():
 
 
 @pytest.mark.parametrize("name, filters, check", [
-    ("plants", {"kind": "wind", "min_mw": "49"}, lambda g: (g["kind"] == "wind").all() and (g["capacity_mw"] >= 49).all()),
+    ("plants", {"kind": "wind", "min_mw": "49"},
+     lambda g: (g["kind"] == "wind").all() and (g["capacity_mw"] >= 49).all()),
     ("plants", {"min_mw": 100, "max_mw": 700}, lambda g: g["capacity_mw"].between(100, 700).all()),
     ("cdm_projects", {"kind": "solar_pv", "max_mw": "10"}, lambda g: (g["capacity_mw"] <= 10).all()),
     ("mines", {"prefecture": "白银市"}, lambda g: set(g["prefecture"]) == {"白银市"}),

@@ -21,9 +21,10 @@ from .conftest import SHARED, needs_shared
 SHARED_DATA = Path(os.environ.get("GISLAYOUT_SHARED_DATA", SHARED / "data"))
 SITES_CSV = SHARED_DATA / "ground" / "policy_sites_found.csv"
 #: Counties that ground/SOURCE.md names in its corrections.
-CORRECTIONS = {"ent_chalco_lanzhou": "红古区", "park_tianshui_etdz": "麦积区", "proj_jinchang_pv_concession_20mw": "金川区",
-               "proj_wuwei_pv_concession_20mw": "凉州区", "proj_wuwei_pv_10mw": "凉州区", "proj_wuwei_pv_base": "凉州区",
-               "proj_zhangye_pv_10mw": "甘州区", "proj_jiayuguan_pv_10mw": "嘉峪关市"}
+CORRECTIONS = {"ent_chalco_lanzhou": "红古区", "park_tianshui_etdz": "麦积区",
+               "proj_jinchang_pv_concession_20mw": "金川区", "proj_wuwei_pv_concession_20mw": "凉州区",
+               "proj_wuwei_pv_10mw": "凉州区", "proj_wuwei_pv_base": "凉州区", "proj_zhangye_pv_10mw": "甘州区",
+               "proj_jiayuguan_pv_10mw": "嘉峪关市"}
 #: Features per precision after the move (before: site 4, county 50, prefecture 43).
 PRECISION_COUNTS = {"site": 13, "proxy": 9, "representative": 5, "county": 35, "prefecture": 35}
 
@@ -103,8 +104,9 @@ def test_the_doubts_of_source_md_are_in_the_notes():
     assert "January 2013" in features.loc["base_jiuquan_ne_equipment", "location_note"]
 
 
-@pytest.mark.parametrize("fid, since, area", [("park_baiyin_hitech", "2010-09", 805), ("park_jinchang_etdz", "2010-03", None),
-                                               ("park_tianshui_etdz", "2010-04", None), ("park_zhangye_dz", None, 760)])
+@pytest.mark.parametrize("fid, since, area", [
+    ("park_baiyin_hitech", "2010-09", 805), ("park_jinchang_etdz", "2010-03", None),
+    ("park_tianshui_etdz", "2010-04", None), ("park_zhangye_dz", None, 760)])
 def test_zone_dates_and_areas(fid, since, area):
     park = layers.load("parks").set_index("id").loc[fid]
     assert (park["national_since"] if isinstance(park["national_since"], str) else None) == since

@@ -42,7 +42,8 @@ GPPD_CDM = {"1026380": "5677", "1026356": "6706", "1025967": "9788", "1025968": 
             "1026381": "5229", "1026382": "8437", "1026375": "5752", "1026368": "8327", "1025979": "7530"}
 #: CDM titles are truncated in the archive ("...10MW Grid-connected So..."); these types are curated by hand:
 #: PV where the title's cut-off word is plainly Solar; wind for farms in the Guazhou/Yumen wind areas (Ganhekou,
-#: Beidaqiao, Daliang, Changma, Heiyazi, Sanshilijingzi, Xiangyang) whose titles stop before the word; hydro for bundles.
+#: Beidaqiao, Daliang, Changma, Heiyazi, Sanshilijingzi, Xiangyang) whose titles stop before the word; hydro
+#: for the bundled small hydro of Li County.
 CDM_KIND = {"5752": "solar_pv", "8327": "solar_pv", "8437": "solar_pv",
             "6656": "wind", "6657": "wind", "6596": "wind", "7403": "wind", "7404": "wind", "5211": "wind",
             "3241": "wind", "3253": "wind", "5127": "wind", "7886": "wind", "5108": "hydro"}
@@ -200,7 +201,8 @@ def substations(context: Path) -> pd.DataFrame:
 
 #: Where each cited figure is placed: the admin units it covers (county or prefecture names, or 甘肃省).
 FIGURE_PLACES = {
-    "Dunhuang": ["敦煌市"], "Dunhuang, Jiuquan, Minqin (range over 3 radiation stations)": ["敦煌市", "肃州区", "民勤县"],
+    "Dunhuang": ["敦煌市"],
+    "Dunhuang, Jiuquan, Minqin (range over 3 radiation stations)": ["敦煌市", "肃州区", "民勤县"],
     "Eastern Hexi Corridor (Wuwei region)": ["武威市"], "Gansu (whole province)": ["甘肃省"],
     "Most of the Hexi Corridor": ["酒泉市", "嘉峪关市", "张掖市", "金昌市", "武威市"],
     "Jiuquan, Zhangye, Jiayuguan (resource-rich zone)": ["酒泉市", "张掖市", "嘉峪关市"],

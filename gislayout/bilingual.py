@@ -59,6 +59,16 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "pv_base": ("光伏发电基地", "PV base"),
         "nuclear_site": ("核能项目", "Nuclear site"),
         "pumped_storage": ("抽水蓄能", "Pumped storage"),
+        # ground layers (recorded in open datasets)
+        "coal": ("煤电", "Coal"), "hydro": ("水电", "Hydro"), "solar": ("太阳能发电", "Solar"), "wind": ("风电", "Wind"),
+        "solar_pv": ("光伏发电", "Solar PV"), "solar_cooker": ("太阳灶", "Solar cookers"),
+        "biomass": ("生物质能", "Biomass"), "waste_heat": ("余热发电", "Waste-heat power"),
+        "methane": ("甲烷回收利用", "Methane recovery"), "waste": ("废弃物处理", "Waste"),
+        "transport": ("交通", "Transport"), "energy_efficiency": ("节能", "Energy efficiency"),
+        "unknown": ("类型不明", "Type not stated"), "mine": ("矿山", "Mine"), "smelter": ("冶炼厂", "Smelter"),
+        "refinery": ("精炼厂", "Refinery"), "substation": ("变电站", "Substation"),
+        "ghi_annual": ("年总辐射", "Annual global irradiation"), "wind_speed_mean": ("平均风速", "Mean wind speed"),
+        "wind_power_density": ("风功率密度", "Wind power density"), "project_hull": ("项目范围", "Project hull"),
     },
     "level": {"national": ("国家级", "National"), "provincial": ("省级", "Provincial")},
     "precision": {

@@ -12,11 +12,11 @@ from typing import Iterable
 import geopandas as gpd
 import pandas as pd
 
-from . import boundaries, config, dataversion, regions, schema
+from . import boundaries, config, dataversion, ground, regions, schema
 from .errors import BadParameter, LayerDataError, lookup
 
 POINT_LAYERS = ("bases", "parks", "enterprises", "projects")
-FILTERS = ("scheme", "zone", "prefecture", "sector", "level", "kind")
+FILTERS = ("scheme", "zone", "prefecture", "sector", "level", "kind") + tuple(ground.RANGE_FILTERS)
 
 
 @dataclass(frozen=True)
@@ -47,21 +47,25 @@ CATALOGUE: dict[str, LayerSpec] = {s.name: s for s in (
               "policy 三(一)1–5, 三(三)", ("scheme", "zone", "prefecture", "sector", "kind"), "layout"),
     LayerSpec("projects", "能源项目", "Energy projects", "Point", "policy 三(一)2",
               ("scheme", "zone", "prefecture", "sector", "kind"), "layout"),
+    LayerSpec("plants", "电厂（GPPD）", "Power plants (GPPD)", "Point", ground.ATTRIBUTION["plants"],
+              ("scheme", "zone", "prefecture", "kind", "min_mw", "max_mw"), "ground"),
+    LayerSpec("cdm_projects", "CDM注册项目", "CDM-registered projects", "Point", ground.ATTRIBUTION["cdm_projects"],
+              ("scheme", "zone", "prefecture", "kind", "min_mw", "max_mw"), "ground"),
+    LayerSpec("mines", "矿山与冶炼厂（ICMM）", "Mines and smelters (ICMM)", "Point",
+              ground.ATTRIBUTION["mines"], ("scheme", "zone", "prefecture", "kind"), "ground"),
+    LayerSpec("substations", "变电站（OSM，≥110 kV）", "Substations (OSM, ≥ 110 kV)", "Point",
+              ground.ATTRIBUTION["substations"], ("scheme", "zone", "prefecture", "min_kv", "max_kv"), "ground"),
+    LayerSpec("published_figures", "已发表的风能与太阳能数据", "Published wind and solar figures", "Point",
+              ground.ATTRIBUTION["published_figures"], ("scheme", "zone", "prefecture", "kind"), "ground"),
+    LayerSpec("footprints", "基地范围", "Base footprints", "MultiPolygon", ground.ATTRIBUTION["footprints"],
+              ("scheme", "zone", "prefecture"), "ground"),
 )}
-
-
-def _read_csv(filename: str) -> pd.DataFrame:
-    folder = config.settings().layers_dir
-    path = folder / filename
-    if not path.exists():
-        raise LayerDataError(f"layer file {filename!r} is missing from {folder}")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
 
 
 @dataversion.cached(maxsize=4)
 def sectors() -> pd.DataFrame:
     """The one vocabulary of the five industries and their sub-sectors (`layers/sectors.csv`)."""
-    df = _read_csv("sectors.csv")
+    df = schema.read_csv("sectors.csv")
     if df["code"].duplicated().any():
         raise LayerDataError(f"sectors.csv repeats codes {sorted(df.loc[df['code'].duplicated(), 'code'])}")
     return df
@@ -70,28 +74,22 @@ def sectors() -> pd.DataFrame:
 @dataversion.cached(maxsize=4)
 def chains() -> pd.DataFrame:
     """The ten industrial chains of 三(二)1 with their member feature ids (`layers/chains.csv`)."""
-    return _read_csv("chains.csv")
+    return schema.read_csv("chains.csv")
 
 
 @dataversion.cached(maxsize=4)
 def targets() -> pd.DataFrame:
     """The policy's quantitative targets (`layers/targets.csv`)."""
-    return schema.validate(_read_csv("targets.csv"), schema.targets_schema(), "targets.csv")
-
-
-def _zone_columns(gdf: pd.DataFrame) -> pd.DataFrame:
-    for scheme in regions.schemes().values():
-        gdf[f"zone_{scheme.id}"] = [scheme.zone_of(p).id for p in gdf["prefecture"]]
-    return gdf
+    return schema.validate(schema.read_csv("targets.csv"), schema.targets_schema(), "targets.csv")
 
 
 @dataversion.cached(maxsize=2 * len(POINT_LAYERS))
 def _point_layer(name: str) -> gpd.GeoDataFrame:
     codes = set(sectors()["code"])
     prefectures = set(boundaries.load("prefecture")["name_zh"])
-    df = schema.validate(_read_csv(f"{name}.csv"), schema.point_schema(name, codes, prefectures), f"{name}.csv")
+    df = schema.validate(schema.read_csv(f"{name}.csv"), schema.point_schema(name, codes, prefectures), f"{name}.csv")
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=config.WGS84)
-    return _zone_columns(gdf)
+    return regions.zone_columns(gdf)
 
 
 @dataversion.cached(maxsize=12)
@@ -101,12 +99,14 @@ def _boundary_layer(name: str, display: bool) -> gpd.GeoDataFrame:
     gdf.insert(0, "id", gdf["adcode"])
     if name == "prefectures":
         gdf["prefecture"] = gdf["name_zh"]
-    return gdf if name == "province" else _zone_columns(gdf)
+    return gdf if name == "province" else regions.zone_columns(gdf)
 
 
-def _split(value: str | Iterable[str] | None) -> list[str] | None:
+def _split(value: str | float | Iterable[str] | None) -> list[str] | None:
     if value is None or value == "":
         return None
+    if isinstance(value, (int, float)):
+        value = str(value)
     items = value.split(",") if isinstance(value, str) else list(value)
     return [v.strip() for v in items if v.strip()] or None
 
@@ -154,8 +154,9 @@ def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
     display : simplified geometry for the web map (boundary layers only; points are unchanged).
     **filters : scheme, zone, prefecture, sector, level, kind. Each takes a value, a comma-separated string
         or a list; values within a filter are OR-ed, filters are AND-ed. `zone` is a zone of `scheme`
-        (default the 2009 scheme). A filter that does not apply to the layer, or an unknown value, raises
-        BadParameter naming it and listing what is allowed.
+        (default the 2009 scheme). min_mw, max_mw, min_kv, max_kv take one number each (ground layers).
+        A filter that does not apply to the layer, or an unknown value, raises BadParameter naming it and
+        listing what is allowed.
     """
     spec = get_spec(name)
     given = {k: _split(v) for k, v in filters.items() if k in FILTERS}
@@ -178,12 +179,15 @@ def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
     for key in ("prefecture", "sector", "level", "kind"):
         if key in given:
             _check(given[key], choices[key], key)
+    ranges = ground.parse_ranges(given)
 
     if name == "regions":
         gdf = regions.zones_gdf(scheme.id, display=display)
         return gdf[gdf["zone"].isin(given["zone"])].reset_index(drop=True) if "zone" in given else gdf
     if name in POINT_LAYERS:
         gdf = _point_layer(name)
+    elif name in ground.LAYERS:
+        gdf = ground.load(name)
     else:
         gdf = _boundary_layer(name, display)
     mask = pd.Series(True, index=gdf.index)
@@ -199,6 +203,8 @@ def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
         mask &= gdf["level"].isin(given["level"])
     if "kind" in given:
         mask &= gdf["kind"].isin(given["kind"])
+    if ranges:
+        mask &= ground.range_mask(gdf, ranges)
     return gdf[mask].reset_index(drop=True)
 
 
@@ -212,7 +218,7 @@ def catalogue() -> list[dict]:
 def validate_all() -> dict[str, int]:
     """Validate every layer, scheme and table as they are now; return the feature count of each layer."""
     counts = {s.name: len(load(s.name)) for s in CATALOGUE.values()}
-    ids = pd.concat([load(n)["id"] for n in POINT_LAYERS])
+    ids = pd.concat([load(n)["id"] for n in POINT_LAYERS + ground.LAYERS])
     dupes = sorted(ids[ids.duplicated()])
     if dupes:
         raise LayerDataError(f"feature ids repeat across layers: {dupes}")

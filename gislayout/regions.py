@@ -99,3 +99,10 @@ def zones_gdf(scheme_id: str, display: bool = False) -> gpd.GeoDataFrame:
     dissolved = dissolved.sort_values("zone", key=lambda s: s.map(order)).reset_index(drop=True)
     cols = ["id", "scheme", "zone", "name_zh", "name_en", "members", "source", "geometry"]
     return gpd.GeoDataFrame(dissolved[cols], crs=config.WGS84)
+
+
+def zone_columns(gdf):
+    """`gdf` with a `zone_<scheme>` column per scheme, from its `prefecture` column (in place; returned)."""
+    for scheme in schemes().values():
+        gdf[f"zone_{scheme.id}"] = [scheme.zone_of(p).id for p in gdf["prefecture"]]
+    return gdf

@@ -72,7 +72,7 @@ def test_page_config_carries_state_and_vocabularies(client):
     config = json.loads(re.search(r'<script id="atlas-config" type="application/json">(.*?)</script>', html, re.S)[1])
     assert config["state"]["sector"] == ["new_energy"] and config["state"]["zoom"] == 8
     assert config["state"]["lang"] == "zh" and config["strings"]["en"]["title"]
-    assert {c["group"] for c in config["catalogue"]} == {"boundaries", "layout"}
+    assert {c["group"] for c in config["catalogue"]} == {"boundaries", "layout", "ground"}
     assert "wind_farm" in config["vocab"]["kind"] and config["vocab"]["level"]["national"]["zh"] == "国家级"
 
 

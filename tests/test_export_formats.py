@@ -34,6 +34,12 @@ CASES = [
     ("parks", {}),
     ("enterprises", {"prefecture": "兰州市"}),
     ("projects", {"sector": "new_energy"}),
+    ("plants", {"kind": "wind,solar", "min_mw": "10"}),
+    ("cdm_projects", {"scheme": "2021", "zone": "hexi"}),
+    ("mines", {"kind": "smelter,refinery"}),
+    ("substations", {"min_kv": "330"}),
+    ("published_figures", {}),
+    ("footprints", {}),
 ]
 FORMATS = list(export.FORMATS)
 #: Degrees: 1e-7 is about 1 cm, the precision of the CSV coordinates.
@@ -217,6 +223,14 @@ def test_long_text_is_split_at_character_boundaries():
     parts = shapefile.split_text(text)
     assert "".join(parts) == text
     assert all(len(p.encode("utf-8")) <= shapefile.DBF_TEXT_BYTES for p in parts) and len(parts) == 2
+
+
+def test_long_text_keeps_its_spaces_through_dbase():
+    """dBASE readers strip a field's trailing spaces, so no piece may end in one."""
+    text = "a" * (shapefile.DBF_TEXT_BYTES - 1) + " moved from the seat " + "b" * 300
+    parts = shapefile.split_text(text)
+    assert "".join(p.rstrip() if i < len(parts) - 1 else p for i, p in enumerate(parts)) == text
+    assert all(not p[-1].isspace() for p in parts[:-1])
 
 
 def test_kml_names_zh_describes_en_and_styles_by_shape_and_industry(client):

@@ -51,9 +51,10 @@ def test_every_point_lies_in_the_county_it_names(name):
 def test_every_feature_has_the_required_attributes():
     for name in layers.POINT_LAYERS:
         gdf = layers.load(name)
-        for col in ("id", "name_zh", "name_en", "kind", "sectors", "prefecture", "precision", "source"):
+        for col in ("id", "name_zh", "name_en", "kind", "sectors", "prefecture", "precision", "location_basis",
+                    "location_source", "source"):
             assert gdf[col].notna().all(), (name, col)
-        assert set(gdf["precision"]) <= {"site", "county", "prefecture"}
+        assert set(gdf["precision"]) <= {"site", "proxy", "representative", "county", "prefecture"}
 
 
 def test_energy_projects_of_the_policy():

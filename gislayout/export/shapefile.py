@@ -27,13 +27,20 @@ DBF_TEXT_BYTES = 254
 
 
 def split_text(value: str, size: int = DBF_TEXT_BYTES) -> list[str]:
-    """`value` in pieces of at most `size` UTF-8 bytes, never splitting a character."""
+    """`value` in pieces of at most `size` UTF-8 bytes, never splitting a character.
+
+    No piece but the last ends in white space: dBASE pads fields with spaces and readers strip them, so a space
+    at the end of a piece would be lost; it starts the next piece instead.
+    """
     pieces, current, used = [], [], 0
     for char in value:
         n = len(char.encode("utf-8"))
         if used + n > size:
+            carried = []
+            while current and current[-1].isspace() and len(current) > 1:
+                carried.insert(0, current.pop())
             pieces.append("".join(current))
-            current, used = [], 0
+            current, used = carried, len("".join(carried).encode("utf-8"))
         current.append(char)
         used += n
     pieces.append("".join(current))

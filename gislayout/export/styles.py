@@ -14,7 +14,10 @@ KML_UNIT_MM = 3.0
 
 
 def point_key(layer: str, row: dict) -> tuple[str, symbology.PointStyle]:
-    """A style id for a point (shape and industry decide its look) and its style."""
+    """A style id for a point (shape and industry decide its look; a ground layer's class) and its style."""
+    if layer in symbology.spec()["ground"]:
+        value, style = symbology.ground_style(layer, row)
+        return f"{layer}-{value}", style
     style = symbology.point_style(layer, row.get("sectors"), row.get("level"))
     return f"{style.shape}-{symbology.industry(row.get('sectors')) or 'none'}", style
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from .. import export, layers, regions
+from .. import export, ground, layers, regions
 from ..errors import BadParameter
 from . import openapi
 
@@ -123,6 +123,9 @@ def _layer_parameters() -> list[dict]:
         params.append(openapi.query(key, openapi.list_of(sorted(choices.get(key, []))),
                                     f"Comma-separated {key} values (OR-ed); filters are AND-ed. Not every filter "
                                     "applies to every layer: see `filters` in /api/layers.", explode=False))
+    for key, (column, op) in ground.RANGE_FILTERS.items():
+        params.append(openapi.query(key, {"type": "number"}, f"Keep features whose {column} is {op} this number "
+                                    "(ground layers; see `filters` in /api/layers)"))
     return params
 
 

@@ -75,6 +75,16 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "site": ("具体地点", "Site"),
         "county": ("县（区）驻地（示意）", "County seat (indicative)"),
         "prefecture": ("市（州）驻地（示意）", "Prefecture seat (indicative)"),
+        "proxy": ("同址设施（代理点）", "Proxy (a co-located facility)"),
+        "representative": ("代表点（跨多处场址）", "Representative point (spans many sites)"),
+        "region": ("区域标注点（示意）", "Region label point (indicative)"),
+    },
+    "location_basis": {
+        "named": ("数据源按名称给出", "Named in the source"), "candidate": ("同地同容量，来源未点名", "Same place and "
+                                                                     "capacity; the source does not name it"),
+        "co_located": ("同址设施", "Co-located facility"), "aggregate": ("基地汇总点", "Aggregate point of a base"),
+        "seat": ("行政驻地", "Administrative seat"), "region_label": ("区域内标注点", "Label point in the region"),
+        "hull_of_registered_projects": ("注册项目的外包络", "Hull of registered projects"),
     },
     "technology": {
         "wind": ("风电", "Wind"), "pv": ("光伏", "Photovoltaic"), "nuclear": ("核电", "Nuclear"),

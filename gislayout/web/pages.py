@@ -8,7 +8,7 @@ import json
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from .. import dataversion, maps
-from ..maps import geodata, overlays, relief
+from ..maps import contextlayers, geodata, overlays, relief
 
 bp = Blueprint("pages", __name__)
 #: The other pages the atlas links to, when the app has them: (label key, endpoint).
@@ -20,6 +20,7 @@ def _options() -> maps.Options:
         static=url_for("static", filename=""),
         relief=url_for("pages.relief_image"),
         geo=url_for("pages.boundary_layer", name="__name__"),
+        context=url_for("pages.context_layer", name="__name__"),
         layer=url_for("api.layer", name="__name__"),
         overlay=url_for("pages.overlay_image", name="__name__"),
         tianditu_key=current_app.config.get("TIANDITU_KEY", ""),
@@ -69,12 +70,21 @@ def overlay_image(name: str):
     return _send(overlays.mercator_overlay(name), "image/png")
 
 
+def _send_payload(payload: geodata.Payload, mimetype: str) -> Response:
+    if "gzip" in request.accept_encodings:
+        return _send(payload.gzipped, mimetype, payload.etag + "-gz", Vary="Accept-Encoding",
+                     **{"Content-Encoding": "gzip"})
+    return _send(payload.raw, mimetype, payload.etag, Vary="Accept-Encoding")
+
+
 @bp.get("/atlas/geo/<name>.json")
 def boundary_layer(name: str):
-    """A boundary layer as compact display GeoJSON, gzipped when the client accepts it."""
+    """A boundary or ground layer as compact display GeoJSON, gzipped when the client accepts it."""
     scheme = (request.args.get("scheme") or None) if name == "regions" else None
-    payload = geodata.payload(name, scheme)
-    if "gzip" in request.accept_encodings:
-        return _send(payload.gzipped, "application/geo+json", payload.etag + "-gz", Vary="Accept-Encoding",
-                     **{"Content-Encoding": "gzip"})
-    return _send(payload.raw, "application/geo+json", payload.etag, Vary="Accept-Encoding")
+    return _send_payload(geodata.payload(name, scheme), "application/geo+json")
+
+
+@bp.get("/atlas/context/<name>.json")
+def context_layer(name: str):
+    """A map-context layer (place names, rivers, railway stations), gzipped when the client accepts it."""
+    return _send_payload(contextlayers.payload(name), "application/json")

@@ -1,4 +1,5 @@
-/* Atlas features: boundary and layout layers, their symbols, the filter test, and popups.
+/* Atlas features: boundary and layout layers, their symbols, the filter test, points grouped where they share a
+ * place (Leaflet.markercluster), and popups.
  * Boundaries come compact and gzipped from /atlas/geo/<name>.json when first shown; the four point layers
  * come from the layer API (display=1) once, and filters are applied here, with the API's semantics. */
 (function () {
@@ -39,8 +40,30 @@
   A.shown = {};         // layer → features passing the filters (whether or not the layer is on)
   A.markers = {};       // feature id → marker on the map
   A.byId = {};          // feature id → {layer, feature}
-  const groups = {};
-  A.POINT_LAYERS.forEach((name) => (groups[name] = L.featureGroup()));
+  /** Precisions whose point is a seat or a label point, not the thing's own place: drawn hollow. */
+  A.APPROXIMATE = ["county", "prefecture", "region"];
+  A.isApproximate = (props) => A.APPROXIMATE.indexOf(props.precision) >= 0;
+
+  /* Every point is drawn at its data coordinate, never shifted. Points that share a place (most of the policy's
+   * features sit at a county or prefecture seat) merge into one group marker with their count; a click spreads
+   * them on a spider whose dashed legs are schematic (Leaflet.markercluster's spiderfy), not positions. The
+   * radius is 2 px, so only points that really coincide on screen are grouped. */
+  // Grouping works zoom by zoom down from the map's maximum, which folium leaves unset on the map itself.
+  if (map.options.maxZoom === undefined) map.setMaxZoom(cfg.zoom_range[1]);
+  A.cluster = L.markerClusterGroup({
+    maxClusterRadius: 2, showCoverageOnHover: false, spiderfyOnMaxZoom: true, zoomToBoundsOnClick: true,
+    spiderfyDistanceMultiplier: 1.8, removeOutsideVisibleBounds: false,
+    spiderLegPolylineOptions: { weight: 1.2, color: sym.spec.symbol_outline, opacity: 0.85, dashArray: "2 4" },
+    iconCreateFunction: (cluster) => {
+      const children = cluster.getAllChildMarkers();
+      const approx = children.every((m) => m.options.approximate);
+      const n = children.length;
+      return L.divIcon({ html: el("span", { text: String(n) }), className: "seat-group" + (approx ? " approx" : ""),
+        iconSize: [22, 22] });
+    },
+  }).addTo(map);
+  A.cluster.on("clustermouseover", (e) => e.layer.getElement() && (e.layer.getElement().title = A.t("sym_group")));
+  let layoutMarkers = [];
 
   A.loadPoints = function () {
     return Promise.all(A.POINT_LAYERS.map((name) =>
@@ -50,45 +73,59 @@
       })));
   };
 
-  function markerFor(name, f, offset) {
-    const icon = sym.icon(A.shapeOf(name, f.properties), A.colourOf(f.properties), offset);
+  /** The Leaflet icon of a point: the specification's symbol, hollow (white inside, coloured ring) if approximate. */
+  A.pointIcon = function (shape, colour, approximate, size) {
+    const s = Math.round(size || sym.size(shape));
+    const body = el("span", { class: "sym-body" + (approximate ? " approx" : "") });
+    body.innerHTML = sym.svg(shape, colour, s);  // markup of numbers and the specification's colours only
+    if (approximate) {
+      const g = body.querySelector("g");
+      g.setAttribute("stroke", colour);
+      g.setAttribute("stroke-width", "2.4");
+    }
+    return L.divIcon({ html: body, className: "sym sym-" + shape + (approximate ? " approx" : " sited"),
+      iconSize: [s, s], iconAnchor: [s / 2, s / 2], popupAnchor: [0, -s / 2], tooltipAnchor: [0, -s / 2] });
+  };
+
+  /** A marker at the feature's own coordinate, with tooltip and popup; `style` = {shape, colour, size}. */
+  A.pointMarker = function (name, f, style, content) {
+    const p = f.properties, approximate = A.isApproximate(p);
     const [lon, lat] = f.geometry.coordinates;
-    const marker = L.marker([lat, lon], { icon: icon, riseOnHover: true, keyboard: true });
-    marker.on("add", () => (marker.getElement().dataset.id = f.properties.id));
-    marker.bindTooltip(() => el("span", { text: A.pick(f.properties, "name") }), { direction: "top" });
-    marker.bindPopup(() => A.popupContent(name, f.properties), { maxWidth: 340, autoPanPadding: [40, 40] });
+    const marker = L.marker([lat, lon], { icon: A.pointIcon(style.shape, style.colour, approximate, style.size),
+      riseOnHover: true, keyboard: true, approximate: approximate, layer: name });
+    marker.on("add", () => {
+      const node = marker.getElement();
+      node.dataset.id = p.id;
+      node.dataset.precision = p.precision || "";
+    });
+    marker.bindTooltip(() => el("span", { text: A.pick(p, "name") }), { direction: "top" });
+    marker.bindPopup(() => content(name, p), { maxWidth: 340, autoPanPadding: [40, 40] });
+    return marker;
+  };
+
+  function markerFor(name, f) {
+    const marker = A.pointMarker(name, f, { shape: A.shapeOf(name, f.properties), colour: A.colourOf(f.properties) },
+      A.popupContent);
     marker.on("popupopen", () => { A.state.selected = f.properties.id; A.writeUrl(); });
     marker.on("popupclose", () => { if (A.state.selected === f.properties.id) { A.state.selected = ""; A.writeUrl(); } });
     return marker;
   }
 
-  /** Re-apply filters and visibility to the point layers; points sharing a place fan out on a ring. */
+  /** Re-apply filters and visibility to the policy's point layers. */
   A.refreshPoints = function () {
-    const places = {};
+    A.cluster.removeLayers(layoutMarkers);
+    A.markers = {};
+    layoutMarkers = [];
     A.POINT_LAYERS.forEach((name) => {
       A.shown[name] = (A.data[name] || []).filter((f) => A.matches(f.properties));
       if (!A.isVisible(name)) return;
       A.shown[name].forEach((f) => {
-        const key = f.geometry.coordinates.map((v) => v.toFixed(4)).join(",");
-        (places[key] = places[key] || []).push([name, f]);
-      });
-    });
-    A.markers = {};
-    A.POINT_LAYERS.forEach((name) => groups[name].clearLayers());
-    Object.values(places).forEach((items) => {
-      const n = items.length, r = n > 1 ? 9 + 2.5 * n : 0;
-      items.forEach(([name, f], i) => {
-        const a = 2 * Math.PI * i / n - Math.PI / 2;
-        const marker = markerFor(name, f, [Math.round(r * Math.cos(a)), Math.round(r * Math.sin(a))]);
+        const marker = markerFor(name, f);
         A.markers[f.properties.id] = marker;
-        groups[name].addLayer(marker);
+        layoutMarkers.push(marker);
       });
-      if (n > 1) {
-        const [lon, lat] = items[0][1].geometry.coordinates;
-        groups[items[0][0]].addLayer(L.circleMarker([lat, lon], { radius: 2.5, color: "#333", weight: 1, fillOpacity: 1, interactive: false }));
-      }
     });
-    A.POINT_LAYERS.forEach((name) => (A.isVisible(name) ? groups[name].addTo(map) : groups[name].remove()));
+    A.cluster.addLayers(layoutMarkers);
     A.emit("points");
   };
 
@@ -158,6 +195,8 @@
     row(table, A.t("sectors"), sectorText(p));
     row(table, A.t("prefecture"), [A.prefectureName(p.prefecture), p.county ? A.countyName(p.prefecture, p.county) : ""].filter(Boolean).join(" · "));
     row(table, A.t("precision"), A.vocab("precision", p.precision));
+    row(table, A.t("location_basis"), p.location_basis ? A.vocab("location_basis", p.location_basis) : "");
+    row(table, A.t("location_source"), p.location_source);
     if (layer === "projects") {
       row(table, A.t("technology"), p.technology ? A.vocab("technology", p.technology) : "");
       row(table, A.t("capacity_mw"), p.capacity_mw !== null && p.capacity_mw !== undefined ? Number(p.capacity_mw).toLocaleString() : "");
@@ -194,11 +233,15 @@
     const [lon, lat] = hit.feature.geometry.coordinates;
     const marker = A.markers[id];
     if (!keep) map.setView([lat, lon], Math.max(map.getZoom(), 8), { animate: false });
-    if (marker) {
+    const open = () => {
       marker.getPopup().options.autoPan = !keep;
       marker.openPopup();
       marker.getPopup().options.autoPan = true;
-    } else {
+    };
+    // A marker inside a group is shown by opening the group (a spider) unless the view must stay as linked.
+    if (marker && A.cluster.getVisibleParent(marker) === marker) open();
+    else if (marker && !keep) A.cluster.zoomToShowLayer(marker, open);
+    else {
       L.popup({ maxWidth: 340, autoPan: !keep }).setLatLng([lat, lon]).setContent(A.popupContent(hit.layer, hit.feature.properties)).openOn(map);
     }
   };

@@ -50,6 +50,13 @@
       ...(extra && extra.after ? [extra.after] : []));
   }
 
+  /* Other scripts add items: A.panelItems[key] holds functions returning nodes ("basemap": into that group,
+   * "groups": whole groups after the layout, "legend": legend parts). */
+  A.panelItems = { basemap: [], groups: [], legend: [] };
+  const extra = (key) => A.panelItems[key].flatMap((fn) => fn());
+  A.layerGroup = group;
+  A.layerCheck = check;
+
   function renderLayers(container) {
     const bases = cfg.basemaps.map((b) => {
       const usable = b.id !== "tianditu" || cfg.tianditu;
@@ -76,8 +83,9 @@
       A.t("not_installed", { title: A.pick(n, "title"), command: "" }), el("code", { text: n.install_command })));
     if (!resources.length && !notices.length) notices.push(el("p", { class: "note", text: A.t("no_resources") }));
     collapsible(container, "layers", [
-      group("basemap", ...bases, el("p", { class: "note", text: A.t("online_note") })),
-      group("boundaries", ...boundary), group("layout", ...layout), group("resources", ...resources, ...notices)]);
+      group("basemap", ...bases, el("p", { class: "note", text: A.t("online_note") }), ...extra("basemap")),
+      group("boundaries", ...boundary), group("layout", ...layout), ...extra("groups"),
+      group("resources", ...resources, ...notices)]);
   }
 
   function gradient(o) {
@@ -117,6 +125,7 @@
       if (o.is_estimate) box.append(el("p", { class: "legend-bias" }, el("b", { text: A.t("estimate") + " · " + A.t("bias") + ": " }), o.bias || ""));
       parts.push(box);
     });
+    parts.push(...extra("legend"));
     container.hidden = !parts.length;
     collapsible(container, "legend", parts);
   }
@@ -141,6 +150,7 @@
   });
   const layersBox = new LayersControl().addTo(map).getContainer();
   const legendBox = new LegendControl().addTo(map).getContainer();
+  A.renderLegend = () => renderLegend(legendBox);
   A.renderPanels = function () {
     renderLayers(layersBox);
     renderLegend(legendBox);

@@ -119,12 +119,23 @@ PATHS: dict[str, dict] = {
     "/atlas/relief.jpg": get("Shaded-relief basemap", "The offline relief image under the atlas.", tag="pages",
                              ok=binary("image/jpeg")),
     "/atlas/geo/{name}.json": get(
-        "Boundary layer for the atlas", "Compact display GeoJSON of a boundary layer, gzipped when accepted.",
+        "Boundary or ground layer for the atlas", "Compact display GeoJSON of a boundary layer (rounded, trimmed) "
+        "or a ground layer (every attribute), gzipped when accepted.",
         tag="pages", errors=(400, 404),
-        params=[path_param("name", {"type": "string", "enum": ["province", "prefectures", "counties", "regions"]},
-                           "Boundary layer"),
+        params=[path_param("name", {"type": "string", "enum": ["province", "prefectures", "counties", "regions",
+                                                               "plants", "cdm_projects", "mines", "substations",
+                                                               "published_figures", "footprints"]},
+                           "Boundary or ground layer"),
                 query("scheme", {"type": "string"}, "Region scheme (regions only; default 2009)")],
         ok={"description": "GeoJSON", "content": {"application/geo+json": {"schema": {"type": "object"}}}}),
+    "/atlas/context/{name}.json": get(
+        "Map context for the atlas", "A context layer the atlas draws from a zoom on: place names (seats with the "
+        "atlas's admin names, GeoNames towns), Natural Earth rivers, OpenStreetMap railway stations. Points come "
+        "as {columns, rows}, rivers as GeoJSON; each with its min_zoom and attribution. Gzipped when accepted.",
+        tag="pages", errors=(404,),
+        params=[path_param("name", {"type": "string", "enum": ["places", "rivers", "railway_stations"]},
+                           "Context layer")],
+        ok=json_object()),
     "/atlas/overlay/{name}.png": get(
         "Resource overlay for the atlas", "A resource overlay re-spaced to Web Mercator rows, so it lines up with "
         "the vector layers.", tag="pages", errors=(404,),

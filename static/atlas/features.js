@@ -238,10 +238,16 @@
       marker.openPopup();
       marker.getPopup().options.autoPan = true;
     };
-    // A marker inside a group is shown by opening the group (a spider) unless the view must stay as linked.
+    // A marker inside a group is shown by opening the group (a spider) unless the view must stay as linked;
+    // then its own popup opens at its place, over the group, so that there is only ever one popup of it.
     if (marker && A.cluster.getVisibleParent(marker) === marker) open();
     else if (marker && !keep) A.cluster.zoomToShowLayer(marker, open);
-    else {
+    else if (marker) {
+      const popup = marker.getPopup();
+      popup.options.autoPan = false;
+      popup.setLatLng(marker.getLatLng()).openOn(map);
+      popup.options.autoPan = true;
+    } else {
       L.popup({ maxWidth: 340, autoPan: !keep }).setLatLng([lat, lon]).setContent(A.popupContent(hit.layer, hit.feature.properties)).openOn(map);
     }
   };

@@ -80,10 +80,12 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "region": ("区域标注点（示意）", "Region label point (indicative)"),
     },
     "location_basis": {
-        "named": ("数据源按名称给出", "Named in the source"), "candidate": ("同地同容量，来源未点名", "Same place and "
-                                                                     "capacity; the source does not name it"),
-        "co_located": ("同址设施", "Co-located facility"), "aggregate": ("基地汇总点", "Aggregate point of a base"),
-        "seat": ("行政驻地", "Administrative seat"), "region_label": ("区域内标注点", "Label point in the region"),
+        "named": ("数据源按名称给出", "Named in the source"),
+        "candidate": ("同地同容量，来源未点名", "Same place and capacity; the source does not name it"),
+        "co_located": ("同址设施", "Co-located facility"),
+        "aggregate": ("基地汇总点", "Aggregate point of a base"),
+        "seat": ("行政驻地", "Administrative seat"),
+        "region_label": ("区域内标注点", "Label point in the region"),
         "hull_of_registered_projects": ("注册项目的外包络", "Hull of registered projects"),
     },
     "technology": {

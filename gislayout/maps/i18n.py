@@ -112,8 +112,8 @@ UI: dict[str, tuple[str, str]] = {
     "ctx_railway_stations": ("火车站（OSM）", "Railway stations (OSM)"),
     "ctx_zoom": ("放大至{z}级显示", "shown from zoom {z}"),
     "group_ground": ("实况（开放数据）", "On the ground (open data)"),
-    "ground_note": ("所列为这些数据集中的记录，并非建成普查。", "Recorded in these datasets; not a census of what "
-                    "was built."),
+    "ground_note": ("所列为这些数据集中的记录，并非建成普查。",
+                    "Recorded in these datasets; not a census of what was built."),
     "recorded_mw": ("数据集记录容量（MW）", "Capacity recorded in these datasets (MW)"),
     "commissioning_year": ("投运年份（记录）", "Commissioning year (recorded)"),
     "owner": ("业主", "Owner"),

@@ -107,7 +107,8 @@ def main(data: Path) -> None:
     OUT.mkdir(exist_ok=True)
     for name, df in (("places.csv", places(context, clip)), ("railway_stations.csv", stations(context, clip))):
         df.to_csv(OUT / name, index=False, lineterminator="\n")
-        print(f"{name}: {len(df)} rows" + (f" {df['rank'].value_counts().sort_index().to_dict()}" if "rank" in df else ""))
+        ranks = f" by rank {df['rank'].value_counts().sort_index().to_dict()}" if "rank" in df else ""
+        print(f"{name}: {len(df)} rows{ranks}")
     fc = rivers(context, clip)
     text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"))
     (OUT / "rivers.geojson").write_text(text + "\n", encoding="utf-8")

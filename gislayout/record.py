@@ -16,6 +16,7 @@ else its prefecture; a province-wide target is set against the whole province.
 
 from __future__ import annotations
 
+import copy
 import re
 
 import geopandas as gpd
@@ -39,6 +40,8 @@ RULES = {
            "(projects whose title states none count but add no MW)",
     "zones": "a zone is the sum of its member prefectures",
 }
+FEATURE_CDM_RULE = ("each CDM project once, listed when any of its location points meets the place rule; MW as "
+                    "stated in its title (projects whose title states none are listed but add no MW)")
 
 
 def _first_points() -> pd.DataFrame:
@@ -235,10 +238,15 @@ def _cdm_items(points: gpd.GeoDataFrame) -> dict:
 def feature(feature_id: str) -> dict:
     """What the datasets record beside one policy project, base or target: the rule used, the GPPD plants and
     the CDM projects of the feature's fuel (never summed together), and the rows its location cites."""
+    return copy.deepcopy(_feature(feature_id))  # a copy: callers may change it, the cache must not change
+
+
+@dataversion.cached(maxsize=128)
+def _feature(feature_id: str) -> dict:
     layer, row = _find(feature_id)
     fuel = _fuel_of(layer, row)
     out = {"id": feature_id, "layer": layer, "fuel": fuel, "wording": WORDING, "caveat": ground.CAVEAT,
-           "rules": {k: RULES[k] for k in ("plants", "cdm")}}
+           "rules": {"plants": RULES["plants"], "cdm": FEATURE_CDM_RULE}}
     if layer == "targets":
         out |= {"name_zh": row["indicator_zh"], "plan": {"value": float(row["value"]), "units": row["units"],
                                                          "comparator": row["comparator"], "year": int(row["year"])}}

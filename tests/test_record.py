@@ -139,3 +139,13 @@ def test_api_rows_and_errors(client):
         body = resp.get_json()
         assert resp.status_code == status and set(body) == {"status", "error", "message"}, url
         assert quoted in body["message"], url
+
+
+def test_the_record_follows_an_edit_of_the_layers(layers_copy):
+    before = record.table("prefectures").set_index("id").loc["兰州市", "plants_coal_mw"]
+    jiuquan = record.feature("base_jiuquan_wind")["plants"]["mw"]
+    plants = pd.read_csv(layers_copy / "plants.csv", dtype=str, keep_default_na=False)
+    plants.loc[plants["id"] == "gppd_1070254", "capacity_mw"] = "1300.0"  # was 300 MW (Lanzhou Lanlü, coal)
+    plants.to_csv(layers_copy / "plants.csv", index=False)
+    assert record.table("prefectures").set_index("id").loc["兰州市", "plants_coal_mw"] == pytest.approx(before + 1000)
+    assert record.feature("base_jiuquan_wind")["plants"]["mw"] == jiuquan

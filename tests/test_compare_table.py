@@ -133,3 +133,41 @@ def test_diff_flags_a_location_outside_gansu():
     diff = compare.diff_versions(base, other).set_index("id")
     assert bool(diff.loc[base["id"][0], "outside_gansu"]) and diff.loc[base["id"][0], "status"] == "moved"
     assert not diff.drop(index=base["id"][0])["outside_gansu"].any()
+
+
+@pytest.mark.parametrize("scheme_id, zone_id", [("2009", "hexi"), ("2009", "centre"), ("2021", "longdongnan")])
+def test_record_rows_match_an_independent_spatial_join(scheme_id, zone_id):
+    """The record rows (GPPD MW by fuel, CDM projects apart, mines, smelters, substations ≥ 330 kV) against a
+    spatial join of the raw ground CSVs with the dissolved zone polygon."""
+    from gislayout import ground
+    from gislayout.compare import labels
+    from .conftest import ROOT
+
+    if scheme_id not in regions.schemes():
+        pytest.skip(f"scheme {scheme_id} not present")
+    table = compare.summarise(compare.parse_area(f"zone:{scheme_id}:{zone_id}"))
+    assert any(ground.CAVEAT in n for n in table.attrs["notes"])
+    values = table.set_index("metric")["value"]
+    zone = regions.zones_gdf(scheme_id).set_index("zone").loc[[zone_id]][["geometry"]]
+
+    def joined(name: str) -> pd.DataFrame:
+        df = pd.read_csv(ROOT / "layers" / f"{name}.csv")
+        pts = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=config.WGS84)
+        return gpd.sjoin(pts, gpd.GeoDataFrame(zone, crs=config.WGS84), predicate="within")
+
+    plants = joined("plants")
+    for fuel in ("wind", "solar", "coal", "hydro"):
+        assert values[f"record_plants_{fuel}_mw"] == pytest.approx(
+            plants.loc[plants["kind"] == fuel, "capacity_mw"].sum())
+    cdm = joined("cdm_projects")
+    first = cdm[cdm["id"].str.endswith("_1")]  # each project once, at its first location point
+    for fuel, kind in (("wind", "wind"), ("solar", "solar_pv")):
+        rows = first[first["kind"] == kind]
+        assert values[f"record_cdm_{fuel}_projects"] == len(rows)
+        assert values[f"record_cdm_{fuel}_mw"] == pytest.approx(rows["capacity_mw"].sum())
+    mines = joined("mines")
+    assert values["record_mines"] == (mines["kind"] == "mine").sum()
+    assert values["record_smelters"] == mines["kind"].isin(["smelter", "refinery"]).sum()
+    subs = joined("substations")
+    assert values["record_substations_330kv"] == (subs["max_voltage_kv"] >= 330).sum()
+    assert "installed" not in " ".join(labels.label(m, "en").lower() for m in values.index if m.startswith("record_"))

@@ -11,6 +11,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "targets": ("政策目标", "Policy targets"),
     "resource": ("资源统计", "Resource statistics"),
     "siting": ("选址潜力", "Siting potential"),
+    "record": ("数据集记录（非装机普查）", "Recorded in these datasets"),
 }
 
 _FIXED: dict[str, tuple[str, str]] = {
@@ -25,6 +26,17 @@ _FIXED: dict[str, tuple[str, str]] = {
     "projects": layer_title("projects"),
     "projects_wind_mw": ("风电项目规模", "Wind projects, capacity"),
     "projects_pv_mw": ("光伏项目规模", "PV projects, capacity"),
+    "record_plants_wind_mw": ("记录的风电容量（GPPD）", "Wind capacity recorded (GPPD)"),
+    "record_plants_solar_mw": ("记录的太阳能发电容量（GPPD）", "Solar capacity recorded (GPPD)"),
+    "record_plants_coal_mw": ("记录的煤电容量（GPPD）", "Coal capacity recorded (GPPD)"),
+    "record_plants_hydro_mw": ("记录的水电容量（GPPD）", "Hydro capacity recorded (GPPD)"),
+    "record_cdm_wind_projects": ("CDM注册风电项目数", "CDM-registered wind projects"),
+    "record_cdm_wind_mw": ("CDM风电项目规模（标题所载）", "CDM wind projects, MW stated in titles"),
+    "record_cdm_solar_projects": ("CDM注册光伏项目数", "CDM-registered PV projects"),
+    "record_cdm_solar_mw": ("CDM光伏项目规模（标题所载）", "CDM PV projects, MW stated in titles"),
+    "record_mines": ("矿山（ICMM）", "Mines (ICMM)"),
+    "record_smelters": ("冶炼厂与精炼厂（ICMM）", "Smelters and refineries (ICMM)"),
+    "record_substations_330kv": ("330千伏及以上变电站（OSM）", "Substations ≥ 330 kV (OSM)"),
 }
 _STATS = {"mean": ("均值", "mean"), "p10": ("第10百分位", "10th percentile"),
           "p50": ("中位数", "median"), "p90": ("第90百分位", "90th percentile")}

@@ -16,10 +16,11 @@ from .. import config, regions
 from ..errors import allowed
 from .areas import Area, parse_area
 from .labels import LANGS, group_label, labels, units_label
-from .table import compare_areas, compare_schemes
+from .table import RECORD_NOTE, RECORD_NOTE_ZH, compare_areas, compare_schemes
 
 KINDS = ("areas", "schemes")
-_NOTE_ZH = {"resource statistics": "资源统计：未计算", "siting potential": "选址潜力：未计算"}
+_NOTE_ZH = {"resource statistics": "资源统计：未计算", "siting potential": "选址潜力：未计算",
+            RECORD_NOTE: RECORD_NOTE_ZH}
 
 
 def _value(v, units: str):

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import boundaries, layers, regions, resources
+from .. import boundaries, ground, layers, record, regions, resources
 from ..errors import ResourceUnavailable
 from . import siting
 from .areas import Area, parse_area
 
 #: Targets shown as the area's share of them rather than as a value.
 SHARE_TARGETS = ("target_wind_capacity_2015", "target_solar_capacity_2015")
+#: The note under the record rows: how they are counted and the datasets' coverage caveat.
+RECORD_NOTE = ("recorded in these datasets: plants MW by fuel from WRI GPPD only; CDM wind/PV projects counted "
+               "apart (each once, at its first location point; MW as stated in its title), never added to GPPD; "
+               "mines, smelters/refineries (ICMM) and substations ≥ 330 kV (OpenStreetMap, a lower bound). "
+               + ground.CAVEAT)
+RECORD_NOTE_ZH = ("这些数据集所记录的数字，并非实际建成规模的普查：电厂容量按燃料仅取自WRI GPPD；CDM风电/光伏项目另行计数"
+                  "（每个项目只计一次，按其第一个位置点；MW为项目标题所载），不与GPPD相加；矿山、冶炼厂/精炼厂（ICMM）与"
+                  "330千伏及以上变电站（OpenStreetMap，下限）。GPPD中国表约2015年后的风电、光伏不全，并将酒泉风电基地合为"
+                  "一个6000 MW点；CDM登记册仅涵盖约2005–2013年注册的项目。")
 
 
 def _resource_rows(area: Area) -> tuple[list[tuple[str, str, str, float | None]], list[str]]:
@@ -65,10 +74,12 @@ def summarise(area: Area) -> pd.DataFrame:
     for target in targets[targets["scope"] == "province"].itertuples():
         if target.Index not in SHARE_TARGETS:
             rows.append(("targets", target.Index, target.units, float(target.value) if whole else None))
+    # What the open datasets record (issue 11 §3): GPPD MW by fuel and CDM projects apart, never added together.
+    rows += [("record", metric, units, value) for metric, units, value in record.area_rows(area.prefectures)]
     resource_rows, notes = _resource_rows(area)
     siting_rows, siting_notes = siting.potential(area)
     out = pd.DataFrame(rows + resource_rows + siting_rows, columns=["group", "metric", "units", "value"])
-    out.attrs["notes"] = notes + siting_notes
+    out.attrs["notes"] = [RECORD_NOTE] + notes + siting_notes
     return out
 
 

@@ -207,6 +207,7 @@
     row(table, A.t("source"), p.source);
     const box = el("div", { class: "popup", "data-id": p.id }, ...names(p), el("p", { class: "popup-layer", text: A.pick(A.layerSpec(layer), "title") }), table);
     if (p.location_note) box.append(el("details", { class: "popup-note" }, el("summary", { text: A.t("location_note") }), el("p", { text: p.location_note })));
+    A.emit("popup", { layer: layer, props: p, box: box });  // hook: other scripts add sections (record.js)
     return box;
   };
   A.areaPopup = function (layer, p) {
@@ -222,7 +223,9 @@
       const pref = layer === "prefectures" ? p.name_zh : null;
       if (pref) row(table, A.t("features_here"), String(A.POINT_LAYERS.reduce((n, l) => n + (A.isVisible(l) ? A.shown[l].filter((f) => f.properties.prefecture === pref).length : 0), 0)));
     }
-    return el("div", { class: "popup" }, ...names(p), el("p", { class: "popup-layer", text: A.pick(A.layerSpec(layer), "title") }), table);
+    const box = el("div", { class: "popup" }, ...names(p), el("p", { class: "popup-layer", text: A.pick(A.layerSpec(layer), "title") }), table);
+    A.emit("popup", { layer: layer, props: p, box: box });  // hook, as for point popups
+    return box;
   };
 
   /** Fly to a feature and open its popup, even when filters or a hidden layer keep it off the map. */

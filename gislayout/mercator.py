@@ -7,7 +7,7 @@ EPSG:3857 pixel grid spanning those bounds, and written with GDAL's PNG or JPEG 
 
 from __future__ import annotations
 
-import warnings
+import io
 from functools import lru_cache
 
 import numpy as np
@@ -76,16 +76,17 @@ def warp(source: np.ndarray, src_transform: Affine, src_crs: str, dst_transform:
 def encode(image: np.ndarray, driver: str = "PNG", colormap: dict | None = None, **options) -> bytes:
     """A uint8 image (bands, rows, cols) as PNG or JPEG bytes; `options` are GDAL creation options.
 
-    The file carries no georeferencing: Leaflet places it by the bounds that travel beside it.
+    The file carries no georeferencing: Leaflet places it by the bounds that travel beside it. The writer is
+    given a pixel-space transform (not the identity) so that rasterio has no NotGeoreferencedWarning to raise:
+    silencing it with `warnings.catch_warnings` is not thread-safe under a threaded server.
     """
-    from rasterio.errors import NotGeoreferencedWarning
     from rasterio.io import MemoryFile
 
     image = image[None] if image.ndim == 2 else image
-    with warnings.catch_warnings(), MemoryFile() as mem:
-        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+    pixel_space = Affine(1.0, 0.0, 0.0, 0.0, -1.0, float(image.shape[1]))
+    with MemoryFile() as mem:
         with mem.open(driver=driver, width=image.shape[2], height=image.shape[1], count=image.shape[0],
-                      dtype=image.dtype, **options) as dst:
+                      dtype=image.dtype, transform=pixel_space, **options) as dst:
             dst.write(image)
             if colormap is not None:
                 dst.write_colormap(1, colormap)
@@ -93,16 +94,22 @@ def encode(image: np.ndarray, driver: str = "PNG", colormap: dict | None = None,
 
 
 def decode(data: bytes) -> tuple[np.ndarray, dict | None]:
-    """(bands, rows, cols) pixels of a PNG or JPEG, and the palette of its first band if it has one."""
-    from rasterio.errors import NotGeoreferencedWarning
-    from rasterio.io import MemoryFile
+    """(bands, rows, cols) pixels of a PNG or JPEG, and the palette of a paletted image as {index: (r, g, b, a)}.
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NotGeoreferencedWarning)
-        with MemoryFile(data) as mem, mem.open() as src:
-            pixels = src.read()
-            try:
-                palette = src.colormap(1)
-            except ValueError:  # no palette: an RGB(A) or grey image
-                palette = None
-    return pixels, palette
+    Read with Pillow: rasterio would warn that a plain picture has no georeferencing, and that warning cannot be
+    silenced thread-safely.
+    """
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        pixels = np.asarray(im)
+        palette = None
+        if im.mode == "P":
+            rgb = im.getpalette() or []
+            alpha = im.info.get("transparency")
+            alphas = list(alpha) if isinstance(alpha, bytes) else []
+            palette = {i: (rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], alphas[i] if i < len(alphas) else 255)
+                       for i in range(len(rgb) // 3)}
+            if isinstance(alpha, int):
+                palette[alpha] = palette[alpha][:3] + (0,)
+    return (pixels[None] if pixels.ndim == 2 else np.moveaxis(pixels, 2, 0)), palette

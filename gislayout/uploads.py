@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-import warnings
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import config
+from . import config, quiet
 from .errors import InvalidData, TooLarge
 
 FORMATS = ("geojson", "gpkg", "zip", "csv")
@@ -151,8 +150,7 @@ def _geojson(data: bytes, r: _Reader) -> gpd.GeoDataFrame:
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
             raise r.fail(f": item {i} of 'features' is not a GeoJSON Feature")
         try:
-            with warnings.catch_warnings():  # NaN vertices warn here; check_geometries names them
-                warnings.simplefilter("ignore", RuntimeWarning)
+            with quiet.ignoring(RuntimeWarning):  # NaN vertices warn here; check_geometries names them
                 geoms.append(shapely.geometry.shape(feat["geometry"]) if feat.get("geometry") else None)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
             raise r.fail(f": feature {i} has a malformed geometry ({exc})") from None
@@ -183,9 +181,8 @@ def _read_path(path: Path, r: _Reader, kind: str) -> gpd.GeoDataFrame:
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
-    with warnings.catch_warnings():
-        # GDAL warns about odd headers before failing or reading anyway; the outcome is what we report.
-        warnings.simplefilter("ignore", RuntimeWarning)
+    # GDAL warns about odd headers before failing or reading anyway; the outcome is what we report.
+    with quiet.ignoring(RuntimeWarning):
         try:
             names = [str(n) for n, geom_type in pyogrio.list_layers(path) if geom_type]
             if not names:

@@ -23,12 +23,12 @@ Wind model
 from __future__ import annotations
 
 import math
-import warnings
 from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
 
+from .. import quiet
 from ..errors import BadParameter
 
 DEFAULT_TURBINE = "E-82/2000"
@@ -43,8 +43,7 @@ _RHOS = np.arange(0.70, 1.35 + 0.025, 0.025)          # lookup axis: air density
 @contextmanager
 def _quiet():
     """Silence windpowerlib 0.2.2's pandas deprecation warning (its `dropna(inplace=True)`)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*inplace keyword.*")
+    with quiet.ignoring(message=".*inplace keyword.*"):
         yield
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from rasterio.enums import Resampling
 from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.warp import reproject, transform_bounds
 
-from .. import config
+from .. import config, quiet
 from ..errors import BadParameter, InvalidData
 from .grid import CLIP_BUFFER_KM, COMMON, bbox_of, province_mask, province_shape
 
@@ -40,9 +39,8 @@ class Layer:
 def open_raster(path: str, label: str, variable: str | None = None):
     """Open `path` with rasterio, picking the NetCDF `variable`; InvalidData if it is not a raster."""
     try:
-        with warnings.catch_warnings():
-            # a NetCDF container with several variables has no geotransform of its own; its variables do
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        # a NetCDF container with several variables has no geotransform of its own; its variables do
+        with quiet.ignoring(NotGeoreferencedWarning):
             ds = rasterio.open(path)
     except RasterioError as exc:
         raise InvalidData(f"{label} is not a raster GDAL can read ({exc})") from None

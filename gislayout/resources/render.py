@@ -7,13 +7,10 @@ file (per data version) and kept in memory and in `<build>/resources/overlays`.
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
-from rasterio.errors import NotGeoreferencedWarning
-from rasterio.io import MemoryFile
 
-from .. import dataversion, fileio
+from .. import dataversion, fileio, mercator
 from . import registry, store
 from .grid import DISPLAY, province_mask
 from .query import read_array
@@ -48,13 +45,7 @@ def render_png(name: str) -> bytes:
     scaled = (values - cmap.vmin) / (cmap.vmax - cmap.vmin)
     index = np.where(np.isfinite(scaled), 1 + np.clip(np.nan_to_num(scaled), 0, 1) * 254, 0).astype("uint8")
     index[~province_mask(DISPLAY)] = 0
-    rows, cols = DISPLAY.shape
-    with MemoryFile() as mem, warnings.catch_warnings():
-        warnings.simplefilter("ignore", NotGeoreferencedWarning)  # a plain picture; bounds go in the catalogue
-        with mem.open(driver="PNG", width=cols, height=rows, count=1, dtype="uint8", ZLEVEL=9) as dst:
-            dst.write(index, 1)
-            dst.write_colormap(1, _palette(cmap))
-        return mem.read()
+    return mercator.encode(index, "PNG", _palette(cmap), ZLEVEL=9)  # a plain picture; bounds go in the catalogue
 
 
 def overlay_png(name: str) -> bytes:

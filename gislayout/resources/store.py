@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import threading
-import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import rasterio
 from affine import Affine
 from rasterio.io import MemoryFile
 
-from .. import config, dataversion, fileio
+from .. import config, dataversion, fileio, quiet
 
 _LOCK = threading.RLock()
 _DATASETS: dict[str, tuple[str, rasterio.io.DatasetReader]] = {}
@@ -113,8 +112,7 @@ def write_cog(path: Path, bands: np.ndarray, transform: Affine, crs: str, descri
             for i, desc in enumerate(descriptions, start=1):
                 tmp.set_band_description(i, desc)
                 tmp.set_band_unit(i, units)
-        with mem.open() as src, warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=PendingDeprecationWarning, module="rio_cogeo")
+        with mem.open() as src, quiet.ignoring(PendingDeprecationWarning, module="rio_cogeo"):
             cog_translate(src, str(path), profile, overview_resampling="average", in_memory=True, quiet=True,
                           forward_band_tags=True)
 

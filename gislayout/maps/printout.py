@@ -64,8 +64,29 @@ def parse_layers(text: str | None) -> tuple[str, ...]:
     return tuple(n for n in names if n in layers.CATALOGUE)
 
 
+#: The filters the atlas applies to ground layers: its sector/level/kind lists are the policy's vocabulary.
+GROUND_FILTERS = ("scheme", "zone", "prefecture", "min_mw", "max_mw", "min_kv", "max_kv")
+
+
 def _filters_for(name: str, filters: dict) -> dict:
-    return {k: v for k, v in filters.items() if k in layers.CATALOGUE[name].filters and v}
+    spec = layers.CATALOGUE[name]
+    keep = [k for k in spec.filters if spec.group != "ground" or k in GROUND_FILTERS]
+    return {k: v for k, v in filters.items() if k in keep and v}
+
+
+def _load(name: str, filters: dict, bbox: tuple) -> gpd.GeoDataFrame:
+    """Layer `name` as the atlas shows it: a list filter none of whose values this layer has empties it
+    (as on the map, e.g. kind=etdz and bases), rather than being an error."""
+    given = _filters_for(name, filters)
+    choices = layers.filter_choices(name)
+    for key in ("sector", "level", "kind"):
+        if key in given:
+            values = [v for v in str(given[key]).split(",") if v in choices.get(key, [])]
+            if not values:
+                return layers.load(name).iloc[0:0]
+            given[key] = ",".join(values)
+    w, s, e, n = bbox
+    return layers.load(name, **given).cx[w:e, s:n]
 
 
 def _draw(ax, view: View, crs: str, lang: str) -> list:
@@ -103,7 +124,7 @@ def _draw(ax, view: View, crs: str, lang: str) -> list:
                 zorder=3)
     w, s, e, n = view.bbox
     for name in (n for n in layers.CATALOGUE if layers.CATALOGUE[n].group == "ground" and n in view.layers):
-        gdf = layers.load(name, **_filters_for(name, view.filters)).cx[w:e, s:n]
+        gdf = _load(name, view.filters, view.bbox)
         if not len(gdf):
             continue
         g = gdf.to_crs(crs)
@@ -121,8 +142,7 @@ def _draw(ax, view: View, crs: str, lang: str) -> list:
         handles += [printing.symbol_handle(st.shape, st.colour, f"{pick(layer_title(name), lang)}: "
                                            f"{classes[v][0] if name == 'substations' else v}")
                     for v, st in drawn.items()]
-    points = {name: layers.load(name, **_filters_for(name, view.filters)).cx[w:e, s:n]
-              for name in POINT_LAYERS if name in view.layers}
+    points = {name: _load(name, view.filters, view.bbox) for name in POINT_LAYERS if name in view.layers}
     printing.draw_points(ax, points, crs)
     grey = spec["legend_grey"]
     if "bases" in points:

@@ -115,7 +115,7 @@ PATHS: dict[str, dict] = {
                  ("kind", "kinds, comma-separated"), ("prefecture", "prefectures, comma-separated"),
                  ("layers", "visible layers and overlays, comma-separated"), ("base", "basemap"),
                  ("opacity", "overlay opacities, name:0.7,…"), ("c", "centre, lat,lon"), ("z", "zoom"),
-                 ("sel", "selected feature id"))]),
+                 ("sel", "selected feature id"), ("choro", "choropleth shown, unit:stat, e.g. prefectures:ghi_mean"))]),
     "/atlas/relief.jpg": get("Shaded-relief basemap", "The offline relief image under the atlas.", tag="pages",
                              ok=binary("image/jpeg")),
     "/atlas/geo/{name}.json": get(

@@ -160,14 +160,14 @@ def test_choropleth_of_mean_ghi_by_prefecture_with_legend_and_table(page, server
     page.goto(f"{server}/?layers=province")
     page.wait_for_selector("body[data-ready]")
     page.select_option("select[data-choro=choro_stat]", "ghi_mean")
-    page.wait_for_selector("#choropleth-legend:not([hidden]) li[data-class='4']")
+    page.wait_for_selector("#choropleth-legend li[data-class='4']")
     assert "kWh/m²" in page.inner_text("#choropleth-legend")
     assert page.locator(".choropleth-table tbody tr").count() == 14
     fills = page.eval_on_selector_all(".leaflet-choropleth-pane path", "ps => ps.map(p => p.getAttribute('fill'))")
     assert len(fills) == 14 and len(set(fills)) >= 3
     page.wait_for_function("() => location.search.includes('choro=prefectures:ghi_mean')")
     page.reload()
-    page.wait_for_selector("#choropleth-legend:not([hidden]) li[data-class='0']")
+    page.wait_for_selector("#choropleth-legend li[data-class='0']")
     assert page.locator(".choropleth-table tbody tr").count() == 14
     assert page.errors == [] and page.blocked == []
 

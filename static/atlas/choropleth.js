@@ -9,37 +9,25 @@
   const STATS = ["ghi_mean", "mw_wind", "mw_solar", "mw_coal", "mw_hydro", "bases", "parks"];
   const box = document.getElementById("choropleth");
   const pane = map.createPane("choropleth");
-  pane.style.zIndex = 370;  // under the boundary outlines and zones, above the basemap
+  pane.style.zIndex = 382;  // over the zones' fills (380), which would tint it, under the outlines (385+)
   let layer = null, answer = null, request = 0;
 
   const num = (v) => (v === null ? A.t("choro_no_value") : Number(v).toLocaleString(A.state.lang === "zh" ? "zh-CN" : "en", { maximumFractionDigits: 1 }));
   const colourOf = (r) => (r && r.class !== null ? answer.colours[r.class] : answer.no_value);
   const current = () => (A.state.choro || "").split(":");
 
-  const Legend = L.Control.extend({
-    options: { position: "bottomright" },
-    onAdd: function () {
-      const node = el("div", { class: "atlas-panel choropleth-legend", id: "choropleth-legend", hidden: true });
-      L.DomEvent.disableClickPropagation(node);
-      return node;
-    },
-  });
-  const legendBox = new Legend().addTo(map).getContainer();
-
-  function renderLegend() {
-    legendBox.hidden = !answer;
-    if (!answer) return legendBox.replaceChildren();
-    const b = answer.breaks;
-    legendBox.replaceChildren(
+  /** The choropleth's part of the map legend (panel.js asks for it), or null when none is shown. */
+  A.choroplethLegend = function () {
+    if (!answer) return null;
+    const b = answer.breaks, swatch = (c) => { const sw = el("span", { class: "zone-swatch" }); sw.style.background = c; return sw; };
+    return el("div", { class: "legend-choropleth", id: "choropleth-legend", "data-choro": answer.unit + ":" + answer.stat },
       el("p", { class: "legend-title", text: A.pick(answer, "title") + " (" + A.pick(answer, "units") + ")" }),
-      el("ul", { class: "legend-list" }, ...answer.colours.map((c, i) => {
-        const sw = el("span", { class: "zone-swatch" });
-        sw.style.background = c;
-        return el("li", { "data-class": String(i) }, sw, num(b[i]) + " – " + num(b[i + 1]));
-      }), (() => { const sw = el("span", { class: "zone-swatch" }); sw.style.background = answer.no_value; return el("li", {}, sw, A.t("choro_no_value")); })()),
+      el("ul", { class: "legend-list" }, ...answer.colours.map((c, i) => el("li", { "data-class": String(i) }, swatch(c), num(b[i]) + " – " + num(b[i + 1]))),
+        el("li", {}, swatch(answer.no_value), A.t("choro_no_value"))),
       el("p", { class: "legend-source" }, el("b", { text: A.t("data_source") + ": " }), answer.source),
       A.pick(answer, "note") ? el("p", { class: "legend-bias", text: A.pick(answer, "note") }) : null);
-  }
+  };
+  const renderLegend = () => A.emit("legend");
   function renderTable() {
     if (!answer) return null;
     return el("table", { class: "choropleth-table", "data-stat": answer.stat },
@@ -105,6 +93,6 @@
       renderSide();
     });
   };
-  A.on("lang", () => { renderLegend(); renderSide(); });
+  A.on("lang", renderSide);  // panel.js re-renders the legend on a language switch
   A.setChoropleth(A.state.choro || "");
 })();

@@ -184,3 +184,15 @@ def test_print_link_prints_the_current_view(page, server):
     assert (img.shape[1], img.shape[0]) == A4_PX and (img < 250).any(axis=2).mean() > 0.05
     assert _has_scale_bar(img)
     assert page.errors == []
+
+
+@pytest.mark.parametrize("raw, kept", [("prefectures:ghi_mean", "prefectures:ghi_mean"),
+                                       ("counties:mw_coal", "counties:mw_coal"), ("towns:ghi_mean", ""),
+                                       ("prefectures:nope", ""), ("prefectures", "")])
+def test_choropleth_state_round_trips_through_the_permalink(raw, kept):
+    from gislayout.maps import state
+    choices = state.Choices(schemes={"2009": ()}, sectors=(), levels=(), kinds=(), prefectures=(), layers=(),
+                            bases=(), overlays=())
+    parsed = state.parse({"choro": raw}, choices)
+    assert parsed.choro == kept and parsed.to_json()["choro"] == kept
+    assert (f"choro={kept}" in parsed.to_query()) == bool(kept)

@@ -211,3 +211,16 @@ def test_nearest_shortcut_agrees_with_brute_force_geodesics(layer, min_kv):
         found = finder(lon, lat)
         assert found["distance_km"] == pytest.approx(dist.min() / 1000, abs=0.005)
         assert found["id"] in set(gdf["id"][np.isclose(dist, dist.min())])
+
+
+@pytest.mark.browser
+def test_a_click_on_a_vector_point_opens_its_popup_not_the_query(page, server):
+    lon, lat = GUAZHOU
+    page.goto(f"{server}/?layers=province,prefectures&c={lat},{lon}&z=9")
+    page.wait_for_selector("body[data-ready]")
+    page.evaluate(f"L.circleMarker([{lat}, {lon}], {{radius: 30}}).bindPopup('its own popup').addTo(Atlas.map)")
+    _click_map_centre(page)
+    page.wait_for_selector(".leaflet-popup-content >> text=its own popup")
+    page.wait_for_timeout(300)  # a query would answer from this local server well within this
+    assert page.locator(".query-table").count() == 0
+    assert page.errors == []

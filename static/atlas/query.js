@@ -62,8 +62,17 @@
     });
   };
 
+  /** Whether a map click landed on a feature with its own popup (a vector point that lets clicks bubble, such as
+   * a circle marker), rather than on the ground: areas (boundaries, zones, choropleth) count as ground. */
+  const AREA_PANE = /\bleaflet-(prefectures|counties|regions|province|choropleth)-pane\b/;
+  function onFeature(e) {
+    const target = e.originalEvent && e.originalEvent.target;
+    if (!target || !target.classList || !target.classList.contains("leaflet-interactive")) return false;
+    const pane = target.closest(".leaflet-pane");
+    return !(pane && AREA_PANE.test(pane.className));
+  }
   map.on("click", (e) => {
-    if (map.getContainer().classList.contains("measuring")) return;  // the measure tool owns the clicks
+    if (map.getContainer().classList.contains("measuring") || onFeature(e)) return;  // the measure tool owns its clicks
     A.queryAt(e.latlng);
   });
 })();

@@ -36,8 +36,7 @@ def test_a_prefecture_popup_shows_recorded_capacity_by_fuel(page, live_server):
     plants = pd.read_csv(ROOT / "layers" / "plants.csv")
     coal = plants[(plants["prefecture"] == "酒泉市") & (plants["kind"] == "coal")]
     _open(page, live_server, "")
-    page.evaluate("""() => document.body.append(Atlas.areaPopup("prefectures",
-        {name_zh: "酒泉市", name_en: "Jiuquan", zone_2009: "hexi"}))""")
+    page.evaluate("() => Atlas.queryAt(L.latLng(40.52, 95.78))")  # a click on the ground in Guazhou, Jiuquan
     row = page.locator(".popup-record[data-record-id=酒泉市] tr[data-fuel=coal]")
     row.wait_for()
     text = row.inner_text()

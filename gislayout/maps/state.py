@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 from urllib.parse import urlencode
 
-from .. import config
+from .. import choropleth as _choropleth, config
 from .i18n import DEFAULT_LANG, LANGS
 
 LIST_FILTERS = ("zone", "sector", "level", "kind", "prefecture")
@@ -60,6 +60,8 @@ class AtlasState:
     centre: tuple[float, float] = DEFAULT_CENTRE
     zoom: int = DEFAULT_ZOOM
     selected: str = ""
+    #: The choropleth shown, "unit:stat" (e.g. "prefectures:ghi_mean"), or "" for none.
+    choro: str = ""
 
     def filters(self) -> dict[str, list[str]]:
         """The active filters, in the layer API's vocabulary."""
@@ -71,7 +73,7 @@ class AtlasState:
         """The state as plain JSON for the page script."""
         return {"lang": self.lang, "scheme": self.scheme, **{k: list(getattr(self, k)) for k in LIST_FILTERS},
                 "layers": list(self.layers), "base": self.base, "opacity": dict(self.opacity),
-                "centre": list(self.centre), "zoom": self.zoom, "selected": self.selected}
+                "centre": list(self.centre), "zoom": self.zoom, "selected": self.selected, "choro": self.choro}
 
     def to_query(self) -> str:
         """The canonical query string; defaults are left out, so the plain atlas is just `/`."""
@@ -92,6 +94,8 @@ class AtlasState:
             pairs.append(("z", str(self.zoom)))
         if self.selected:
             pairs.append(("sel", self.selected))
+        if self.choro:
+            pairs.append(("choro", self.choro))
         return urlencode(pairs, safe=",:")
 
 
@@ -152,7 +156,12 @@ def parse(args: Mapping[str, str], choices: Choices) -> AtlasState:
         base=base if base in choices.bases else state.base, opacity=_opacity(args.get("opacity"), choices.overlays),
         centre=centre or state.centre,
         zoom=int(min(max(zoom, ZOOM_RANGE[0]), ZOOM_RANGE[1])) if zoom is not None else state.zoom,
-        selected=args.get("sel", "") if _is_id(args.get("sel", "")) else "")
+        selected=args.get("sel", "") if _is_id(args.get("sel", "")) else "", choro=_choro(args.get("choro", "")))
+
+
+def _choro(text: str) -> str:
+    unit, _, stat = text.partition(":")
+    return text if unit in _choropleth.UNITS and stat in _choropleth.STATS else ""
 
 
 def _is_id(text: str) -> bool:

@@ -28,11 +28,22 @@ def _readers() -> tuple[list[tuple[dict, np.ndarray, tuple]], list[dict]]:
         arr, transform = store.band1(entry["name"])
         head = {k: entry[k] for k in ("name", "title_zh", "title_en", "quantity", "units", "height_m", "source",
                                       "is_estimate", "in_use")}
+        head["measured_error"] = _measured_error(entry)
         readers.append((head, arr, tuple(~transform)[:6]))
     missing = [{"quantity": q, "title_zh": QUANTITIES[q].title_zh, "title_en": QUANTITIES[q].title_en,
                 "install_command": registry.get_spec(_best_builtin(q)).install_command}
                for q in DISPLAYED if registry.default_for(q) is None and _best_builtin(q)]
     return readers, missing
+
+
+def _measured_error(entry: dict) -> dict | None:
+    """The estimate's error as its leave-one-out validation measured it (per cent), or None if not measured."""
+    summary = (entry.get("validation") or {}).get("summary")
+    if not entry.get("is_estimate") or not summary:
+        return None
+    return {"mean_abs_pct": summary.get("mean_abs_pct"), "max_abs_pct": summary.get("max_abs_pct"),
+            "max_region_zh": summary.get("max_region"), "max_region_en": summary.get("max_region_en"),
+            "figures": summary.get("figures"), "method": "leave-one-out"}
 
 
 def _best_builtin(quantity: str) -> str | None:
@@ -51,7 +62,8 @@ def value_at(arr: np.ndarray, inv: tuple, lon: float, lat: float) -> float | Non
 
 
 def point(lon, lat) -> dict:
-    """Every installed resource value at (lon, lat), the prefecture, county and zones, nearest base and park.
+    """Every installed resource value at (lon, lat), the prefecture, county and zones, and the nearest base,
+    park, recorded plant and substation of at least 330 kV, with geodesic distances.
 
     Raises BadParameter naming the value for a malformed or out-of-range coordinate, or a point outside Gansu.
     """
@@ -63,7 +75,9 @@ def point(lon, lat) -> dict:
     readers, missing = _readers()
     values = [dict(head, value=value_at(arr, inv, lon, lat)) for head, arr, inv in readers]
     return {"lon": lon, "lat": lat, **place, "resources": values, "not_installed": missing,
-            "nearest_base": places.nearest("bases")(lon, lat), "nearest_park": places.nearest("parks")(lon, lat)}
+            "nearest_base": places.nearest("bases")(lon, lat), "nearest_park": places.nearest("parks")(lon, lat),
+            "nearest_plant": places.nearest("plants")(lon, lat),
+            "nearest_substation": places.nearest("substations", places.MIN_SUBSTATION_KV)(lon, lat)}
 
 
 def read_array(name: str, crs, transform, shape: tuple[int, int]) -> np.ndarray:

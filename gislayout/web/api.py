@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from .. import export, ground, layers, regions
+from .. import choropleth, export, ground, layers, printing, regions
 from ..errors import BadParameter
 from . import openapi
 
@@ -99,6 +99,41 @@ def target_list():
     return jsonify(layers.targets().fillna("").to_dict(orient="records"))
 
 
+@bp.get("/choropleth")
+def choropleth_values():
+    """One statistic per prefecture or county, classed for a choropleth, with its colours and sources."""
+    _check_params(("unit", "stat", "scheme"))
+    return jsonify(choropleth.choropleth(request.args.get("unit", "prefectures"),
+                                         request.args.get("stat", "ghi_mean"), request.args.get("scheme") or None))
+
+
+#: Query parameters of the atlas printout besides the layer filters.
+PRINT_PARAMS = ("bbox", "layers", "lang", "choro")
+
+
+@bp.get("/atlas/print.<fmt>")
+def atlas_print(fmt: str):
+    """The atlas view (bbox, layers, filters, choropleth) as an A4 PNG or PDF with legend and scale bar."""
+    from ..maps import printout
+    _check_params(PRINT_PARAMS + layers.FILTERS)
+    args = request.args
+    lang = args.get("lang", "zh")
+    printing.check(fmt, lang)
+    choro = None
+    if args.get("choro"):
+        unit, _, stat = args["choro"].partition(":")
+        choropleth.check(unit, stat)
+        choro = (unit, stat)
+    view = printout.View(bbox=printout.parse_bbox(args.get("bbox")),
+                         layers=printout.parse_layers(args.get("layers", ",".join(printout.DEFAULT_LAYERS))),
+                         filters=layer_filters(), choropleth=choro, lang=lang)
+    content, used = printout.render(view, fmt)
+    resp = Response(content, mimetype=printing.FORMATS[fmt])
+    resp.headers["Content-Disposition"] = content_disposition(f"gislayout-atlas.{fmt}", attachment=False)
+    resp.headers["Content-Language"] = used
+    return resp
+
+
 @bp.get("/openapi.json")
 def openapi_spec():
     """The OpenAPI 3 description of every route of this app."""
@@ -160,6 +195,33 @@ def openapi_paths() -> dict:
                                    tag="vocabularies", ok=openapi.json_array()),
         "/api/targets": openapi.get("Policy targets", "The policy's quantitative targets.", tag="vocabularies",
                                     ok=openapi.json_array()),
+        "/api/choropleth": openapi.get(
+            "Choropleth values", "One statistic per prefecture or county: mean GHI of the GHI raster in use (from "
+            "/api/stats), megawatts recorded in the WRI Global Power Plant Database rows in Gansu by fuel (not "
+            "everything installed), or the number of the policy's bases or parks; with equal-interval class "
+            "limits (`breaks`), the colours of the symbology's choropleth ramp, sources and a note.",
+            tag="resources", errors=(400, 404),
+            params=[openapi.query("unit", {"type": "string", "enum": list(choropleth.UNITS),
+                                           "default": "prefectures"}, "Areas to colour"),
+                    openapi.query("stat", {"type": "string", "enum": list(choropleth.STATS), "default": "ghi_mean"},
+                                  "The statistic"),
+                    openapi.query("scheme", {"type": "string"}, "Region scheme (default 2009)")],
+            ok=openapi.json_object()),
+        "/api/atlas/print.{fmt}": openapi.get(
+            "Print the atlas view", "The atlas view as an A4-landscape page: the layers given, filtered like the "
+            "map and cut to `bbox`, an optional choropleth, with legend, scale bar, north arrow, attribution and "
+            "date. Resource overlays and the relief are not printed. Chinese needs a CJK font; without one the "
+            "page is in English (`Content-Language` says which).", tag="pages", errors=(400, 404),
+            params=[openapi.path_param("fmt", {"type": "string", "enum": list(printing.FORMATS)}, "png or pdf"),
+                    openapi.query("bbox", {"type": "string"}, "west,south,east,north in degrees", required=True),
+                    openapi.query("layers", {"type": "string"}, "Layers to draw, comma-separated (as in the atlas "
+                                  "URL); default the atlas's default layers"),
+                    openapi.query("lang", {"type": "string", "enum": ["zh", "en"], "default": "zh"}, "Language"),
+                    openapi.query("choro", {"type": "string"}, "Choropleth as unit:stat, e.g. prefectures:ghi_mean")]
+            + [p for p in _layer_parameters() if p["name"] not in ("format", "display")],
+            ok={"description": "The printout", "content": {m: {"schema": {"type": "string", "format": "binary"}}
+                                                          for m in printing.FORMATS.values()},
+                "headers": {"Content-Language": openapi.header("zh or en: the language printed")}}),
         "/api/openapi.json": openapi.get("This description", "The OpenAPI 3 description of every route.",
                                          tag="meta", ok=openapi.json_object()),
     }

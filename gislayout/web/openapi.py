@@ -115,7 +115,7 @@ PATHS: dict[str, dict] = {
                  ("kind", "kinds, comma-separated"), ("prefecture", "prefectures, comma-separated"),
                  ("layers", "visible layers and overlays, comma-separated"), ("base", "basemap"),
                  ("opacity", "overlay opacities, name:0.7,…"), ("c", "centre, lat,lon"), ("z", "zoom"),
-                 ("sel", "selected feature id"))]),
+                 ("sel", "selected feature id"), ("choro", "choropleth shown, unit:stat, e.g. prefectures:ghi_mean"))]),
     "/atlas/relief.jpg": get("Shaded-relief basemap", "The offline relief image under the atlas.", tag="pages",
                              ok=binary("image/jpeg")),
     "/atlas/geo/{name}.json": get(
@@ -153,11 +153,13 @@ PATHS: dict[str, dict] = {
         params=[path_param("name", {"type": "string"}, "Resource name (see /api/resources)")],
         ok=binary("image/png")),
     "/api/point": get(
-        "Values at a point", "Every installed resource value at lon/lat, the prefecture, county and zones, and the "
-        "nearest base and park.", tag="resources", errors=(400,),
+        "Values at a point", "Every installed resource value at lon/lat (with units, `is_estimate` and, for an "
+        "estimate, its `measured_error`), the prefecture, county and zone in every scheme, and the nearest base, "
+        "park, recorded power plant (`plants`) and substation of at least 330 kV (`substations`), each with its "
+        "geodesic distance in km (WGS 84 ellipsoid).", tag="resources", errors=(400,),
         params=[query("lon", {"type": "number"}, "Longitude, WGS 84 degrees", required=True),
                 query("lat", {"type": "number"}, "Latitude, WGS 84 degrees", required=True)],
-        ok=json_object()),
+        ok=json_object(ref("PointAnswer"))),
     "/api/stats": get(
         "Zonal statistics", "Statistics of a resource per prefecture, county, zone, or base/park buffer.",
         tag="resources", errors=(400, 404),
@@ -169,7 +171,27 @@ PATHS: dict[str, dict] = {
         ok=json_object()),
 }
 
+_NEAREST = {"type": "object", "nullable": True, "description": "Null when the layer has no such feature",
+            "properties": {"id": {"type": "string"}, "name_zh": {"type": "string"}, "name_en": {"type": "string"},
+                           "precision": {"type": "string"}, "distance_km": {"type": "number"}}}
+
 SCHEMAS = {
+    "PointAnswer": {
+        "type": "object", "required": ["lon", "lat", "prefecture", "county", "zones", "resources"],
+        "properties": {
+            "lon": {"type": "number"}, "lat": {"type": "number"},
+            "prefecture": {"type": "object"}, "county": {"type": "object"},
+            "zones": {"type": "object", "description": "scheme id → {zone, name_zh, name_en}"},
+            "resources": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "quantity": {"type": "string"}, "units": {"type": "string"},
+                "value": {"type": "number", "nullable": True}, "is_estimate": {"type": "boolean"},
+                "measured_error": {"type": "object", "nullable": True,
+                                   "description": "leave-one-out error of an estimate: mean_abs_pct, max_abs_pct, "
+                                                  "max_region_zh/en, figures"}}}},
+            "not_installed": {"type": "array", "items": {"type": "object"}},
+            "nearest_base": _NEAREST, "nearest_park": _NEAREST,
+            "nearest_plant": _NEAREST | {"description": "kind, capacity_mw, commissioning_year as well"},
+            "nearest_substation": _NEAREST | {"description": "Of max_voltage_kv ≥ 330; max_voltage_kv as well"}}},
     "Error": {
         "type": "object", "required": ["status", "error", "message"],
         "properties": {"status": {"type": "integer", "description": "The HTTP status"},

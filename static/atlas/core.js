@@ -75,6 +75,7 @@
       add("z", z);
     }
     if (s.selected) add("sel", s.selected);
+    if (s.choro) add("choro", s.choro);
     return GL.url.query(parts);
   };
   A.writeUrl = function () {

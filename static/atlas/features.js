@@ -148,7 +148,6 @@
     if (name !== "province") {
       layer.eachLayer((l) => {
         l.bindTooltip(() => el("span", { text: A.pick(l.feature.properties, "name") }), { sticky: true, className: "area-tip" });
-        l.bindPopup(() => A.areaPopup(name, l.feature.properties), { maxWidth: 320 });
       });
     }
     return layer;
@@ -210,24 +209,6 @@
     A.emit("popup", { layer: layer, props: p, box: box });  // hook: other scripts add sections (record.js)
     return box;
   };
-  A.areaPopup = function (layer, p) {
-    const table = el("table", { class: "popup-table" });
-    if (layer === "regions") {
-      row(table, A.t("scheme"), A.pick(A.scheme(), "title"));
-      row(table, A.t("members"), (p.members || "").split(";").map(A.prefectureName).join(A.state.lang === "zh" ? "、" : ", "));
-      row(table, A.t("data_source"), A.scheme().source);
-    } else {
-      if (layer === "counties") row(table, A.t("prefecture"), A.prefectureName(p.prefecture));
-      const zone = A.zone(p["zone_" + A.state.scheme]);
-      if (zone) row(table, A.t("zone"), A.pick(zone, "name"));
-      const pref = layer === "prefectures" ? p.name_zh : null;
-      if (pref) row(table, A.t("features_here"), String(A.POINT_LAYERS.reduce((n, l) => n + (A.isVisible(l) ? A.shown[l].filter((f) => f.properties.prefecture === pref).length : 0), 0)));
-    }
-    const box = el("div", { class: "popup" }, ...names(p), el("p", { class: "popup-layer", text: A.pick(A.layerSpec(layer), "title") }), table);
-    A.emit("popup", { layer: layer, props: p, box: box });  // hook, as for point popups
-    return box;
-  };
-
   /** Fly to a feature and open its popup, even when filters or a hidden layer keep it off the map. */
   A.openFeature = function (id, opts) {
     const hit = A.byId[id];

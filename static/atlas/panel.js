@@ -96,7 +96,7 @@
       el("span", { text: fmt(o.vmin) }), el("span", { text: fmt((o.vmin + o.vmax) / 2) }), el("span", { text: fmt(o.vmax) + " " + o.units })));
   }
   function renderLegend(container) {
-    const parts = [];
+    const parts = A.choroplethLegend ? [A.choroplethLegend()].filter(Boolean) : [];  // static/atlas/choropleth.js
     const layout = [];
     if (A.isVisible("bases")) {
       layout.push(el("li", {}, A.symbolNode("star", "#9aa5b1", 18), A.t("sym_base_national")));
@@ -159,5 +159,6 @@
   A.on("overlays", () => renderLegend(legendBox));
   A.on("lang", A.renderPanels);
   A.on("boundaries", () => renderLegend(legendBox));
+  A.on("legend", () => renderLegend(legendBox));
   document.getElementById("amap-note").hidden = A.state.base !== "amap";
 })();

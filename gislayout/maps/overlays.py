@@ -15,11 +15,10 @@ from __future__ import annotations
 import hashlib
 import html
 import threading
-import time
 
 import folium
 
-from .. import mercator
+from .. import dataversion, mercator
 from ..config import WGS84
 from ..errors import GislayoutError, NotFound
 from .elements import UrlImageOverlay, named
@@ -32,24 +31,15 @@ _FIELDS = ("name", "title_zh", "title_en", "quantity", "units", "height_m", "sou
            "caption_en", "bounds")
 
 
-#: How long a read of the resource catalogue is reused: installs show up within this many seconds.
-MAX_AGE_S = 5.0
-_cached: tuple[float, list[dict]] = (-MAX_AGE_S, [])
-
-
+@dataversion.cached(maxsize=4)
 def catalogue() -> list[dict]:
-    """The resource catalogue as the page needs it (re-read at most every MAX_AGE_S seconds)."""
-    global _cached
-    now = time.monotonic()
-    if now - _cached[0] >= MAX_AGE_S:
-        _cached = (now, _read_catalogue())
-    return _cached[1]
+    """The resource catalogue as the page needs it, read once per data version (an install changes the token)."""
+    return _read_catalogue()
 
 
 def forget() -> None:
     """Drop the cached catalogue, so the next call reads it afresh."""
-    global _cached
-    _cached = (-MAX_AGE_S, [])
+    catalogue.cache_clear()
 
 
 def _read_catalogue() -> list[dict]:
@@ -121,10 +111,8 @@ def mercator_png(png: bytes, bounds) -> bytes:
 
 def mercator_overlay(name: str) -> bytes:
     """The overlay PNG of installed resource `name`, with Web Mercator rows, cached per source image."""
-    try:
-        from .. import resources
-    except ImportError:
-        raise NotFound(f"unknown resource {name!r}: the resources package is not installed") from None
+    from .. import resources
+
     source = resources.overlay_png(name)
     digest = hashlib.sha256(source).hexdigest()
     cached = _WARPED.get(name)

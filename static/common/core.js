@@ -24,6 +24,25 @@
     return node;
   };
 
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  /** An SVG element with attributes, and `text` as its text content when given. */
+  GL.svg = function (name, attrs, text) {
+    const node = document.createElementNS(SVG_NS, name);
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+
+  /** `text` cut to about `width` half-width cells (a CJK character counts two), with an ellipsis. */
+  GL.clip = function (text, width) {
+    let used = 0;
+    for (let i = 0; i < text.length; i++) {
+      used += /[\u2e80-\u9fff\uff00-\uffef]/.test(text[i]) ? 2 : 1;
+      if (used > width) return text.slice(0, i) + "…";
+    }
+    return text;
+  };
+
   /* ---- labels ---- */
   /** "{n} zones" with {n: 3} → "3 zones". */
   GL.format = function (text, vars) {

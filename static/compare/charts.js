@@ -1,24 +1,8 @@
 /* Grouped horizontal bar charts as inline SVG, built with DOM calls (no network, no innerHTML). */
 (function () {
   "use strict";
-  const NS = "http://www.w3.org/2000/svg";
-
-  function el(name, attrs, text) {
-    const node = document.createElementNS(NS, name);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  /** `text` cut to about `width` half-width cells (a CJK character counts two), with an ellipsis. */
-  function clip(text, width) {
-    let used = 0;
-    for (let i = 0; i < text.length; i++) {
-      used += /[\u2e80-\u9fff\uff00-\uffef]/.test(text[i]) ? 2 : 1;
-      if (used > width) return text.slice(0, i) + "…";
-    }
-    return text;
-  }
+  // the SVG builder and the label clipper are shared with the siting panel's charts (common/core.js)
+  const el = GL.svg, clip = GL.clip;
 
   function fmt(v, lang) {
     if (v === null || v === undefined) return "—";

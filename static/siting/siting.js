@@ -23,12 +23,20 @@
       timing: "计算 {ms} ms", none: "当前参数下没有适宜区域：请放宽阈值或缓冲区。", excl: "排除区 {n}",
       remove: "移除", off: "（空=不设）", site: "场址", share: "适宜比例", fails: "未通过",
       min: "≥", max: "≤", lang: "EN", unavailable: "不可用",
+      lcoe: "LCOE 美元/MWh", cf: "容量系数", grid_km: "并网 km", offtaker: "用电方", offtaker_km: "用电距离 km",
+      supply_title: "供给曲线：累计装机与度电成本", supply_x: "平准化度电成本 LCOE（{units}）", supply_y: "累计装机（{units}）",
+      supply_total: "合计", supply_target: "2015 年目标 {mw} MW", supply_reach: "LCOE ≤ {lcoe} {units}：{mw} MW（目标的 {share}%）",
+      save_a: "存为方案 A", save_b: "存为方案 B", compare: "比较 A 与 B", close: "关闭比较", scenario: "方案 {name}",
+      scenario_total: "{zones} 个区，{mw} MW", lcoe_range: "LCOE {lo}–{hi}", defaults: "默认参数",
+      saved: "已保存方案 {name}", need_both: "请先保存方案 A 和 B。",
       keys: {
         resource: "资源", elevation: "海拔", slope: "坡度", demand: "距园区/基地", town: "距城镇",
         seat_buffer: "市州驻地排除半径 km", town_buffer: "县城排除半径 km", park_buffer: "园区/基地排除半径 km",
         density: "用地密度 MW/km²", pr: "光伏系统效率 PR", turbine: "风机型号", hub: "轮毂高度 m",
         shear: "风切变指数", k: "Weibull 形状参数 k", min_area: "最小区域 km²", max_zone: "区域最大边长 km",
-        top: "返回区域数",
+        top: "返回区域数", cost_preset: "成本预设（年份）", capex: "投资", opex: "固定运维",
+        wacc: "加权资本成本 WACC", lifetime: "寿命", degradation: "年衰减", grid_kv: "并网电压下限",
+        grid_cost: "输电线成本", offtaker_km: "用电方距离上限", max_lcoe: "LCOE 上限",
       },
     },
     en: {
@@ -42,12 +50,22 @@
       timing: "computed in {ms} ms", none: "No suitable zone with these parameters: relax a threshold or a buffer.", excl: "exclusions {n}",
       remove: "remove", off: "(empty = off)", site: "Site", share: "Suitable share", fails: "Fails",
       min: "≥", max: "≤", lang: "中文", unavailable: "unavailable",
+      lcoe: "LCOE USD/MWh", cf: "Capacity factor", grid_km: "Grid km", offtaker: "Offtaker", offtaker_km: "Offtaker km",
+      supply_title: "Supply curve: cumulative capacity against LCOE", supply_x: "Levelised cost of energy ({units})",
+      supply_y: "Cumulative capacity ({units})", supply_total: "Total", supply_target: "2015 target {mw} MW",
+      supply_reach: "LCOE ≤ {lcoe} {units}: {mw} MW ({share}% of the target)",
+      save_a: "Save as A", save_b: "Save as B", compare: "Compare A and B", close: "Close comparison",
+      scenario: "Scenario {name}", scenario_total: "{zones} zones, {mw} MW", lcoe_range: "LCOE {lo}–{hi}",
+      defaults: "default parameters", saved: "Saved scenario {name}", need_both: "Save scenarios A and B first.",
       keys: {
         resource: "Resource", elevation: "Elevation", slope: "Slope", demand: "Distance to parks/bases",
         town: "Distance to towns", seat_buffer: "Prefecture-seat buffer km", town_buffer: "County-seat buffer km",
         park_buffer: "Park/base buffer km", density: "Land-use density MW/km²", pr: "PV performance ratio",
         turbine: "Turbine", hub: "Hub height m", shear: "Shear exponent", k: "Weibull shape k",
         min_area: "Smallest zone km²", max_zone: "Largest zone side km", top: "Zones returned",
+        cost_preset: "Cost preset (year)", capex: "Capital cost", opex: "Fixed O&M", wacc: "WACC",
+        lifetime: "Lifetime", degradation: "Degradation", grid_kv: "Grid voltage at least",
+        grid_cost: "Line cost", offtaker_km: "Offtaker reach", max_lcoe: "LCOE ceiling",
       },
     },
   };
@@ -58,7 +76,7 @@
   };
   const CRITERIA = ["resource", "elevation", "slope", "demand", "town"];
 
-  const state = { tech: "pv", values: {}, exclude: [], info: null, lang: cfg.lang || "zh", seq: 0 };
+  const state = { tech: "pv", values: {}, exclude: [], info: null, lang: cfg.lang || "zh", seq: 0, scenarios: {}, cmpSeq: 0 };
   let map = null, overlay = null, zonesLayer = null, exclLayer = null, sitesLayer = null, timer = null;
 
   /* ---------------------------------------------------------------- language and DOM helpers */
@@ -69,6 +87,7 @@
   const el = GL.el;
   const fmt = (v, digits) => (v === null || v === undefined || Number.isNaN(v) ? "–"
     : Number(v).toLocaleString(lang() === "zh" ? "zh-CN" : "en", { maximumFractionDigits: digits === undefined ? 0 : digits }));
+  const ctx = { t: (k, v) => t(k, v), lang: () => lang(), fmt: (v, d) => fmt(v, d) };
   const message = (text) => { const m = $(".siting-message"); m.textContent = text || ""; m.hidden = !text; };
 
   function relabel() {
@@ -76,6 +95,7 @@
     $(".siting-lang").textContent = t("lang");
     if (state.info) buildInputs();
     if (state.last) render(state.last);
+    if (state.compared) window.SitingSupply.compare($(".siting-compare"), state.compared, ctx);
   }
 
   /* ---------------------------------------------------------------- URL state (hash) */
@@ -87,6 +107,43 @@
     state.exclude = (q.get("exclude") || "").split(",").filter((s) => /^[0-9a-f]{16}$/.test(s));
     q.forEach((v, k) => { if (k !== "tech" && k !== "exclude") state.values[k] = v; });
     root.classList.remove("siting-collapsed");
+  }
+  /** Scenarios A and B: each a saved query string (tech=…&wacc=…) in the hash as siting_a= and siting_b=. */
+  function readScenarios() {
+    ["A", "B"].forEach((name) => {
+      const text = GL.url.hashParam("siting_" + name.toLowerCase());
+      if (text !== null && /^tech=(pv|wind)(&|$)/.test(text)) state.scenarios[name] = text;
+    });
+    if (state.scenarios.A || state.scenarios.B) root.classList.remove("siting-collapsed");
+  }
+  function writeScenarios() {
+    Object.keys(state.scenarios).forEach((name) => GL.url.replace(location.search.slice(1),
+      GL.url.withHashParam("siting_" + name.toLowerCase(), state.scenarios[name])));
+  }
+  function saveScenario(name) {
+    state.scenarios[name] = query();
+    writeScenarios();
+    message(t("saved", { name: name }));
+  }
+  /** Run both saved scenarios and show their supply curves and top zones side by side. */
+  function compareScenarios() {
+    const names = ["A", "B"].filter((n) => state.scenarios[n]);
+    if (names.length < 2) { message(t("need_both")); return Promise.resolve(); }
+    const seq = ++state.cmpSeq;
+    return Promise.all(names.map((n) => GL.fetchJSON(cfg.urls.run + "?" + state.scenarios[n]))).then((bodies) => {
+      if (seq !== state.cmpSeq) return;
+      const runs = {};
+      names.forEach((n, i) => (runs[n] = { body: bodies[i], changed: state.scenarios[n].replace(/&/g, " · ") }));
+      state.compared = runs;
+      window.SitingSupply.compare($(".siting-compare"), runs, ctx);
+      $(".siting-compare-close").hidden = false;
+    }).catch((e) => message(e.message));
+  }
+  function closeCompare() {
+    state.compared = null;
+    $(".siting-compare").hidden = true;
+    $(".siting-compare").replaceChildren();
+    $(".siting-compare-close").hidden = true;
   }
   function changed() {
     const d = (state.info && state.info[state.tech].defaults) || {};
@@ -107,8 +164,22 @@
   }
 
   /* ---------------------------------------------------------------- inputs */
+  /** What /api/siting/params says of one key: {type, default, min, max, units, doc, choices}, from its
+   * per-key `params` entry when it has one, else from the older `limits`/`docs` tables. */
+  function meta(key) {
+    const info = state.info[state.tech], p = (info.params && info.params[key]) || {};
+    const lim = (info.limits && info.limits[key]) || [];
+    return { type: p.type, units: p.units || (info.units && info.units[key]) || "", doc: p.doc || info.docs[key] || "",
+      min: p.min !== undefined ? p.min : lim[0], max: p.max !== undefined ? p.max : lim[1],
+      choices: p.choices || p.enum || (info.choices && info.choices[key]) || (key === "turbine" ? info.turbines : null) };
+  }
+  /** Keys of the "other" box: the known ones in their order, then any new model parameter (not a criterion's). */
+  function otherKeys() {
+    const d = state.info[state.tech].defaults, known = OTHER[state.tech];
+    return known.filter((k) => k in d).concat(Object.keys(d).filter((k) => known.indexOf(k) < 0 && !/^[tw]_/.test(k)));
+  }
   function numberInput(key, value, attrs) {
-    const lim = (state.info && state.info[state.tech].limits && state.info[state.tech].limits[key]) || [];
+    const m = meta(key), lim = m.min !== undefined && m.max !== undefined ? [m.min, m.max] : [];
     return el("input", Object.assign({ type: "number", step: key === "top" ? "1" : "any", name: key, "data-key": key,
       min: lim.length ? String(lim[0]) : null, max: lim.length ? String(lim[1]) : null,
       value: value === null || value === undefined ? "" : String(value), oninput: onInput, onchange: onInput }, attrs || {}));
@@ -137,17 +208,21 @@
     });
     const other = $(".siting-other");
     other.replaceChildren();
-    OTHER[state.tech].forEach((key) => {
-      if (!(key in info.defaults)) return;
+    otherKeys().forEach((key) => {
+      const m = meta(key), value = current(key);
       let input;
-      if (key === "turbine") {
+      if (m.choices) {
         input = el("select", { name: key, "data-key": key, onchange: onInput },
-          ...info.turbines.map((name) => el("option", { value: name, text: name })));
-        input.value = current(key);
+          ...m.choices.map((name) => el("option", { value: String(name), text: String(name) })));
+        input.value = value === null || value === undefined ? "" : String(value);
+      } else if (m.type === "str" || m.type === "string" || typeof info.defaults[key] === "string") {
+        input = el("input", { type: "text", name: key, "data-key": key, value: value === null || value === undefined ? "" : String(value),
+          onchange: onInput });
       } else {
-        input = numberInput(key, current(key));
+        input = numberInput(key, value);
       }
-      other.append(el("label", { class: "siting-field", title: info.docs[key] || "" }, el("span", { text: label(key) }), input));
+      other.append(el("label", { class: "siting-field", title: m.doc },
+        el("span", { text: label(key) + (m.units && label(key).indexOf(m.units) < 0 ? " (" + m.units + ")" : "") }), input));
     });
     root.querySelectorAll("input[name=siting-tech]").forEach((r) => (r.checked = r.value === state.tech));
   }
@@ -184,15 +259,21 @@
     const total = body.rollups.total;
     const summary = $(".siting-summary");
     // a run with no zone still shows its totals ("0 zones, 0 km² …") and says why there is nothing
-    summary.replaceChildren(
+    // (null children are left out: replaceChildren would print the word "null")
+    summary.replaceChildren(...[
       el("p", { class: "siting-total", text: t("total", { zones: fmt(total.zones), area: fmt(total.area_km2),
         mw: fmt(total.capacity_mw), ratio: fmt(total.potential_over_target, 1), target: fmt(total.target_2015_mw) }) }),
       total.zones ? null : el("p", { class: "siting-none", text: t("none") }),
-      el("p", { class: "siting-timing", text: t("timing", { ms: fmt(body.timings_ms.total, 0) }) }));
+      el("p", { class: "siting-timing", text: t("timing", { ms: fmt(body.timings_ms.total, 0) }) })].filter(Boolean));
     renderCaveat(body.caveat);
+    window.SitingSupply.render($(".siting-supply"), body, ctx);
+    // the costed columns show when the model returns them (a model without LCOE leaves them out)
+    const has = (k) => body.table.some((row) => row[k] !== undefined);
     const cols = [["rank", t("rank")], ["prefecture", t("prefecture")], ["area_km2", t("area")],
       ["capacity_mw", t("capacity")], ["generation_gwh", t("generation")], ["score", t("score")],
-      ["nearest", t("nearest")], ["nearest_km", t("km")]];
+      ["nearest", t("nearest")], ["nearest_km", t("km")]].concat(
+      [["lcoe_usd_mwh", t("lcoe")], ["capacity_factor", t("cf")], ["grid_km", t("grid_km")], ["offtaker", t("offtaker")],
+        ["offtaker_km", t("offtaker_km")]].filter(([k]) => has(k === "offtaker_km" ? "offtaker" : k)));
     const table = $(".siting-table");
     table.tHead.replaceChildren(el("tr", null, ...cols.map((c) => el("th", { text: c[1] }))));
     const tb = table.tBodies[0];
@@ -202,11 +283,14 @@
       cols.forEach(([k]) => {
         let v = row[k];
         if (k === "nearest") v = lang() === "en" ? (row.nearest_name_en || row.nearest_name_zh) : (row.nearest_name_zh || row.nearest_name_en);
+        else if (k === "offtaker") v = row.offtaker ? (lang() === "en" ? (row.offtaker.name_en || row.offtaker.name_zh) : (row.offtaker.name_zh || row.offtaker.name_en)) : null;
+        else if (k === "offtaker_km") v = row.offtaker ? fmt(row.offtaker.km, 1) : null;
+        else if (k === "capacity_factor") v = fmt(v, 3);
         else if (k === "prefecture") v = lang() === "en" ? (row.prefecture_en || row.prefecture) : row.prefecture;
         else if (k === "score") v = fmt(v, 3);
-        else if (typeof v === "number") v = fmt(v, k === "area_km2" || k === "nearest_km" ? 1 : 0);
+        else if (typeof v === "number") v = fmt(v, k === "area_km2" || k === "nearest_km" || k === "grid_km" || k === "lcoe_usd_mwh" ? 1 : 0);
         const text = v === null || v === undefined ? "–" : String(v);
-        tr.append(el("td", { text: text, title: k === "nearest" ? text : null }));
+        tr.append(el("td", { text: text, "data-col": k, title: k === "nearest" || k === "offtaker" ? text : null }));
       });
       tb.append(tr);
     });
@@ -321,6 +405,7 @@
   }
   function start() {
     readHash();
+    readScenarios();
     const standalone = !atlas();
     if (standalone) {
       root.classList.remove("siting-collapsed");
@@ -340,6 +425,7 @@
       window.Atlas.on("url", () => {
         const custom = state.tech !== "pv" || Object.keys(changed()).length || state.exclude.length;
         if (location.hash.indexOf("siting=") < 0 && custom) writeHash();
+        if (location.hash.indexOf("siting_a=") < 0 && location.hash.indexOf("siting_b=") < 0) writeScenarios();
       });
     }
     $(".siting-toggle").addEventListener("click", () => {
@@ -358,6 +444,10 @@
       run();
     }));
     $(".siting-run").addEventListener("click", run);
+    $(".siting-save-a").addEventListener("click", () => saveScenario("A"));
+    $(".siting-save-b").addEventListener("click", () => saveScenario("B"));
+    $(".siting-compare-run").addEventListener("click", compareScenarios);
+    $(".siting-compare-close").addEventListener("click", closeCompare);
     $(".siting-reset").addEventListener("click", () => { state.values = {}; writeHash(); buildInputs(); run(); });
     $(".siting-excl-file").addEventListener("change", uploadExclusions);
     $(".siting-sites-file").addEventListener("change", uploadSites);
@@ -373,6 +463,7 @@
       availability();
       drawExclusions();
       if (open) run();
+      if (state.scenarios.A && state.scenarios.B) compareScenarios();
     }).catch((e) => message(String(e)));
   }
   function availability() {
@@ -386,7 +477,7 @@
     else setTimeout(wait, 100);
   })();
   window.gislayoutSiting = {
-    state: state, run: run,
+    state: state, run: run, compare: compareScenarios,
     /** Number of zone polygons on the map (for tests and the console). */
     zoneCount: () => (zonesLayer ? zonesLayer.getLayers().length : 0),
   };

@@ -39,7 +39,8 @@
       const pts = spec.series.flatMap((s) => s.points);
       const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]).concat((spec.lines || []).map((l) => l.y));
       const x0 = xs.length ? Math.min(...xs) : 0, x1 = xs.length ? Math.max(...xs) : 1;
-      const xlo = Math.max(0, x0 - (x1 - x0) * 0.05), xhi = x1 + (x1 - x0) * 0.05 || xlo + 1;
+      // costs read from zero, so two curves (or one before and after a change) compare by eye
+      const xlo = Math.min(0, x0), xhi = x1 * 1.05 || xlo + 1;
       const yhi = Math.max(1, ...ys) * 1.08;
       const sx = (x) => left + ((x - xlo) / (xhi - xlo)) * (width - left - right);
       const sy = (y) => height - bottom - (y / yhi) * (height - top - bottom);

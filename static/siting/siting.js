@@ -15,7 +15,7 @@
   const STRINGS = {
     zh: {
       title: "新能源选址", pv: "光伏", wind: "风电", criteria: "准则：阈值与权重", criterion: "准则",
-      threshold: "阈值", weight: "权重", more: "排除缓冲、密度与发电参数", run: "运行", reset: "恢复默认",
+      threshold: "阈值", weight: "权重", more: "排除缓冲、密度与发电参数", cost: "成本与并网", run: "运行", reset: "恢复默认",
       auto: "自动更新", upload_excl: "上传排除区", upload_sites: "上传候选场址", export: "导出",
       sites: "候选场址评分", running: "计算中…", rank: "排名", prefecture: "市州", area: "面积 km²",
       capacity: "装机 MW", generation: "年发电 GWh", score: "得分", nearest: "最近园区/基地", km: "距离 km",
@@ -41,7 +41,7 @@
     },
     en: {
       title: "Solar & wind siting", pv: "Solar PV", wind: "Wind", criteria: "Criteria: thresholds and weights",
-      criterion: "Criterion", threshold: "Threshold", weight: "Weight", more: "Exclusion buffers, density, energy",
+      criterion: "Criterion", threshold: "Threshold", weight: "Weight", more: "Exclusion buffers, density, energy", cost: "Cost and grid",
       run: "Run", reset: "Defaults", auto: "Auto update", upload_excl: "Upload exclusions",
       upload_sites: "Upload candidate sites", export: "Export", sites: "Candidate sites scored",
       running: "Computing…", rank: "Rank", prefecture: "Prefecture", area: "Area km²", capacity: "MW",
@@ -173,10 +173,15 @@
       min: p.min !== undefined ? p.min : lim[0], max: p.max !== undefined ? p.max : lim[1],
       choices: p.choices || p.enum || (info.choices && info.choices[key]) || (key === "turbine" ? info.turbines : null) };
   }
-  /** Keys of the "other" box: the known ones in their order, then any new model parameter (not a criterion's). */
+  /** Keys of the "other" box (the known ones, in their order) and of the cost box: every other model
+   * parameter that is not a criterion's, so a parameter the model adds shows without a change here. */
   function otherKeys() {
+    const d = state.info[state.tech].defaults;
+    return OTHER[state.tech].filter((k) => k in d);
+  }
+  function costKeys() {
     const d = state.info[state.tech].defaults, known = OTHER[state.tech];
-    return known.filter((k) => k in d).concat(Object.keys(d).filter((k) => known.indexOf(k) < 0 && !/^[tw]_/.test(k)));
+    return Object.keys(d).filter((k) => known.indexOf(k) < 0 && !/^[tw]_/.test(k));
   }
   function numberInput(key, value, attrs) {
     const m = meta(key), lim = m.min !== undefined && m.max !== undefined ? [m.min, m.max] : [];
@@ -206,9 +211,11 @@
           numberInput("t_" + key, th, { placeholder: t("off"), "aria-label": label(key) + " " + t("threshold") })),
         el("td", null, range, out)));
     });
-    const other = $(".siting-other");
+    const other = $(".siting-more-fields"), cost = $(".siting-cost-fields");
     other.replaceChildren();
-    otherKeys().forEach((key) => {
+    cost.replaceChildren();
+    $(".siting-cost").hidden = !costKeys().length;
+    otherKeys().map((k) => [k, other]).concat(costKeys().map((k) => [k, cost])).forEach(([key, box]) => {
       const m = meta(key), value = current(key);
       let input;
       if (m.choices) {
@@ -221,7 +228,7 @@
       } else {
         input = numberInput(key, value);
       }
-      other.append(el("label", { class: "siting-field", title: m.doc },
+      box.append(el("label", { class: "siting-field", title: m.doc },
         el("span", { text: label(key) + (m.units && label(key).indexOf(m.units) < 0 ? " (" + m.units + ")" : "") }), input));
     });
     root.querySelectorAll("input[name=siting-tech]").forEach((r) => (r.checked = r.value === state.tech));

@@ -219,3 +219,25 @@ def test_wacc_updates_the_real_model(page, live_server):
     assert chart_state(page) == after
     assert column(page, "lcoe_usd_mwh") == lcoe_after
     assert not page.errors and not page.blocked
+
+
+def test_standalone_page_has_the_atlas_relief_and_context_layers(page, live_server):
+    """/siting draws the atlas's offline relief and, zoomed in, its place names and rivers (atlas/context.js)."""
+    page.goto(f"{live_server}/siting?lang=en")
+    page.wait_for_function("document.body.dataset.contextReady === '1'", timeout=20000)
+    relief = page.locator("img.siting-relief")
+    assert relief.count() == 1 and "/atlas/relief.jpg" in relief.get_attribute("src")
+    names = page.locator(".siting-layers input[data-layer]").evaluate_all("ns => ns.map((n) => n.dataset.layer)")
+    assert names == ["relief", "places", "rivers", "railway_stations"]
+    assert "Place names (GeoNames)" in page.locator(".siting-layers").inner_text()
+    page.evaluate("window.gislayoutMap.setView([36.06, 103.83], 8)")  # Lanzhou
+    page.locator(".ctx-label").first.wait_for(timeout=20000)
+    page.locator(".leaflet-rivers-pane canvas, .leaflet-rivers-pane path").first.wait_for(timeout=20000)  # rivers drawn
+    en = page.locator(".ctx-label .ctx-text").all_inner_texts()
+    assert "Lanzhou" in " ".join(en)
+    page.locator(".siting-lang").click()  # the panel's language switch relabels the map too
+    page.wait_for_function("[...document.querySelectorAll('.ctx-label .ctx-text')].some((n) => n.textContent.includes('兰州'))",
+                           timeout=20000)
+    page.locator(".siting-layers input[data-layer=relief]").uncheck()
+    assert page.locator("img.siting-relief").count() == 0
+    assert not page.errors and not page.blocked

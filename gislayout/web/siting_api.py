@@ -13,6 +13,7 @@ from .. import config, geojson
 from ..analysis import criteria, exclusions, model, outputs, service, sites, surface, upload
 from ..analysis.energy import turbine_names
 from ..errors import BadParameter, InvalidData, ResourceUnavailable
+from ..maps import sitingpage
 from . import openapi
 
 bp = Blueprint("siting", __name__)
@@ -183,7 +184,8 @@ def siting_page():
     lang = request.args.get("lang", "zh")
     if lang not in ("zh", "en"):
         raise BadParameter(f"unknown lang {lang!r}; allowed: en, zh")
-    return render_template("siting.html", lang=lang, config_attribution=config.BOUNDARY_ATTRIBUTION)
+    return render_template("siting.html", lang=lang, config_attribution=config.BOUNDARY_ATTRIBUTION,
+                           map_config=sitingpage.config())
 
 
 def _param_keys() -> list[str]:

@@ -80,7 +80,8 @@
   let map = null, overlay = null, zonesLayer = null, exclLayer = null, sitesLayer = null, timer = null;
 
   /* ---------------------------------------------------------------- language and DOM helpers */
-  const atlas = () => window.Atlas && window.Atlas.state ? window.Atlas : null;
+  // the stand-alone page has a small window.Atlas for the atlas's context layers (standalone.js): not the atlas
+  const atlas = () => window.Atlas && window.Atlas.state && !window.Atlas.standalone ? window.Atlas : null;
   const lang = () => (atlas() && atlas().state.lang) || state.lang;
   const t = GL.translator(() => STRINGS[lang()]);
   const label = (key) => STRINGS[lang()].keys[key] || key;
@@ -424,6 +425,7 @@
         u.searchParams.set("lang", state.lang);
         history.replaceState(null, "", u.pathname + u.search + u.hash);
         document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+        if (window.Atlas && window.Atlas.setLang) window.Atlas.setLang(state.lang);  // the map's labels
         relabel();
       });
     } else {

@@ -128,6 +128,11 @@ def test_supply_curve_and_costed_columns_are_drawn(page, live_server):
     # the cost parameters came from /api/siting/params, with their units; the preset is a choice
     assert "(%)" in page.locator("label.siting-field:has(input[data-key=wacc])").inner_text()
     assert page.locator("select[data-key=cost_preset] option").all_inner_texts() == ["2010", "latest"]
+    page.locator(".siting-table tbody tr").first.click()  # the zone's popup carries its cost and offtaker
+    popup = page.locator(".siting-popup")
+    popup.wait_for(timeout=20000)
+    assert "Offtaker: Jinchuan smelter (20 km)" in popup.inner_text()
+    assert "LCOE USD/MWh: 40" in popup.inner_text() and "330 kV" in popup.inner_text()
     page.locator(".siting-lang").click()
     page.wait_for_function("document.querySelector('.siting-supply .gl-chart-title').textContent.includes('供给曲线')")
     assert page.locator(".siting-supply .gl-mark-label").text_content().startswith("2015 年目标")

@@ -341,7 +341,25 @@
       el("b", { text: "#" + p.rank + " " + ((lang() === "en" ? p.prefecture_en : p.prefecture) || "") }),
       el("div", { text: t("area") + ": " + fmt(p.area_km2, 1) + " · " + t("capacity") + ": " + fmt(p.capacity_mw) }),
       el("div", { text: t("generation") + ": " + fmt(p.generation_gwh) + " · " + t("score") + ": " + fmt(p.score, 3) }),
-      el("div", { text: t("nearest") + ": " + (near || "–") + " (" + fmt(p.nearest_km, 1) + " km)" }));
+      el("div", { text: t("nearest") + ": " + (near || "–") + " (" + fmt(p.nearest_km, 1) + " km)" }),
+      ...costLines(p));
+  }
+  /** LCOE, grid and offtaker lines of a zone's popup, from its table row, when the run has them. */
+  function costLines(p) {
+    const row = (state.last && state.last.table.find((r) => r.rank === p.rank)) || p;
+    const out = [];
+    if (row.lcoe_usd_mwh !== undefined) {
+      out.push(el("div", { text: t("lcoe") + ": " + fmt(row.lcoe_usd_mwh, 1) + " · " + t("cf") + ": " + fmt(row.capacity_factor, 3) }));
+    }
+    if (row.substation) {
+      out.push(el("div", { text: t("grid_km") + ": " + fmt(row.grid_km, 1) + " (" + (row.substation.name || "–") + ", "
+        + fmt(row.substation.max_voltage_kv) + " kV)" }));
+    }
+    if (row.offtaker) {
+      const o = row.offtaker, name = lang() === "en" ? (o.name_en || o.name_zh) : (o.name_zh || o.name_en);
+      out.push(el("div", { text: t("offtaker") + ": " + (name || "–") + " (" + fmt(o.km, 1) + " km)" }));
+    }
+    return out;
   }
   function focusZone(i) {
     if (!map || !zonesLayer) return;

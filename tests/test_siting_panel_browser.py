@@ -53,9 +53,13 @@ def costed(body: dict, wacc: float) -> dict:
     for row in sorted(body["table"], key=lambda r: r["lcoe_usd_mwh"]):
         cum += row["capacity_mw"]
         points.append([row["lcoe_usd_mwh"], round(cum, 1)])
+    by_pref: dict[str, list] = {}
+    for row in sorted(body["table"], key=lambda r: r["lcoe_usd_mwh"]):
+        curve = by_pref.setdefault(row["prefecture"], [])
+        curve.append([row["lcoe_usd_mwh"], round((curve[-1][1] if curve else 0) + row["capacity_mw"], 1)])
     target = body["rollups"]["total"]["target_2015_mw"]
     body["supply_curve"] = {"units": {"lcoe": "USD/MWh", "capacity": "MW"}, "total": points,
-                            "by": {"prefecture": {}, "zone": {}}, "target_mw": target,
+                            "by": {"prefecture": by_pref, "zone": {}}, "target_mw": target,
                             "reachable_mw": {"50": sum(r["capacity_mw"] for r in body["table"] if r["lcoe_usd_mwh"] <= 50)}}
     return body
 
@@ -128,6 +132,18 @@ def test_supply_curve_and_costed_columns_are_drawn(page, live_server):
     # the cost parameters came from /api/siting/params, with their units; the preset is a choice
     assert "(%)" in page.locator("label.siting-field:has(input[data-key=wacc])").inner_text()
     assert page.locator("select[data-key=cost_preset] option").all_inner_texts() == ["2010", "latest"]
+    # per prefecture: one step line each, ending at the prefecture's capacity
+    expected = page.evaluate("""() => { const out = {};
+      window.gislayoutSiting.state.last.table.forEach((r) => (out[r.prefecture] = (out[r.prefecture] || 0) + r.capacity_mw));
+      return out; }""")
+    page.locator(".siting-supply-view").select_option("prefecture")
+    lasts = page.locator(".siting-supply path.gl-series").evaluate_all(
+        "ps => ps.map((p) => [p.dataset.series, Number(p.dataset.last.split(',')[1])])")
+    assert {name for name, _ in lasts} == set(expected)
+    for name, mw in lasts:
+        assert mw == pytest.approx(expected[name], abs=0.2)
+    page.locator(".siting-supply-view").select_option("total")
+    assert page.locator(".siting-supply path.gl-series").count() == 1
     page.locator(".siting-table tbody tr").first.click()  # the zone's popup carries its cost and offtaker
     popup = page.locator(".siting-popup")
     popup.wait_for(timeout=20000)

@@ -35,14 +35,31 @@
         mw: ctx.fmt(r[lcoe]), share: sc.target_mw ? ctx.fmt((100 * r[lcoe]) / sc.target_mw) : "–" }) }));
   }
 
-  /** Draw the run's supply curve into `box` (hidden when the run has none). */
+  const SHOWN = 6;  // prefecture curves drawn at once: the largest by capacity (more do not read apart)
+  /** The largest prefectures' curves, [{name, cls, points}], from `by.prefecture`. */
+  function byPrefecture(sc) {
+    const by = (sc.by && sc.by.prefecture) || {};
+    return Object.keys(by).map((name) => ({ name: name, points: by[name].slice().sort((a, b) => a[0] - b[0]) }))
+      .filter((c) => c.points.length)
+      .sort((a, b) => b.points[b.points.length - 1][1] - a.points[a.points.length - 1][1])
+      .slice(0, SHOWN).map((c, i) => Object.assign(c, { cls: "gl-c" + i }));
+  }
+
+  /** Draw the run's supply curve into `box` (hidden when the run has none): the total, or per prefecture. */
   function render(box, body, ctx) {
     const pts = total(body);
     box.hidden = !pts;
     if (!pts) { box.replaceChildren(); return; }
-    const sc = body.supply_curve;
-    box.replaceChildren(chart([{ name: ctx.t("supply_total"), cls: "siting-curve", points: pts }], sc.target_mw,
-      Object.assign({ units: sc.units }, ctx)), el("ul", { class: "siting-reach" }, ...reachable(body, ctx)));
+    const sc = body.supply_curve, prefs = byPrefecture(sc);
+    const view = prefs.length && box.dataset.view === "prefecture" ? "prefecture" : "total";
+    const series = view === "prefecture" ? prefs : [{ name: ctx.t("supply_total"), cls: "siting-curve", points: pts }];
+    const pick = prefs.length ? el("select", { class: "siting-supply-view", "aria-label": ctx.t("supply_title"),
+      onchange: (e) => { box.dataset.view = e.target.value; render(box, body, ctx); } },
+    el("option", { value: "total", text: ctx.t("supply_total") }),
+    el("option", { value: "prefecture", text: ctx.t("supply_by_prefecture", { n: prefs.length }) })) : null;
+    if (pick) pick.value = view;
+    box.replaceChildren(...[pick, chart(series, view === "total" ? sc.target_mw : null, Object.assign({ units: sc.units }, ctx)),
+      el("ul", { class: "siting-reach" }, ...reachable(body, ctx))].filter(Boolean));
   }
 
   /** One scenario's column: its name, headline, the parameters that differ from the defaults, its top zones. */

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dataversion
+from . import dataversion, quiet
 from .errors import BadParameter
 
 TILE_SIZE = 256
@@ -93,7 +93,9 @@ def _resource_tile(name: str, z: int, x: int, y: int) -> bytes:
         if not cog.tile_exists(x, y, z):
             return transparent()
         try:
-            img = cog.tile(x, y, z, tilesize=TILE_SIZE, indexes=1, resampling_method="nearest")
+            # rasterio's from_bounds multiplies Affines with `*`, which the installed affine warns about
+            with quiet.ignoring(PendingDeprecationWarning, message="Use `@` matmul"):
+                img = cog.tile(x, y, z, tilesize=TILE_SIZE, indexes=1, resampling_method="nearest")
         except TileOutsideBounds:
             return transparent()
     band = img.array[0]

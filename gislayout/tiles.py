@@ -10,6 +10,9 @@ image for an empty answer).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import numpy as np
 
 from . import dataversion, quiet
@@ -103,3 +106,63 @@ def _resource_tile(name: str, z: int, x: int, y: int) -> bytes:
     index = indices(values, cmap.vmin, cmap.vmax)
     from .mercator import encode
     return encode(index[None], "PNG", palette(cmap), ZLEVEL=6)
+
+
+def surface_tile(stack, params, exclude: tuple[str, ...], mask, z, x, y) -> bytes:
+    """PNG bytes of tile z/x/y of the suitability surface of one siting run (stack, params, exclusion ids/mask).
+
+    The run's surface GeoTIFF and its tiles are kept on the stack, which is itself rebuilt when the data version
+    moves (as `surface.overlay_index` is), keyed on the parameters that differ from the defaults and the
+    exclusion ids, the values a permalink holds. Raises BadParameter for a bad tile address.
+    """
+    z, x, y = check_tile(z, x, y)
+    run = (tuple(sorted((k, repr(v)) for k, v in params.changed().items())), tuple(exclude))
+    cache = stack.__dict__.setdefault("_surface_tiles", _Lru(4096))
+    key = (run, z, x, y)
+    data = cache.get(key)
+    if data is None:
+        tifs = stack.__dict__.setdefault("_surface_tifs", _Lru(8))
+        tif = tifs.get(run)
+        if tif is None:
+            from .analysis import model, surface
+            tif = surface.geotiff(stack, model.evaluate(stack, params, mask).score)
+            tifs.put(run, tif)
+        data = _surface_png(tif, z, x, y)
+        cache.put(key, data)
+    return data
+
+
+class _Lru:
+    """A small thread-safe least-recently-used dict."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize, self.items, self.lock = maxsize, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.maxsize:
+                self.items.popitem(last=False)
+
+
+def _surface_png(tif: bytes, z: int, x: int, y: int) -> bytes:
+    from rasterio.io import MemoryFile
+    from rio_tiler.io import Reader
+
+    from .analysis import surface
+
+    with MemoryFile(tif) as mem, mem.open() as ds, Reader(None, dataset=ds) as src:
+        if not src.tile_exists(x, y, z):
+            return transparent()
+        with quiet.ignoring(PendingDeprecationWarning, message="Use `@` matmul"):
+            img = src.tile(x, y, z, tilesize=TILE_SIZE, indexes=1, resampling_method="nearest")
+    codes = np.where(np.ma.getmaskarray(img.array[0]), surface.OUTSIDE, np.ma.getdata(img.array[0])).astype("uint8")
+    from .mercator import encode
+    return encode(codes[None], "PNG", surface.palette(), ZLEVEL=6)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from pyproj import Transformer
 
-from gislayout import altitude, config, mercator
+from gislayout import altitude, config, mercator, symbology
 from gislayout.analysis import grid as analysis_grid
 from gislayout.analysis import surface
 from gislayout.errors import LayerDataError
@@ -33,15 +33,18 @@ def test_overlay_index_samples_each_pixel_centre():
     assert np.array_equal(index[rows, cols], expected)
 
 
-def test_surface_png_is_rgba_of_the_index_size():
+def test_surface_codes_and_palette_follow_the_ramp():
     grid, inside = analysis_grid.gansu()
     stack = types.SimpleNamespace(grid=grid, flat=np.flatnonzero(inside.ravel()))
     score = np.linspace(0, 1, stack.flat.size)
     score[::5] = np.nan
-    pixels, palette = mercator.decode(surface.png(stack, score))
-    assert palette is None and pixels.shape == (4,) + surface.overlay_index(stack)[0].shape
-    assert np.array_equal(np.moveaxis(pixels, 0, -1), surface.rgba(stack, score))
-
+    codes = surface.codes(stack, score)
+    assert codes.shape == grid.shape and (codes[~inside] == surface.OUTSIDE).all()
+    flat = codes.ravel()[stack.flat]
+    assert (flat[::5] == surface.UNSUITABLE).all() and flat[1] == 2 and flat[-1] == 255
+    table = surface.palette()
+    assert table[surface.OUTSIDE][3] == 0 and table[255][:3] == tuple(surface.LUT[255, :3])
+    assert surface.legend()[0]["color"] == symbology.spec()["ramps"]["default"][0]
 
 def test_encode_keeps_a_palette():
     image = np.arange(12, dtype=np.uint8).reshape(3, 4)

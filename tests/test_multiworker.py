@@ -176,7 +176,7 @@ def test_an_evicted_exclusion_set_is_gone_on_every_worker(server):
     _upload(server, 101.0)
     _upload(server, 102.0)  # the cap is 2: the least recently used set goes
     assert not (Path(server.env["GISLAYOUT_BUILD_DIR"]) / "siting" / "exclusions" / f"{ident}.geojson").exists()
-    gone = server.spread([run, f"/api/siting/exclusions/{ident}", f"/api/siting/surface.png?tech=pv&exclude={ident}"])
+    gone = server.spread([run, f"/api/siting/exclusions/{ident}", f"/api/siting/tiles/8/195/96.png?tech=pv&exclude={ident}"])
     for path, status, _, body in gone:
         assert status == 404 and ident in json.loads(body)["message"], (path, status, body[:200])
 

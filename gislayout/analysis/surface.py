@@ -1,8 +1,9 @@
-"""The suitability surface as a PNG for a Leaflet image overlay, resampled to Web Mercator (nearest cell).
+"""The suitability surface: its colours, its extent, and the score grid as a GeoTIFF that map tiles are cut from.
 
-Leaflet stretches an image linearly in Web Mercator between its lat/lon bounds, so the equal-area grid of
-cell positions is warped once per stack to a Mercator pixel grid (a gather index, one int per pixel); each
-render is then a lookup, a colour table and PNG compression.
+The score vector over the inside cells is laid back on the 1 km equal-area grid as palette codes (0 outside the
+province, 1 inside but unsuitable, 2..255 the score 0 → 1) in an in-memory GeoTIFF; `gislayout.tiles` cuts
+Web Mercator tiles from it with rio-tiler (nearest cell), so the surface stays sharp at any zoom. The ramp is
+the symbology's "default" ramp (viridis anchors), shared with the legend.
 """
 
 from __future__ import annotations
@@ -11,20 +12,22 @@ import math
 
 import numpy as np
 
-from .. import config, mercator
+from .. import config, mercator, symbology
 from .criteria import Stack
 
-#: Colour ramp for scores 0 → 1 (viridis anchors), with the alpha of suitable cells.
-_ANCHORS = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)
 SUITABLE_ALPHA = 200
 #: Inside the province but unsuitable: a light grey veil.
 UNSUITABLE_RGBA = (120, 120, 120, 70)
+#: Palette codes of the surface GeoTIFF.
+OUTSIDE, UNSUITABLE, FIRST_SCORE = 0, 1, 2
 
 
 def _ramp() -> np.ndarray:
+    anchors = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in symbology.spec()["ramps"]["default"]],
+                       float)
     x = np.linspace(0, 1, 256)
-    pos = np.linspace(0, 1, len(_ANCHORS))
-    rgb = np.stack([np.interp(x, pos, _ANCHORS[:, i]) for i in range(3)], axis=1)
+    pos = np.linspace(0, 1, len(anchors))
+    rgb = np.stack([np.interp(x, pos, anchors[:, i]) for i in range(3)], axis=1)
     lut = np.zeros((258, 4), np.uint8)
     lut[:256, :3] = np.round(rgb)
     lut[:256, 3] = SUITABLE_ALPHA
@@ -65,15 +68,34 @@ def overlay_index(stack: Stack) -> tuple[np.ndarray, list[list[float]]]:
     return cache["_overlay"]
 
 
-def rgba(stack: Stack, score: np.ndarray) -> np.ndarray:
-    """RGBA image (height, width, 4) of a score vector over the inside cells (NaN = unsuitable)."""
-    index, _ = overlay_index(stack)
-    codes = np.full(stack.flat.size + 1, 257, np.int16)  # last slot: outside the province
+def codes(stack: Stack, score: np.ndarray) -> np.ndarray:
+    """uint8 palette codes on the stack's grid: OUTSIDE, UNSUITABLE (score NaN), else 2..255 for score 0 → 1."""
     s = np.clip(score, 0, 1)
-    codes[:-1] = np.where(np.isfinite(s), np.round(np.nan_to_num(s) * 255), 256)
-    return LUT[codes[index]]
+    inside = np.where(np.isfinite(s), FIRST_SCORE + np.round(np.nan_to_num(s) * (255 - FIRST_SCORE)), UNSUITABLE)
+    out = np.full(stack.grid.shape[0] * stack.grid.shape[1], OUTSIDE, np.uint8)
+    out[stack.flat] = inside.astype(np.uint8)
+    return out.reshape(stack.grid.shape)
 
 
-def png(stack: Stack, score: np.ndarray) -> bytes:
-    """PNG bytes (RGBA) of the surface for the `overlay_index(stack)[1]` bounds."""
-    return mercator.encode(np.moveaxis(rgba(stack, score), -1, 0), "PNG", ZLEVEL=3)
+def palette() -> dict[int, tuple[int, int, int, int]]:
+    """RGBA of each palette code (the ramp's 256 steps resampled onto codes 2..255)."""
+    table = {OUTSIDE: (0, 0, 0, 0), UNSUITABLE: tuple(int(v) for v in UNSUITABLE_RGBA)}
+    for code in range(FIRST_SCORE, 256):
+        table[code] = tuple(int(v) for v in LUT[int(round((code - FIRST_SCORE) / (255 - FIRST_SCORE) * 255))])
+    return table
+
+
+def geotiff(stack: Stack, score: np.ndarray) -> bytes:
+    """The surface's palette codes as GeoTIFF bytes on the stack's equal-area grid (nodata = OUTSIDE)."""
+    from rasterio.enums import Resampling
+    from rasterio.io import MemoryFile
+
+    grid = stack.grid
+    with MemoryFile() as mem:
+        with mem.open(driver="GTiff", width=grid.shape[1], height=grid.shape[0], count=1, dtype="uint8",
+                      crs=grid.crs, transform=grid.transform, nodata=OUTSIDE, tiled=True, blockxsize=256,
+                      blockysize=256, compress="deflate") as dst:
+            dst.write(codes(stack, score), 1)
+            # province-wide tiles read an overview, not every cell
+            dst.build_overviews([2, 4, 8], Resampling.nearest)
+        return mem.read()

@@ -381,7 +381,7 @@ def test_surface_url_reproduces_the_run(client):
     body = client.post("/api/siting/run?tech=pv", json={"t_town": None, "min_area": 1, "format": {"x": 1}}).json
     url = body["surface"]["url"]
     assert "t_town=off" in url and "min_area=1" in url and "format" not in url and "tech=pv" in url
-    assert client.get(url).status_code == 200
+    assert client.get(url.format(z=8, x=195, y=96)).status_code == 200
 
 
 # ------------------------------------------------------------------------------------- the caveat

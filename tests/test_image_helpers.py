@@ -43,7 +43,7 @@ def test_surface_codes_and_palette_follow_the_ramp():
     flat = codes.ravel()[stack.flat]
     assert (flat[::5] == surface.UNSUITABLE).all() and flat[1] == 2 and flat[-2] == 255
     table = surface.palette()
-    assert table[surface.OUTSIDE][3] == 0 and table[255][:3] == tuple(surface.LUT[255, :3])
+    assert table[surface.OUTSIDE][3] == 0 and table[255][:3] == tuple(surface.lut()[255, :3])
     assert surface.legend()[0]["color"] == symbology.spec()["ramps"]["default"][0]
 
 def test_encode_keeps_a_palette():

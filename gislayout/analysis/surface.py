@@ -9,10 +9,11 @@ the symbology's "default" ramp (viridis anchors), shared with the legend.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
-from .. import config, mercator, symbology
+from .. import config, mercator
 from .criteria import Stack
 
 SUITABLE_ALPHA = 200
@@ -22,26 +23,29 @@ UNSUITABLE_RGBA = (120, 120, 120, 70)
 OUTSIDE, UNSUITABLE, FIRST_SCORE = 0, 1, 2
 
 
-def _ramp() -> np.ndarray:
+# the shipped style file, not data: read once (symbology imports the layers package, which pulls in pandas,
+# so it is imported here on first use to keep the model's import cheap)
+@lru_cache(maxsize=1)
+def lut() -> np.ndarray:
+    """The 258-row RGBA table: 256 ramp steps for scores 0 → 1, then unsuitable, then outside."""
+    from .. import symbology
+
     anchors = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in symbology.spec()["ramps"]["default"]],
                        float)
     x = np.linspace(0, 1, 256)
     pos = np.linspace(0, 1, len(anchors))
     rgb = np.stack([np.interp(x, pos, anchors[:, i]) for i in range(3)], axis=1)
-    lut = np.zeros((258, 4), np.uint8)
-    lut[:256, :3] = np.round(rgb)
-    lut[:256, 3] = SUITABLE_ALPHA
-    lut[256] = UNSUITABLE_RGBA
-    lut[257] = (0, 0, 0, 0)
-    return lut
-
-
-LUT = _ramp()
+    table = np.zeros((258, 4), np.uint8)
+    table[:256, :3] = np.round(rgb)
+    table[:256, 3] = SUITABLE_ALPHA
+    table[256] = UNSUITABLE_RGBA
+    table[257] = (0, 0, 0, 0)
+    return table
 
 
 def legend() -> list[dict]:
     """Colour stops of the ramp for a map legend."""
-    return [{"score": round(s, 2), "color": "#%02x%02x%02x" % tuple(LUT[int(round(s * 255)), :3])}
+    return [{"score": round(s, 2), "color": "#%02x%02x%02x" % tuple(lut()[int(round(s * 255)), :3])}
             for s in np.linspace(0, 1, 5)]
 
 
@@ -81,7 +85,7 @@ def palette() -> dict[int, tuple[int, int, int, int]]:
     """RGBA of each palette code (the ramp's 256 steps resampled onto codes 2..255)."""
     table = {OUTSIDE: (0, 0, 0, 0), UNSUITABLE: tuple(int(v) for v in UNSUITABLE_RGBA)}
     for code in range(FIRST_SCORE, 256):
-        table[code] = tuple(int(v) for v in LUT[int(round((code - FIRST_SCORE) / (255 - FIRST_SCORE) * 255))])
+        table[code] = tuple(int(v) for v in lut()[int(round((code - FIRST_SCORE) / (255 - FIRST_SCORE) * 255))])
     return table
 
 

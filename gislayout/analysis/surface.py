@@ -8,12 +8,11 @@ the symbology's "default" ramp (viridis anchors), shared with the legend.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import numpy as np
 
-from .. import config, mercator
+from .. import config
 from .criteria import Stack
 
 SUITABLE_ALPHA = 200
@@ -49,27 +48,20 @@ def legend() -> list[dict]:
             for s in np.linspace(0, 1, 5)]
 
 
-def overlay_index(stack: Stack) -> tuple[np.ndarray, list[list[float]]]:
-    """(index into inside cells per Mercator pixel, -1 = none; Leaflet bounds [[S, W], [N, E]]), cached."""
+def bounds(stack: Stack) -> list[list[float]]:
+    """Leaflet bounds [[S, W], [N, E]] of the stack's grid (densified, so the curved edges are inside), cached."""
     cache = stack.__dict__
-    if "_overlay" in cache:
-        return cache["_overlay"]
-    from rasterio.warp import transform_bounds
-    grid = stack.grid
-    west, south, east, north = transform_bounds(grid.crs, config.WGS84, *grid.bounds, densify_pts=51)
-    left, bottom, right, top = mercator.extent(west, south, east, north)
-    # one pixel ≈ one cell on the ground at the middle latitude
-    px = grid.cell_m / math.cos(math.radians((south + north) / 2))
-    width, height = max(1, int(math.ceil((right - left) / px))), max(1, int(math.ceil((top - bottom) / px)))
-    # nearest cell: the cell under each pixel centre
-    rows, cols, on = grid.rowcol(*mercator.pixel_centres(west, south, east, north, width, height, grid.crs))
-    pos = np.full(grid.shape[0] * grid.shape[1], -1, np.int32)
-    pos[stack.flat] = np.arange(stack.flat.size, dtype=np.int32)
-    index = np.full(width * height, -1, np.int32)
-    index[on] = pos[rows[on] * grid.shape[1] + cols[on]]
-    index = index.reshape(height, width)
-    cache["_overlay"] = (index, [[south, west], [north, east]])
-    return cache["_overlay"]
+    if "_bounds" not in cache:
+        from rasterio.warp import transform_bounds
+        west, south, east, north = transform_bounds(stack.grid.crs, config.WGS84, *stack.grid.bounds,
+                                                    densify_pts=51)
+        cache["_bounds"] = [[south, west], [north, east]]
+    return cache["_bounds"]
+
+
+def overlay_index(stack: Stack) -> tuple[None, list[list[float]]]:
+    """(None, `bounds(stack)`): kept for callers that unpack it; the Mercator gather index went with the PNG."""
+    return None, bounds(stack)
 
 
 def codes(stack: Stack, score: np.ndarray) -> np.ndarray:

@@ -56,11 +56,6 @@ def indices(values: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
     return np.where(np.isfinite(scaled), 1 + np.round(np.clip(np.nan_to_num(scaled), 0, 1) * 254), 0).astype("uint8")
 
 
-def value_of(index: int, vmin: float, vmax: float) -> float | None:
-    """The value at the centre of palette step `index` (None for 0): the inverse of `indices`."""
-    return None if index == 0 else vmin + (index - 1) / 254 * (vmax - vmin)
-
-
 def transparent() -> bytes:
     """One fully transparent 256 px PNG, for tiles with no data."""
     return _transparent()

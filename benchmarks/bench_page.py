@@ -79,6 +79,17 @@ def measure_transfer(base: str, query: str, chromium: str) -> dict:
             "rows": sorted(rows, key=lambda r: -r[1])}
 
 
+def _single_png(name: str) -> bytes:
+    """The resource as one coloured plate-carrée PNG (what the atlas sent before tiles), for the naive page."""
+    from gislayout import mercator, tiles
+    from gislayout.resources import colormap, read_array
+    from gislayout.resources.grid import DISPLAY
+
+    cmap = colormap(name)
+    index = tiles.indices(read_array(name, DISPLAY.crs, DISPLAY.transform, DISPLAY.shape), cmap.vmin, cmap.vmax)
+    return mercator.encode(index[None], "PNG", tiles.palette(cmap), ZLEVEL=9)
+
+
 def naive_page(client) -> dict:
     """A plain folium page of the same layers: full geometry inline, images as base64, CDN assets."""
     import folium
@@ -90,7 +101,7 @@ def naive_page(client) -> dict:
                                       name="relief").add_to(m)
     with tempfile.TemporaryDirectory() as tmp:
         for entry in maps.split_resources(maps.resource_catalogue())[0]:
-            png = client.get(f"/api/resources/{entry['name']}/overlay.png").data
+            png = _single_png(entry["name"])
             path = Path(tmp) / f"{entry['name']}.png"
             path.write_bytes(png)
             folium.raster_layers.ImageOverlay(str(path), bounds=entry["bounds"], name=entry["name"]).add_to(m)

@@ -185,14 +185,14 @@ def main() -> None:
     for key in ("score", "zones", "describe_polygons", "rollups"):
         print(f"    {key:18s} median {statistics.median(p[key] for p in parts):6.1f} ms")
 
-    surface.png(stack, result.surface.score)
+    surface.geotiff(stack, result.surface.score)
     png = []
     for q in sets[:10]:
         r = service.run(stack, service.parse(stack, q), polygons=False, top=0)
         t = time.perf_counter()
-        surface.png(stack, r.surface.score)
+        surface.geotiff(stack, r.surface.score)
         png.append(time.perf_counter() - t)
-    print(f"surface PNG render:                 {ms(png)}")
+    print(f"surface GeoTIFF (tiles' source):    {ms(png)}")
 
     from gislayout.web import create_app
     client = create_app({"TESTING": True}).test_client()

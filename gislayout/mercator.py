@@ -1,8 +1,8 @@
-"""Images for Leaflet overlays: rasters warped to Web Mercator (EPSG:3857) by rasterio, encoded by GDAL.
+"""Images for Leaflet image overlays: rasters warped to Web Mercator (EPSG:3857) by rasterio, encoded by GDAL.
 
-Leaflet stretches an ImageOverlay linearly in Web Mercator between its lat/lon bounds, so every picture the
-atlas lays over the map (the suitability surface, the resource overlays, the relief) is warped here to an
-EPSG:3857 pixel grid spanning those bounds, and written with GDAL's PNG or JPEG driver.
+Leaflet stretches an ImageOverlay linearly in Web Mercator between its lat/lon bounds, so the one picture the
+atlas still lays over the map whole (the offline relief) is warped here to an EPSG:3857 pixel grid spanning its
+bounds. Resource overlays and the suitability surface are XYZ tiles (`gislayout.tiles`), which use only `encode`.
 """
 
 from __future__ import annotations

@@ -9,9 +9,7 @@ from __future__ import annotations
 import base64
 import re
 
-import numpy as np
 import pytest
-from rasterio.io import MemoryFile
 
 from gislayout import resources
 from gislayout.maps import overlays
@@ -50,7 +48,12 @@ def fake_catalogue(monkeypatch):
 
 @pytest.mark.browser
 def test_overlay_toggles_with_its_legend_opacity_and_source(page, live_server, fake_catalogue):
-    page.route(re.compile(r"/atlas/overlay/test_ghi\.png$"), lambda r: r.fulfill(body=PNG, content_type="image/png"))
+    asked = []
+
+    def tile(route):
+        asked.append(route.request.url)
+        route.fulfill(body=PNG, content_type="image/png")
+    page.route(re.compile(r"/api/resources/test_ghi/tiles/\d+/\d+/\d+\.png"), tile)
     page.goto(live_server + "/")
     page.wait_for_selector("body[data-ready]")
     notice = page.inner_text("[data-notice=test_wind]")
@@ -63,7 +66,7 @@ def test_overlay_toggles_with_its_legend_opacity_and_source(page, live_server, f
     for text in ("测试test_ghi", "kWh/m²/yr", "Source of test_ghi", "Too bright in the cloudy east", "2,000"):
         assert text in legend, text
     page.locator("[data-opacity=test_ghi]").evaluate("e => { e.value = 30; e.dispatchEvent(new Event('input')); }")
-    assert page.get_attribute(".leaflet-resources-pane img", "style").count("opacity: 0.3") == 1
+    assert page.get_attribute(".leaflet-resources-pane .leaflet-layer", "style").count("opacity: 0.3") == 1
     page.wait_for_function("() => location.search.includes('opacity=test_ghi:0.3')")
 
     page.click("#lang-toggle")
@@ -73,28 +76,15 @@ def test_overlay_toggles_with_its_legend_opacity_and_source(page, live_server, f
     page.reload()  # the permalink brings the overlay back at its opacity
     page.wait_for_selector("body[data-ready]")
     assert page.is_checked("[data-layer=test_ghi]") and page.locator("[data-legend=test_ghi]").count() == 1
-    assert "opacity: 0.3" in page.get_attribute(".leaflet-resources-pane img", "style")
+    assert "opacity: 0.3" in page.get_attribute(".leaflet-resources-pane .leaflet-layer", "style")
+    # tiles at the map's zoom: at zoom 10 the overlay is fetched as z=10 tiles, not a stretched picture
+    page.goto(live_server + "/?layers=test_ghi&c=40.14,94.66&z=10")
+    page.wait_for_selector("body[data-ready]")
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-resources-pane img.leaflet-tile').length > 0")
+    assert any("/tiles/10/" in url for url in asked)
     page.uncheck("[data-layer=test_ghi]")
     assert page.locator("[data-legend=test_ghi]").count() == 0
     assert page.locator(".leaflet-resources-pane img").count() == 0 and page.errors == []
-
-
-@pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
-def test_overlay_rows_are_respaced_to_web_mercator():
-    rows, cols = 430, 4
-    data = np.zeros((1, rows, cols), dtype="uint8")
-    data[0, 215:, :] = 1  # south of 37.625° N (the middle latitude)
-    with MemoryFile() as mem:
-        with mem.open(driver="PNG", width=cols, height=rows, count=1, dtype="uint8") as dst:
-            dst.write(data)
-        png = mem.read()
-    with MemoryFile(overlays.mercator_png(png, BOUNDS)) as mem, mem.open() as src:
-        out = src.read(1)
-    y = lambda lat: np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))  # noqa: E731
-    edge = (y(43.0) - y(37.625)) / (y(43.0) - y(32.25)) * rows
-    first_south = int(np.argmax(out[:, 0] == 1))
-    assert out.shape == (rows, cols) and abs(first_south - edge) <= 1
-    assert first_south >= 215 + 7  # ~8 rows (~20 km) south of the plate-carrée row
 
 
 @pytest.mark.browser
@@ -105,7 +95,7 @@ def test_real_catalogue_is_shown(page, live_server, client):
     page.wait_for_selector("body[data-ready]")
     for name in installed:
         assert page.locator(f"[data-layer={name}]").count() == 1
-        assert client.get(f"/atlas/overlay/{name}.png").mimetype == "image/png"
+        assert client.get(f"/api/resources/{name}/tiles/8/195/96.png").mimetype == "image/png"
     if not any(e["installed"] for e in entries if e["quantity"] in ("wind_speed", "wind_power_density")):
         wind = next(e for e in entries if e["quantity"] == "wind_speed")
         assert wind["install_command"] in page.inner_text("#layer-control")

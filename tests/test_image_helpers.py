@@ -7,41 +7,35 @@ import numpy as np
 import pytest
 from pyproj import Transformer
 
-from gislayout import altitude, config, mercator
+from gislayout import altitude, config, mercator, symbology
 from gislayout.analysis import grid as analysis_grid
 from gislayout.analysis import surface
 from gislayout.errors import LayerDataError
 
 
-def test_overlay_index_samples_each_pixel_centre():
-    """Each Mercator pixel of the surface holds the inside cell under its centre, found here with pyproj."""
+def test_surface_bounds_hold_every_inside_cell():
     grid, inside = analysis_grid.gansu()
     stack = types.SimpleNamespace(grid=grid, flat=np.flatnonzero(inside.ravel()))
-    index, ((south, west), (north, east)) = surface.overlay_index(stack)
-    height, width = index.shape
-    left, bottom, right, top = Transformer.from_crs(config.WGS84, "EPSG:3857", always_xy=True).transform_bounds(
-        west, south, east, north)
-    rows, cols = np.random.default_rng(7).integers(0, [height, width], (2000, 2)).T
-    x = left + (cols + 0.5) * (right - left) / width
-    y = top - (rows + 0.5) * (top - bottom) / height
-    lon, lat = Transformer.from_crs("EPSG:3857", config.WGS84, always_xy=True).transform(x, y)
-    r, c, on = grid.rowcol(*analysis_grid.project(lon, lat, grid.crs))
-    position = np.full(grid.shape, -1)
-    position.flat[stack.flat] = np.arange(stack.flat.size)
-    expected = np.where(on, position[np.where(on, r, 0), np.where(on, c, 0)], -1)
-    assert (index >= 0).sum() == pytest.approx(stack.flat.size, rel=0.05)
-    assert np.array_equal(index[rows, cols], expected)
+    (south, west), (north, east) = surface.bounds(stack)
+    rows, cols = np.divmod(stack.flat, grid.shape[1])
+    x, y = grid.transform @ (cols + 0.5, rows + 0.5)
+    lon, lat = Transformer.from_crs(grid.crs, config.WGS84, always_xy=True).transform(x, y)
+    assert west <= lon.min() and lon.max() <= east and south <= lat.min() and lat.max() <= north
+    assert surface.overlay_index(stack) == (None, [[south, west], [north, east]])
 
 
-def test_surface_png_is_rgba_of_the_index_size():
+def test_surface_codes_and_palette_follow_the_ramp():
     grid, inside = analysis_grid.gansu()
     stack = types.SimpleNamespace(grid=grid, flat=np.flatnonzero(inside.ravel()))
     score = np.linspace(0, 1, stack.flat.size)
     score[::5] = np.nan
-    pixels, palette = mercator.decode(surface.png(stack, score))
-    assert palette is None and pixels.shape == (4,) + surface.overlay_index(stack)[0].shape
-    assert np.array_equal(np.moveaxis(pixels, 0, -1), surface.rgba(stack, score))
-
+    codes = surface.codes(stack, score)
+    assert codes.shape == grid.shape and (codes[~inside] == surface.OUTSIDE).all()
+    flat = codes.ravel()[stack.flat]
+    assert (flat[::5] == surface.UNSUITABLE).all() and flat[1] == 2 and flat[-2] == 255
+    table = surface.palette()
+    assert table[surface.OUTSIDE][3] == 0 and table[255][:3] == tuple(surface.lut()[255, :3])
+    assert surface.legend()[0]["color"] == symbology.spec()["ramps"]["default"][0]
 
 def test_encode_keeps_a_palette():
     image = np.arange(12, dtype=np.uint8).reshape(3, 4)

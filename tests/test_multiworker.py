@@ -176,7 +176,7 @@ def test_an_evicted_exclusion_set_is_gone_on_every_worker(server):
     _upload(server, 101.0)
     _upload(server, 102.0)  # the cap is 2: the least recently used set goes
     assert not (Path(server.env["GISLAYOUT_BUILD_DIR"]) / "siting" / "exclusions" / f"{ident}.geojson").exists()
-    gone = server.spread([run, f"/api/siting/exclusions/{ident}", f"/api/siting/surface.png?tech=pv&exclude={ident}"])
+    gone = server.spread([run, f"/api/siting/exclusions/{ident}", f"/api/siting/tiles/8/195/96.png?tech=pv&exclude={ident}"])
     for path, status, _, body in gone:
         assert status == 404 and ident in json.loads(body)["message"], (path, status, body[:200])
 
@@ -197,7 +197,7 @@ def test_a_reinstalled_resource_is_seen_by_every_worker(server):
     second.mkdir()
     _import(server, synth.gwa_tif(first / "CHN_wind-speed_100m.tif", "wind-speed"))
     point = f"/api/point?lon={SITE[0]}&lat={SITE[1]}"
-    paths = [point, "/api/resources/gwa_ws100/overlay.png", "/atlas/overlay/gwa_ws100.png"]
+    paths = [point, "/api/resources/gwa_ws100/tiles/8/195/96.png", "/api/resources/gwa_ws100/tiles/10/780/387.png"]
     before = server.spread(paths)
     old = {_wind(body) for p, _, _, body in before if p == point}
     assert len(old) == 1 and old.pop() == pytest.approx(synth.wind_speed(*SITE), abs=0.05)

@@ -7,10 +7,9 @@ import pytest
 import rasterio
 import rasterio.mask
 from pyproj import Geod
-from rasterio.io import MemoryFile
 
 from gislayout import boundaries, layers
-from gislayout.resources import grid, importers, store, zonal
+from gislayout.resources import importers, store, zonal
 from gislayout.web import create_app
 
 from .fixtures.resources import synth
@@ -46,30 +45,14 @@ def test_catalogue(client):
     assert resp.status_code == 200
     entries = {e["name"]: e for e in resp.json}
     assert entries["ghi_estimate"]["in_use"] and entries["gwa_ws100"]["in_use"]
-    assert entries["gwa_ws100"]["overlay_url"] == "/api/resources/gwa_ws100/overlay.png"
+    assert entries["gwa_ws100"]["tiles_url"].startswith("/api/resources/gwa_ws100/tiles/{z}/{x}/{y}.png?v=")
     pd = entries["gwa_pd100"]
-    assert not pd["installed"] and pd["overlay_url"] is None and "fetch gwa" in pd["caption_en"]
+    assert not pd["installed"] and pd["tiles_url"] is None and "fetch gwa" in pd["caption_en"]
     assert all(e["bounds"] == [[32.25, 92.0], [43.0, 109.0]] for e in entries.values())
 
 
-@pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")  # the PNG is a plain picture
-@pytest.mark.parametrize("name", ["ghi_estimate", "gwa_ws100"])
-def test_overlay_png(client, name):
-    resp = client.get(f"/api/resources/{name}/overlay.png")
-    assert resp.status_code == 200 and resp.mimetype == "image/png"
-    assert len(resp.data) < 150_000 and resp.data[:8] == b"\x89PNG\r\n\x1a\n"
-    with MemoryFile(resp.data) as mem, mem.open() as png:
-        index, palette = png.read(1), png.colormap(1)
-    assert index.shape == grid.DISPLAY.shape and palette[0][3] == 0
-    assert index[0, -1] == 0  # the north-east corner is outside Gansu: transparent
-    col, row = ~grid.DISPLAY.transform @ (103.83, 36.06)
-    assert index[int(row), int(col)] > 0
-    again = client.get(f"/api/resources/{name}/overlay.png", headers={"If-None-Match": resp.headers["ETag"]})
-    assert again.status_code == 304
-
-
-def test_overlay_of_uninstalled_wind_names_the_install_command(client):
-    resp = client.get("/api/resources/gwa_pd100/overlay.png")
+def test_tiles_of_uninstalled_wind_name_the_install_command(client):
+    resp = client.get("/api/resources/gwa_pd100/tiles/8/195/96.png")
     assert resp.status_code == 404
     assert "flask --app app resources fetch gwa" in resp.json["message"]
 

@@ -60,7 +60,7 @@ def test_run_returns_ranked_zones(client):
     assert len(body["zones"]["features"]) == 3 and body["zones"]["features"][0]["geometry"]["type"] == "Polygon"
     assert body["rollups"]["total"]["capacity_mw"] == pytest.approx(275 * 30.0)
     assert body["rollups"]["total"]["target_2015_mw"] == 1000
-    assert body["surface"]["url"].startswith("/api/siting/surface.png?") and len(body["surface"]["bounds"]) == 2
+    assert body["surface"]["url"].startswith("/api/siting/tiles/{z}/{x}/{y}.png?") and len(body["surface"]["bounds"]) == 2
 
 
 def test_post_run_with_json_body_reorders(client):
@@ -70,11 +70,10 @@ def test_post_run_with_json_body_reorders(client):
     assert resp.json["table"][0]["nearest_name_en"] == "Synthetic park"
 
 
-def test_surface_png(client):
-    resp = client.get(f"/api/siting/surface.png?tech=wind&{PLAIN}")
+def test_surface_tile(client):
+    resp = client.get(f"/api/siting/tiles/8/195/96.png?tech=wind&{PLAIN}")
     assert resp.status_code == 200 and resp.mimetype == "image/png"
-    assert resp.data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(resp.headers["X-Bounds"].split(",")) == 4
+    assert resp.data[:8] == b"\x89PNG\r\n\x1a\n" and resp.headers["ETag"]
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "csv"])
@@ -254,7 +253,7 @@ def test_a_run_with_no_zone_is_200_and_empty(client, query):
     assert total["potential_over_target"] == 0
     assert all(row["zones"] == 0 and row["capacity_mw"] == 0 for row in body["rollups"]["by_prefecture"])
     assert any(note.startswith("No zone:") for note in body["notes"])
-    assert body["surface"]["url"].startswith("/api/siting/surface.png?")
+    assert body["surface"]["url"].startswith("/api/siting/tiles/{z}/{x}/{y}.png?")
 
 
 def test_no_zone_note_says_why(client):
@@ -318,7 +317,7 @@ def test_an_exclusion_covering_everything_leaves_no_zone(client):
     assert body["zones"]["features"] == [] and body["suitable_cells"] == 0
     for fmt in ("geojson", "gpkg", "csv"):
         assert client.get(f"/api/siting/zones?tech=wind&format={fmt}&exclude={ident}").status_code == 200
-    assert client.get(f"/api/siting/surface.png?tech=pv&exclude={ident}").status_code == 200
+    assert client.get(f"/api/siting/tiles/8/195/96.png?tech=pv&exclude={ident}").status_code == 200
 
 
 def _strict_json(resp):
@@ -382,7 +381,7 @@ def test_surface_url_reproduces_the_run(client):
     body = client.post("/api/siting/run?tech=pv", json={"t_town": None, "min_area": 1, "format": {"x": 1}}).json
     url = body["surface"]["url"]
     assert "t_town=off" in url and "min_area=1" in url and "format" not in url and "tech=pv" in url
-    assert client.get(url).status_code == 200
+    assert client.get(url.format(z=8, x=195, y=96)).status_code == 200
 
 
 # ------------------------------------------------------------------------------------- the caveat

@@ -28,7 +28,8 @@ def test_panel_runs_and_fills_the_table(page, live_server):
     assert page.locator(".siting-table tbody tr").first.locator("td").first.inner_text() == "1"
     assert "3 zones" in page.locator(".siting-total").inner_text()
     # the overlay and the zone polygons are on the map
-    assert page.locator("img.siting-surface").count() == 1
+    assert page.locator(".leaflet-layer.siting-surface").count() == 1  # the surface as a tile layer
+    page.locator(".siting-surface img.leaflet-tile-loaded").first.wait_for(timeout=20000)
     assert page.evaluate("window.gislayoutSiting.zoneCount()") == 3
     # export links carry the same parameters
     href = page.locator(".siting-export[data-format=gpkg]").get_attribute("href")

@@ -1,79 +1,97 @@
-"""The suitability surface as a PNG for a Leaflet image overlay, resampled to Web Mercator (nearest cell).
+"""The suitability surface: its colours, its extent, and the score grid as a GeoTIFF that map tiles are cut from.
 
-Leaflet stretches an image linearly in Web Mercator between its lat/lon bounds, so the equal-area grid of
-cell positions is warped once per stack to a Mercator pixel grid (a gather index, one int per pixel); each
-render is then a lookup, a colour table and PNG compression.
+The score vector over the inside cells is laid back on the 1 km equal-area grid as palette codes (0 outside the
+province, 1 inside but unsuitable, 2..255 the score 0 → 1) in an in-memory GeoTIFF; `gislayout.tiles` cuts
+Web Mercator tiles from it with rio-tiler (nearest cell), so the surface stays sharp at any zoom. The ramp is
+the symbology's "default" ramp (viridis anchors), shared with the legend.
 """
 
 from __future__ import annotations
 
-import math
+from functools import lru_cache
 
 import numpy as np
 
-from .. import config, mercator
+from .. import config
 from .criteria import Stack
 
-#: Colour ramp for scores 0 → 1 (viridis anchors), with the alpha of suitable cells.
-_ANCHORS = np.array([[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], float)
 SUITABLE_ALPHA = 200
 #: Inside the province but unsuitable: a light grey veil.
 UNSUITABLE_RGBA = (120, 120, 120, 70)
+#: Palette codes of the surface GeoTIFF.
+OUTSIDE, UNSUITABLE, FIRST_SCORE = 0, 1, 2
 
 
-def _ramp() -> np.ndarray:
+# the shipped style file, not data: read once (symbology imports the layers package, which pulls in pandas,
+# so it is imported here on first use to keep the model's import cheap)
+@lru_cache(maxsize=1)
+def lut() -> np.ndarray:
+    """The 258-row RGBA table: 256 ramp steps for scores 0 → 1, then unsuitable, then outside."""
+    from .. import symbology
+
+    anchors = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in symbology.spec()["ramps"]["default"]],
+                       float)
     x = np.linspace(0, 1, 256)
-    pos = np.linspace(0, 1, len(_ANCHORS))
-    rgb = np.stack([np.interp(x, pos, _ANCHORS[:, i]) for i in range(3)], axis=1)
-    lut = np.zeros((258, 4), np.uint8)
-    lut[:256, :3] = np.round(rgb)
-    lut[:256, 3] = SUITABLE_ALPHA
-    lut[256] = UNSUITABLE_RGBA
-    lut[257] = (0, 0, 0, 0)
-    return lut
-
-
-LUT = _ramp()
+    pos = np.linspace(0, 1, len(anchors))
+    rgb = np.stack([np.interp(x, pos, anchors[:, i]) for i in range(3)], axis=1)
+    table = np.zeros((258, 4), np.uint8)
+    table[:256, :3] = np.round(rgb)
+    table[:256, 3] = SUITABLE_ALPHA
+    table[256] = UNSUITABLE_RGBA
+    table[257] = (0, 0, 0, 0)
+    return table
 
 
 def legend() -> list[dict]:
     """Colour stops of the ramp for a map legend."""
-    return [{"score": round(s, 2), "color": "#%02x%02x%02x" % tuple(LUT[int(round(s * 255)), :3])}
+    return [{"score": round(s, 2), "color": "#%02x%02x%02x" % tuple(lut()[int(round(s * 255)), :3])}
             for s in np.linspace(0, 1, 5)]
 
 
-def overlay_index(stack: Stack) -> tuple[np.ndarray, list[list[float]]]:
-    """(index into inside cells per Mercator pixel, -1 = none; Leaflet bounds [[S, W], [N, E]]), cached."""
+def bounds(stack: Stack) -> list[list[float]]:
+    """Leaflet bounds [[S, W], [N, E]] of the stack's grid (densified, so the curved edges are inside), cached."""
     cache = stack.__dict__
-    if "_overlay" in cache:
-        return cache["_overlay"]
-    from rasterio.warp import transform_bounds
-    grid = stack.grid
-    west, south, east, north = transform_bounds(grid.crs, config.WGS84, *grid.bounds, densify_pts=51)
-    left, bottom, right, top = mercator.extent(west, south, east, north)
-    # one pixel ≈ one cell on the ground at the middle latitude
-    px = grid.cell_m / math.cos(math.radians((south + north) / 2))
-    width, height = max(1, int(math.ceil((right - left) / px))), max(1, int(math.ceil((top - bottom) / px)))
-    # nearest cell: the cell under each pixel centre
-    rows, cols, on = grid.rowcol(*mercator.pixel_centres(west, south, east, north, width, height, grid.crs))
-    pos = np.full(grid.shape[0] * grid.shape[1], -1, np.int32)
-    pos[stack.flat] = np.arange(stack.flat.size, dtype=np.int32)
-    index = np.full(width * height, -1, np.int32)
-    index[on] = pos[rows[on] * grid.shape[1] + cols[on]]
-    index = index.reshape(height, width)
-    cache["_overlay"] = (index, [[south, west], [north, east]])
-    return cache["_overlay"]
+    if "_bounds" not in cache:
+        from rasterio.warp import transform_bounds
+        west, south, east, north = transform_bounds(stack.grid.crs, config.WGS84, *stack.grid.bounds,
+                                                    densify_pts=51)
+        cache["_bounds"] = [[south, west], [north, east]]
+    return cache["_bounds"]
 
 
-def rgba(stack: Stack, score: np.ndarray) -> np.ndarray:
-    """RGBA image (height, width, 4) of a score vector over the inside cells (NaN = unsuitable)."""
-    index, _ = overlay_index(stack)
-    codes = np.full(stack.flat.size + 1, 257, np.int16)  # last slot: outside the province
+def overlay_index(stack: Stack) -> tuple[None, list[list[float]]]:
+    """(None, `bounds(stack)`): kept for callers that unpack it; the Mercator gather index went with the PNG."""
+    return None, bounds(stack)
+
+
+def codes(stack: Stack, score: np.ndarray) -> np.ndarray:
+    """uint8 palette codes on the stack's grid: OUTSIDE, UNSUITABLE (score NaN), else 2..255 for score 0 → 1."""
     s = np.clip(score, 0, 1)
-    codes[:-1] = np.where(np.isfinite(s), np.round(np.nan_to_num(s) * 255), 256)
-    return LUT[codes[index]]
+    inside = np.where(np.isfinite(s), FIRST_SCORE + np.round(np.nan_to_num(s) * (255 - FIRST_SCORE)), UNSUITABLE)
+    out = np.full(stack.grid.shape[0] * stack.grid.shape[1], OUTSIDE, np.uint8)
+    out[stack.flat] = inside.astype(np.uint8)
+    return out.reshape(stack.grid.shape)
 
 
-def png(stack: Stack, score: np.ndarray) -> bytes:
-    """PNG bytes (RGBA) of the surface for the `overlay_index(stack)[1]` bounds."""
-    return mercator.encode(np.moveaxis(rgba(stack, score), -1, 0), "PNG", ZLEVEL=3)
+def palette() -> dict[int, tuple[int, int, int, int]]:
+    """RGBA of each palette code (the ramp's 256 steps resampled onto codes 2..255)."""
+    table = {OUTSIDE: (0, 0, 0, 0), UNSUITABLE: tuple(int(v) for v in UNSUITABLE_RGBA)}
+    for code in range(FIRST_SCORE, 256):
+        table[code] = tuple(int(v) for v in lut()[int(round((code - FIRST_SCORE) / (255 - FIRST_SCORE) * 255))])
+    return table
+
+
+def geotiff(stack: Stack, score: np.ndarray) -> bytes:
+    """The surface's palette codes as GeoTIFF bytes on the stack's equal-area grid (nodata = OUTSIDE)."""
+    from rasterio.enums import Resampling
+    from rasterio.io import MemoryFile
+
+    grid = stack.grid
+    with MemoryFile() as mem:
+        with mem.open(driver="GTiff", width=grid.shape[1], height=grid.shape[0], count=1, dtype="uint8",
+                      crs=grid.crs, transform=grid.transform, nodata=OUTSIDE, tiled=True, blockxsize=256,
+                      blockysize=256, compress="deflate") as dst:
+            dst.write(codes(stack, score), 1)
+            # province-wide tiles read an overview, not every cell
+            dst.build_overviews([2, 4, 8], Resampling.nearest)
+        return mem.read()

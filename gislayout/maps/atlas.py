@@ -36,7 +36,7 @@ class Options:
     geo: str = "/atlas/geo/__name__.json"
     context: str = "/atlas/context/__name__.json"
     layer: str = "/api/layers/__name__"
-    overlay: str = "/atlas/overlay/__name__.png"
+    overlay: str = "/api/resources/__name__/tiles/{z}/{x}/{y}.png"
     tianditu_key: str = ""
     #: Links to the app's other pages: (label key in i18n.UI, URL).
     nav: tuple[tuple[str, str], ...] = ()

@@ -5,23 +5,19 @@ source line travel with it to the page. A resource quantity the atlas is about (
 installed shows a notice carrying the command that installs it. A store that cannot be read leaves the
 resources group empty (the resources API reports why); a programming error raises.
 
-The resources package renders overlays on a plate-carrée grid (rows equally spaced in latitude). Leaflet
-stretches an ImageOverlay linearly in Web Mercator, which would put mid-Gansu ~20 km too far north, so
-`mercator_png` warps them to Web Mercator before the atlas shows them.
+Each overlay is a Leaflet tile layer of XYZ tiles read from its COG (`gislayout.tiles`), so it lines up with
+the vector layers and stays sharp at any zoom; the tile URL carries the data version, so a reinstall is seen.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
-import threading
 
 import folium
 
-from .. import dataversion, mercator
-from ..config import WGS84
-from ..errors import GislayoutError, NotFound
-from .elements import UrlImageOverlay, named
+from .. import dataversion, tiles
+from ..errors import GislayoutError
+from .elements import named
 from .state import DEFAULT_OPACITY
 
 #: Quantities whose absence the atlas points out (the policy's solar and wind).
@@ -81,50 +77,21 @@ def _short(source: str | None) -> str:
 
 
 def add_to(m: folium.Map, overlays: list[dict], url_template: str, visible, opacity: dict) -> dict[str, str]:
-    """Add each overlay to `m` (shown if in `visible`); return each overlay's JS variable name."""
+    """Add each overlay to `m` as a tile layer (shown if in `visible`); return each overlay's JS variable name.
+
+    `url_template` is an XYZ template ({z}/{x}/{y}) with `__name__` for the resource.
+    """
     names = {}
     for e in overlays:
-        layer = named(UrlImageOverlay(
-            url_template.replace("__name__", e["name"]), e["bounds"], show=e["name"] in visible,
-            pane="resources", opacity=opacity.get(e["name"], DEFAULT_OPACITY), attribution=_short(e["source"]),
+        (south, west), (north, east) = e["bounds"]
+        layer = named(folium.TileLayer(
+            url_template.replace("__name__", e["name"]), attr=_short(e["source"]) or e["name"], name=e["name"],
+            overlay=True, control=False, show=e["name"] in visible, pane="resources",
+            opacity=opacity.get(e["name"], DEFAULT_OPACITY), max_zoom=tiles.MAX_ZOOM,
+            bounds=[[south, west], [north, east]],  # no requests for tiles off the raster
         ), "res_" + "".join(c if c.isalnum() else "_" for c in e["name"]))
         layer.add_to(m)
         names[e["name"]] = layer.get_name()
     return names
 
 
-
-_WARPED: dict[str, tuple[str, bytes]] = {}
-_LOCK = threading.Lock()
-
-
-def mercator_png(png: bytes, bounds) -> bytes:
-    """Warp a plate-carrée PNG over `bounds` [[s, w], [n, e]] to Web Mercator rows (nearest), same size."""
-    (south, west), (north, east) = bounds
-    pixels, palette = mercator.decode(png)
-    rows, cols = pixels.shape[1:]
-    src = mercator.box_transform(west, south, east, north, cols, rows)
-    dst = mercator.grid(west, south, east, north, cols, rows)
-    warped = mercator.warp(pixels, src, WGS84, dst, (rows, cols))
-    return mercator.encode(warped, "PNG", palette, ZLEVEL=9)
-
-
-def mercator_overlay(name: str) -> bytes:
-    """The overlay PNG of installed resource `name`, with Web Mercator rows, cached per source image."""
-    from .. import resources
-
-    source = resources.overlay_png(name)
-    digest = hashlib.sha256(source).hexdigest()
-    cached = _WARPED.get(name)
-    if cached and cached[0] == digest:
-        return cached[1]
-    bounds = next((e["bounds"] for e in catalogue() if e["name"] == name), None)
-    if bounds is None:  # installed since the catalogue was last read
-        forget()
-        bounds = next((e["bounds"] for e in catalogue() if e["name"] == name), None)
-    if bounds is None:
-        raise NotFound(f"resource {name!r} has no overlay bounds in the catalogue")
-    with _LOCK:
-        data = mercator_png(source, bounds)
-        _WARPED[name] = (digest, data)
-    return data

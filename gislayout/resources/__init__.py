@@ -6,7 +6,7 @@ The public interface other parts of gislayout build on:
 - `dataset(name)`: the installed COG, opened once per process; `read_array(...)`: it on another grid;
 - `build_default(force)`: rebuild the offline solar estimate; `import_file`, `fetch`: install atlases;
 - `point(lon, lat)`, `stats(...)`: the queries behind `/api/point` and `/api/stats`; `stats_for_geometry`: any area;
-- `overlay_png(name)`, `colormap(name)`: the map overlay and its legend.
+- `colormap(name)`: the one colour specification (legend, map tiles in `gislayout.tiles`, printouts).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from .registry import BUILTIN, CLI, catalogue, default_for, get_spec, installed
 from .download import fetch
 from .importers import import_file, uninstall
 from .query import point, read_array
-from .render import colormap, overlay_png
+from .render import colormap
 from .zonal import stats, stats_for_geometry
 
 __all__ = ["BUILTIN", "CLI", "build_default", "catalogue", "colormap", "dataset", "default_for", "fetch", "get_spec",
-           "import_file", "installed", "overlay_png", "point", "read_array", "stats", "stats_for_geometry", "uninstall"]
+           "import_file", "installed", "point", "read_array", "stats", "stats_for_geometry", "uninstall"]
 
 
 def dataset(name: str) -> rasterio.io.DatasetReader:

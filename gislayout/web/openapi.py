@@ -136,21 +136,23 @@ PATHS: dict[str, dict] = {
         params=[path_param("name", {"type": "string", "enum": ["places", "rivers", "railway_stations"]},
                            "Context layer")],
         ok=json_object()),
-    "/atlas/overlay/{name}.png": get(
-        "Resource overlay for the atlas", "A resource overlay re-spaced to Web Mercator rows, so it lines up with "
-        "the vector layers.", tag="pages", errors=(404,),
-        params=[path_param("name", {"type": "string"}, "Resource name (see /api/resources)")],
-        ok=binary("image/png")),
     "/api/resources": get("Resource rasters", "Every resource raster known, installed or not, with units, "
                           "source, bias, legend and overlay bounds.", tag="resources", ok=json_array()),
     "/api/resources/{name}": get(
         "One resource raster", "One catalogue entry.", tag="resources", errors=(404,),
         params=[path_param("name", {"type": "string"}, "Resource name, e.g. ghi_estimate (see /api/resources)")],
         ok=json_object()),
-    "/api/resources/{name}/overlay.png": get(
-        "Resource overlay image", "The raster as a coloured PNG in EPSG:4326 for a Leaflet ImageOverlay.",
-        tag="resources", errors=(404,),
-        params=[path_param("name", {"type": "string"}, "Resource name (see /api/resources)")],
+    "/api/resources/{name}/tiles/{z}/{x}/{y}.png": get(
+        "Resource map tile", "XYZ tile (Web Mercator, 256 px PNG) of an installed resource raster, read from its "
+        "Cloud-Optimized GeoTIFF with rio-tiler and coloured with the legend's colormap (palette index 1..255 over "
+        "vmin..vmax, 0 = nodata, transparent). A tile with no data is a transparent tile (200). ETag is the data "
+        "version; with `v` equal to the current version (the catalogue's `tiles_url`) the tile is cacheable for a "
+        "day, otherwise it is revalidated.", tag="resources", errors=(400, 404),
+        params=[path_param("name", {"type": "string"}, "Resource name (see /api/resources)"),
+                path_param("z", {"type": "integer", "minimum": 0, "maximum": 18}, "Zoom"),
+                path_param("x", {"type": "integer", "minimum": 0}, "Column, 0..2^z-1"),
+                path_param("y", {"type": "integer", "minimum": 0}, "Row, 0..2^z-1 (north first)"),
+                query("v", {"type": "string"}, "Data version (cache key), as in the catalogue's tiles_url")],
         ok=binary("image/png")),
     "/api/point": get(
         "Values at a point", "Every installed resource value at lon/lat (with units, `is_estimate` and, for an "

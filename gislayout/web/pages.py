@@ -8,7 +8,8 @@ import json
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from .. import dataversion, maps
-from ..maps import contextlayers, geodata, overlays, relief
+from ..maps import contextlayers, geodata, relief
+from .resources_api import tile_template
 
 bp = Blueprint("pages", __name__)
 #: The other pages the atlas links to, when the app has them: (label key, endpoint).
@@ -22,7 +23,7 @@ def _options() -> maps.Options:
         geo=url_for("pages.boundary_layer", name="__name__"),
         context=url_for("pages.context_layer", name="__name__"),
         layer=url_for("api.layer", name="__name__"),
-        overlay=url_for("pages.overlay_image", name="__name__"),
+        overlay=tile_template(),
         tianditu_key=current_app.config.get("TIANDITU_KEY", ""),
         nav=tuple((key, url_for(endpoint)) for key, endpoint in NAV if endpoint in current_app.view_functions),
     )
@@ -62,12 +63,6 @@ def _send(data: bytes, mimetype: str, etag: str | None = None, **headers) -> Res
 def relief_image():
     """The offline shaded-relief basemap (rendered into the build directory on first use)."""
     return _send(relief.image_bytes(), "image/jpeg")
-
-
-@bp.get("/atlas/overlay/<name>.png")
-def overlay_image(name: str):
-    """A resource overlay re-spaced to Web Mercator rows, so it lines up with the vector layers."""
-    return _send(overlays.mercator_overlay(name), "image/png")
 
 
 def _send_payload(payload: geodata.Payload, mimetype: str) -> Response:

@@ -1,19 +1,23 @@
-"""HTTP routes for the resources surface: the catalogue, overlays, point queries and zonal statistics."""
+"""HTTP routes for the resources surface: the catalogue, overlay tiles, point queries and zonal statistics."""
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from .. import resources
+from .. import dataversion, resources, tiles
 from ..errors import BadParameter
 
 bp = Blueprint("resources", __name__)
 
 
+def tile_template(name: str = "__name__") -> str:
+    """The XYZ URL template ({z}/{x}/{y}) of resource `name`'s tiles, carrying the data version (`v`)."""
+    url = url_for("resources.tile", name=name, z="__z__", x="__x__", y="__y__", v=dataversion.token(("resources",)))
+    return url.replace("__z__", "{z}").replace("__x__", "{x}").replace("__y__", "{y}")
+
+
 def _with_urls(entry: dict) -> dict:
-    return dict(entry, overlay_url=url_for("resources.overlay", name=entry["name"]) if entry["installed"] else None)
+    return dict(entry, tiles_url=tile_template(entry["name"]) if entry["installed"] else None)
 
 
 def _required(key: str) -> str:
@@ -36,15 +40,17 @@ def resource_entry(name: str):
     return jsonify(_with_urls(registry.entry(registry.get_spec(name))))
 
 
-@bp.get("/api/resources/<name>/overlay.png")
-def overlay(name: str):
-    """The resource as a coloured PNG in EPSG:4326 for a Leaflet ImageOverlay (bounds in the catalogue)."""
-    data = resources.overlay_png(name)
-    # the bytes change when the resource is reinstalled under the same name: revalidate every time
-    etag = hashlib.sha1(data).hexdigest()[:20]
-    if request.if_none_match and etag in request.if_none_match:
-        return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
-    return Response(data, mimetype="image/png", headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
+@bp.get("/api/resources/<name>/tiles/<z>/<x>/<y>.png")
+def tile(name: str, z: str, x: str, y: str):
+    """XYZ tile (Web Mercator, 256 px PNG) of the resource, coloured like its legend; transparent off the data."""
+    data = tiles.resource_tile(name, z, x, y)
+    version = dataversion.token(("resources",))
+    # a URL carrying the current version never changes; any other revalidates against the version
+    fresh = request.args.get("v") == version
+    resp = Response(data, mimetype="image/png", headers={
+        "Cache-Control": "public, max-age=86400, immutable" if fresh else "no-cache"})
+    resp.set_etag(f"{version}-{name}-{z}-{x}-{y}")
+    return resp.make_conditional(request)
 
 
 @bp.get("/api/point")

@@ -7,7 +7,7 @@ a JSON object body.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from .. import config, geojson
 from ..analysis import criteria, exclusions, model, outputs, service, sites, surface, upload
@@ -49,11 +49,9 @@ def _setup():
 
 
 def _surface_url(tech: str, params: model.Params) -> str:
-    """The overlay URL for the same run: the parameters that differ from the defaults (off = no threshold)."""
-    args = {k: ("off" if v is None else v) for k, v in params.changed().items()}
-    if request.args.get("exclude"):
-        args["exclude"] = request.args["exclude"]
-    return url_for("siting.surface_png", tech=tech, **args)
+    """The surface's XYZ tile URL template for the same run (gislayout.web.siting_tiles)."""
+    from .siting_tiles import tile_template
+    return tile_template(tech, params.changed())
 
 
 @bp.route("/api/siting/run", methods=["GET", "POST"])
@@ -67,18 +65,6 @@ def run():
     body["surface"] = {"url": _surface_url(stack.tech, params), "bounds": bounds, "legend": surface.legend()}
     body["exclude"] = exclusions.parse_ids(request.args.get("exclude"))
     return jsonify(body)
-
-
-@bp.get("/api/siting/surface.png")
-def surface_png():
-    """The suitability surface as a PNG for a Leaflet image overlay (bounds in `X-Bounds`, [[S,W],[N,E]])."""
-    stack, params, exclude = _setup()
-    scored = model.evaluate(stack, params, exclude)
-    _, bounds = surface.overlay_index(stack)
-    resp = Response(surface.png(stack, scored.score), mimetype="image/png")
-    resp.headers["X-Bounds"] = ",".join(f"{v:.6f}" for pair in bounds for v in pair)
-    resp.headers["Cache-Control"] = "private, max-age=300"
-    return resp
 
 
 @bp.get("/api/siting/zones")
@@ -232,9 +218,6 @@ def _openapi_paths() -> dict:
                             "post": openapi.operation("Run the siting model (JSON body of parameters)", **run_op,
                                                       body={"content": {"application/json": {
                                                           "schema": _body_schema()}}})},
-        "/api/siting/surface.png": openapi.get("Suitability surface", "PNG for a Leaflet overlay.", tag="siting",
-                                               params=common, errors=(400, 404),
-                                               ok={"description": "PNG", "content": {"image/png": {}}}),
         "/api/siting/zones": openapi.get("Export ranked zones", tag="siting", errors=(400, 404),
                                          params=[openapi.query("format", {"type": "string", "enum": list(outputs.FORMATS)},
                                                                "file format"), *common],

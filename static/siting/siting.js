@@ -320,9 +320,9 @@
   function drawMap(body) {
     if (!map) return;
     const bounds = body.surface.bounds;
-    if (overlay) overlay.setUrl(body.surface.url).setBounds(L.latLngBounds(bounds));
+    if (overlay) overlay.setUrl(body.surface.url);
     else {
-      overlay = L.imageOverlay(body.surface.url, bounds, { opacity: 0.75, className: "siting-surface" }).addTo(map);
+      overlay = L.tileLayer(body.surface.url, { opacity: 0.75, className: "siting-surface", bounds, maxZoom: 18 }).addTo(map);
       // on its own page the panel frames the province once; inside the atlas the atlas owns the view
       if (!atlas()) map.fitBounds(bounds);
     }

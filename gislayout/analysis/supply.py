@@ -1,0 +1,108 @@
+"""Per-zone economics (grid distance, offtaker, LCOE), the supply curve, and the offtakers' inverse view.
+
+For every zone (not only the top ones): the nearest substation ≥ `grid_kv` and its distance from the zone's
+nearest cell, the offtaker that minimises the class-weighted distance from the zone's cells, the capacity
+factor, and the LCOE of `costs.lcoe` with the connection line to that substation. The supply curve is the
+zones sorted by LCOE with their capacity accumulated: in total, by prefecture and by zone of a region scheme,
+marked with the policy's 2015 target and the capacity reachable below a few LCOE thresholds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import connection, costs as costs_mod
+from .criteria import Stack
+from .energy import HOURS
+from .model import Params
+from .zones import Zones
+
+#: LCOE thresholds (USD/MWh) at which `reachable_mw` is given.
+THRESHOLDS = (30, 40, 50, 60, 80, 100, 150, 200, 300)
+
+
+def economics(stack: Stack, zones: Zones, params: Params) -> tuple[pd.DataFrame, costs_mod.Costs]:
+    """One row per zone (zone table order): grid_km, substation index, voltage, offtaker index and km, cf, LCOE."""
+    c = costs_mod.resolve(stack.tech, params.values)
+    n = len(zones)
+    grid = connection.field(stack, float(params["grid_kv"]))
+    grid_km, sub = connection.zone_nearest(zones.cell_zone, n, grid.km, grid.nearest)
+    demand = stack.layers["demand"].values if "demand" in stack.layers else np.full(stack.flat.size, np.nan)
+    _, off = connection.zone_nearest(zones.cell_zone, n, demand, stack.nearest_offtaker)
+    # real km to that offtaker: the same cell that minimised the weighted distance
+    _, off_km = connection.zone_nearest(zones.cell_zone, n, demand, stack.offtaker_km)
+    subs = stack.substations
+    kv = (subs["max_voltage_kv"].to_numpy(float)[np.maximum(sub, 0)] if len(subs) else np.zeros(n))
+    kv = np.where(sub >= 0, kv, np.nan)
+    yields = zones.table["yield_mwh_per_mw"].to_numpy(float)
+    lcoe = costs_mod.lcoe(yields, grid_km, kv, c)
+    return pd.DataFrame({"grid_km": grid_km, "substation": sub, "substation_kv": kv, "offtaker": off,
+                         "offtaker_km": off_km, "capacity_factor": yields / HOURS, "lcoe": lcoe}), c
+
+
+def _curve(lcoe: np.ndarray, mw: np.ndarray) -> list[list[float]]:
+    ok = np.isfinite(lcoe)
+    order = np.argsort(lcoe[ok], kind="stable")
+    return [[round(float(a), 2), round(float(b), 1)] for a, b in zip(lcoe[ok][order], np.cumsum(mw[ok][order]))]
+
+
+def curve(stack: Stack, zones: Zones, econ: pd.DataFrame, params: Params, target_mw: float,
+          zone_of: dict[str, str]) -> dict:
+    """The supply curve: total, by prefecture, by zone of the scheme in `zone_of` ({prefecture: zone id})."""
+    lcoe = econ["lcoe"].to_numpy(float)
+    mw = zones.table["capacity_mw"].to_numpy(float)
+    pref_idx = zones.table["prefecture_index"].to_numpy()
+    prefs = np.array([stack.prefectures[i] if 0 <= i < len(stack.prefectures) else "" for i in pref_idx],
+                     dtype=object)
+    by_pref = {p: _curve(lcoe[prefs == p], mw[prefs == p]) for p in sorted(set(prefs) - {""})}
+    zone_ids = np.array([zone_of.get(p) or "" for p in prefs], dtype=object)
+    by_zone = {z: _curve(lcoe[zone_ids == z], mw[zone_ids == z]) for z in sorted(set(zone_ids) - {""})}
+    finite = np.isfinite(lcoe)
+    thresholds = list(THRESHOLDS)
+    if params["max_lcoe"] is not None and float(params["max_lcoe"]) not in thresholds:
+        thresholds = sorted(thresholds + [float(params["max_lcoe"])])
+    reach = {f"{t:g}": round(float(mw[finite & (lcoe <= t)].sum()), 1) for t in thresholds}
+    below_target = _lcoe_at(lcoe, mw, target_mw)
+    return {"units": {"lcoe": "USD/MWh", "capacity": "MW"}, "total": _curve(lcoe, mw),
+            "by": {"prefecture": by_pref, "zone": by_zone}, "scheme": params["scheme"],
+            "target_mw": target_mw, "lcoe_at_target": below_target, "reachable_mw": reach,
+            "zones_without_lcoe": int((~finite).sum())}
+
+
+def _lcoe_at(lcoe: np.ndarray, mw: np.ndarray, target: float) -> float | None:
+    """The LCOE of the zone at which cumulative capacity first reaches `target` MW (None if never)."""
+    ok = np.isfinite(lcoe)
+    order = np.argsort(lcoe[ok], kind="stable")
+    cum = np.cumsum(mw[ok][order])
+    i = int(np.searchsorted(cum, target))
+    return round(float(lcoe[ok][order][i]), 2) if i < cum.size else None
+
+
+def inverse(stack: Stack, zones: Zones, econ: pd.DataFrame, params: Params) -> list[dict]:
+    """For each offtaker: MW and GWh of the zones whose centre lies within `offtaker_km` and whose LCOE is at
+    or below `max_lcoe` (no limit when empty). A zone may count for several offtakers: this is what each
+    could reach, not an allocation."""
+    from .grid import project
+
+    off = stack.offtakers
+    if not len(off) or not len(zones):
+        return []
+    ox, oy = project(off["lon"].to_numpy(float), off["lat"].to_numpy(float), stack.grid.crs)
+    zx, zy = zones.table["x"].to_numpy(float), zones.table["y"].to_numpy(float)
+    km = np.hypot(zx[None, :] - np.asarray(ox)[:, None], zy[None, :] - np.asarray(oy)[:, None]) / 1000.0
+    lcoe = econ["lcoe"].to_numpy(float)
+    ok = np.isfinite(lcoe)
+    if params["max_lcoe"] is not None:
+        ok &= lcoe <= float(params["max_lcoe"])
+    reach = (km <= float(params["offtaker_km"])) & ok[None, :]
+    mw = reach @ zones.table["capacity_mw"].to_numpy(float)
+    gwh = reach @ zones.table["generation_gwh"].to_numpy(float)
+    out = []
+    for i, rec in enumerate(off.to_dict(orient="records")):
+        out.append({"id": rec["id"], "name_zh": rec["name_zh"], "name_en": rec["name_en"], "layer": rec["layer"],
+                    "sectors": rec["sectors"].split(";"), "intensity_class": rec["intensity_class"],
+                    "lon": round(rec["lon"], 5), "lat": round(rec["lat"], 5),
+                    "zones": int(reach[i].sum()), "reachable_mw": round(float(mw[i]), 1),
+                    "reachable_gwh": round(float(gwh[i]), 1)})
+    return sorted(out, key=lambda r: -r["reachable_mw"])

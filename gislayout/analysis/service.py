@@ -414,3 +414,12 @@ def headline(result: Run) -> dict:
                   f"{rng_zh}。此为技术可开发潜力上限，并非规划：未计土地覆被、电网容量和弃电。",
             "zones": int(len(t)), "capacity_gw": gw, "times_target": times,
             "lcoe_range": [_round_sig(float(lcoe.min())), _round_sig(float(lcoe.max()))] if lcoe.size else None}
+
+
+def supply_csv(curve: dict) -> bytes:
+    """The supply curve as CSV rows: group (total, prefecture, zone), name, lcoe_usd_mwh, cumulative_mw."""
+    rows = [("total", "", a, b) for a, b in curve["total"]]
+    for group, named in curve["by"].items():
+        rows += [(group, name, a, b) for name, pts in named.items() for a, b in pts]
+    df = pd.DataFrame(rows, columns=["group", "name", "lcoe_usd_mwh", "cumulative_mw"])
+    return df.to_csv(index=False).encode("utf-8-sig")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from .. import config, geojson
-from ..analysis import criteria, exclusions, model, outputs, service, sites, surface, upload
+from ..analysis import costs, criteria, exclusions, model, outputs, service, sites, surface, upload
 from ..analysis.energy import turbine_names
 from ..errors import BadParameter, InvalidData, ResourceUnavailable
 from . import openapi
@@ -62,10 +62,29 @@ def run():
     result = service.run(stack, params, exclude)
     body = service.summary(result)
     body["zones"] = geojson.feature_collection(service.zones_gdf(result))
+    for feature in body["zones"]["features"]:  # the nested substation / offtaker / nearest_park objects
+        feature["properties"] = service.nest(feature["properties"])
     _, bounds = surface.overlay_index(stack)
     body["surface"] = {"url": _surface_url(stack.tech, params), "bounds": bounds, "legend": surface.legend()}
     body["exclude"] = exclusions.parse_ids(request.args.get("exclude"))
     return jsonify(body)
+
+
+@bp.get("/api/siting/supply")
+def supply_curve():
+    """The supply curve (cumulative MW against LCOE) and the offtakers' reachable potential; `format=csv`."""
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise BadParameter(f"unknown format {fmt!r}; allowed: json, csv")
+    stack, params, exclude = _setup()
+    result = service.run(stack, params, exclude, polygons=False, top=0)
+    curve = service.supply_curve(result)
+    if fmt == "csv":
+        return _file(service.supply_csv(curve), "csv", f"gislayout_siting_{stack.tech}_supply")
+    return jsonify({"tech": stack.tech, "params": dict(params.values), "costs": result.costs.as_dict(),
+                    "supply_curve": curve, "headline": service.headline(result),
+                    "offtakers": service.supply.inverse(stack, result.zones, result.economics, params),
+                    "caveat": service.run_caveat(result)})
 
 
 @bp.get("/api/siting/surface.png")
@@ -164,7 +183,10 @@ def params_info():
     out = {}
     for tech in criteria.TECHS:
         entry = {"docs": model.DOCS, "turbines": list(turbine_names()) if tech == "wind" else [],
-                 "limits": {k: list(model.limits(k)) for k in model.DEFAULTS[tech] if model.limits(k)}}
+                 "limits": {k: list(model.limits(k)) for k in model.DEFAULTS[tech] if model.limits(k)},
+                 "choices": {k: list(v) for k, v in model.CHOICES.items()},
+                 "cost_presets": {name: {"label": p["label"], "values": p[tech], "grid_cost": p["grid_cost"],
+                                         "sources": p["sources"]} for name, p in costs.presets().items()}}
         try:
             stack = service.stack(tech)
         except ResourceUnavailable as exc:
@@ -230,6 +252,13 @@ def _openapi_paths() -> dict:
                             "post": openapi.operation("Run the siting model (JSON body of parameters)", **run_op,
                                                       body={"content": {"application/json": {
                                                           "schema": _body_schema()}}})},
+        "/api/siting/supply": openapi.get(
+            "Supply curve and offtakers", "Cumulative capacity (MW) against LCOE (USD/MWh), in total, by "
+            "prefecture and by zone of `scheme`, with the 2015 target; the potential each offtaker reaches within "
+            "`offtaker_km` below `max_lcoe`. `format=csv`: the curve as rows.", tag="siting", errors=(400, 404),
+            params=[openapi.query("format", {"type": "string", "enum": ["json", "csv"]}, "json (default) or csv"),
+                    *common],
+            ok=openapi.json_object(description="supply_curve, offtakers, costs, headline")),
         "/api/siting/surface.png": openapi.get("Suitability surface", "PNG for a Leaflet overlay.", tag="siting",
                                                params=common, errors=(400, 404),
                                                ok={"description": "PNG", "content": {"image/png": {}}}),

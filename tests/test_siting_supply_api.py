@@ -72,3 +72,38 @@ def test_cli_supply_writes_csv(runner, tmp_path):
                                  "-p", "cost_preset=2010", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "upper bound" in result.output and out.read_text(encoding="utf-8-sig").startswith("group,name")
+
+
+def _cell_lonlat(stack, row, col):
+    from gislayout.analysis.grid import unproject
+    x, y = stack.grid.centres(row, col)
+    lon, lat = unproject(x, y)
+    return float(lon), float(lat)
+
+
+def test_uploaded_grid_replaces_the_substations(client, stacks, monkeypatch, tmp_path):
+    import json
+
+    from gislayout.analysis import gridstore
+    monkeypatch.setattr(gridstore, "store_dir", lambda: tmp_path / "grid")
+    pv = stacks["pv"]
+    far = _cell_lonlat(pv, 35, 5)     # a 750 kV point 30 rows below block A (rows 5-14, cols 5-14)
+    low = _cell_lonlat(pv, 16, 8)     # a 110 kV point right next to it: below grid_kv, ignored
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "far", "voltage": "750000"},
+         "geometry": {"type": "Point", "coordinates": list(far)}},
+        {"type": "Feature", "properties": {"name": "low", "max_voltage_kv": 110},
+         "geometry": {"type": "Point", "coordinates": list(low)}}]}
+    resp = client.post("/api/siting/grid?filename=grid.geojson", data=json.dumps(fc))
+    assert resp.status_code == 200, resp.json
+    ident = resp.json["id"]
+    assert resp.json["features"] == 2 and resp.json["with_voltage"] == 2
+    body = client.get(f"/api/siting/run?tech=pv&{PLAIN}&grid={ident}").json
+    a = next(r for r in body["table"] if r["resource_mean"] == 1900)
+    assert a["substation"]["name"] == "far" and a["substation"]["max_voltage_kv"] == 750
+    assert a["grid_km"] == pytest.approx(35 - 14, abs=0.01)   # from the zone's nearest cell (row 14, col 5)
+    body = client.get(f"/api/siting/run?tech=pv&{PLAIN}&grid={ident}&grid_kv=100").json
+    a = next(r for r in body["table"] if r["resource_mean"] == 1900)
+    assert a["substation"]["name"] == "low" and a["grid_km"] == pytest.approx(2, abs=0.01)
+    assert client.get(f"/api/siting/run?tech=pv&grid={'0' * 16}").status_code == 404
+    assert client.get("/api/siting/run?tech=pv&grid=../x").status_code == 400

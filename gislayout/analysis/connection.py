@@ -39,10 +39,37 @@ def substations() -> pd.DataFrame:
 
 @dataclass
 class Field:
-    """Per inside cell: km to the nearest qualifying substation and its index into the stack's substations."""
+    """Per inside cell: km to the nearest qualifying substation and its index into `table` (None: the stack's)."""
 
     km: np.ndarray
     nearest: np.ndarray
+    table: pd.DataFrame | None = None
+
+
+def uploaded_field(stack: Stack, ident: str, grid_kv: float) -> Field:
+    """The distance field to an uploaded grid (`gridstore`): cells its lines or points touch are at 0 km."""
+    from scipy import ndimage
+
+    from . import gridstore
+
+    gridstore.check(ident)
+    cache = stack.__dict__.setdefault("_grid_cache", {})
+    key = (ident, float(grid_kv))
+    if key not in cache:
+        gdf = gridstore.load(ident)
+        owner = gridstore.owners(stack, gdf, float(grid_kv))
+        n = stack.flat.size
+        if not (owner >= 0).any():
+            km, near = np.full(n, np.nan, np.float32), np.full(n, -1, np.int32)
+        else:
+            dist, (ir, ic) = ndimage.distance_transform_edt(owner < 0, sampling=stack.grid.cell_m,
+                                                            return_indices=True)
+            km = (dist[stack.inside] / 1000.0).astype(np.float32)
+            near = owner[ir[stack.inside], ic[stack.inside]]
+        cache[key] = Field(km, near, gridstore.table(gdf))
+        if len(cache) > MAX_CACHED:
+            cache.pop(next(iter(cache)))
+    return cache[key]
 
 
 def field(stack: Stack, grid_kv: float) -> Field:

@@ -79,15 +79,18 @@ class Run:
 
 
 def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygons: bool = True,
-        top: int | None = None) -> Run:
-    """Score, find and rank zones, describe the top `top` (default `params['top']`) and roll up by prefecture."""
+        top: int | None = None, grid: str | None = None) -> Run:
+    """Score, find and rank zones, describe the top `top` (default `params['top']`) and roll up by prefecture.
+
+    `grid`: id of an uploaded grid (POST /api/siting/grid) to connect to instead of the substations layer.
+    """
     t0 = time.perf_counter()
     surface = model.evaluate(stack_, params, exclude)
     t1 = time.perf_counter()
     yields = yield_per_mw(stack_, params)
     found = zones_mod.find(stack_, surface, params, yields)
     t2 = time.perf_counter()
-    econ, costs = supply.economics(stack_, found, params)
+    econ, costs = supply.economics(stack_, found, params, grid)
     t2b = time.perf_counter()
     n = min(int(top if top is not None else params["top"]), len(found))
     rows = np.arange(n)
@@ -220,7 +223,7 @@ def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray, econ: pd.
         out[f"nearest_{col}"] = [values[n[0]] if n is not None and values is not None else None for n in near]
     out["nearest_km"] = [round(n[1], 1) if n is not None else None for n in near]
     if econ is not None:
-        _economics_columns(stack_, out, econ.iloc[rows].reset_index(drop=True))
+        _economics_columns(stack_, out, econ.iloc[rows].reset_index(drop=True), econ.attrs.get("substations"))
     out["lon"], out["lat"] = np.round(lon, 5), np.round(lat, 5)
     return out
 
@@ -230,12 +233,13 @@ def _pick(frame: pd.DataFrame, idx, col: str) -> list:
     return [values[i] if values is not None and i >= 0 else None for i in idx]
 
 
-def _economics_columns(stack_: Stack, out: pd.DataFrame, econ: pd.DataFrame) -> None:
+def _economics_columns(stack_: Stack, out: pd.DataFrame, econ: pd.DataFrame, subs: pd.DataFrame | None) -> None:
     """Flat LCOE, capacity factor, substation and offtaker columns (flat so that CSV and GPKG carry them)."""
     out["lcoe_usd_mwh"] = econ["lcoe"].round(1).to_numpy()
     out["capacity_factor"] = econ["capacity_factor"].round(4).to_numpy()
     out["grid_km"] = econ["grid_km"].astype(float).round(1).to_numpy()
-    sub, subs = econ["substation"].to_numpy(), stack_.substations
+    sub = econ["substation"].to_numpy()
+    subs = stack_.substations if subs is None else subs
     out["substation_id"] = _pick(subs, sub, "id")
     out["substation_name"] = _pick(subs, sub, "name_zh")
     out["substation_name_en"] = _pick(subs, sub, "name_en")

@@ -22,23 +22,31 @@ from .zones import Zones
 THRESHOLDS = (30, 40, 50, 60, 80, 100, 150, 200, 300)
 
 
-def economics(stack: Stack, zones: Zones, params: Params) -> tuple[pd.DataFrame, costs_mod.Costs]:
-    """One row per zone (zone table order): grid_km, substation index, voltage, offtaker index and km, cf, LCOE."""
+def economics(stack: Stack, zones: Zones, params: Params, grid_id: str | None = None
+              ) -> tuple[pd.DataFrame, costs_mod.Costs]:
+    """One row per zone (zone table order): grid_km, substation index, voltage, offtaker index and km, cf, LCOE.
+
+    `grid_id`: an uploaded grid (`gridstore`) used instead of the substations layer. The substation table the
+    indices point into is `frame.attrs["substations"]`.
+    """
     c = costs_mod.resolve(stack.tech, params.values)
     n = len(zones)
-    grid = connection.field(stack, float(params["grid_kv"]))
+    grid = (connection.uploaded_field(stack, grid_id, float(params["grid_kv"])) if grid_id
+            else connection.field(stack, float(params["grid_kv"])))
     grid_km, sub = connection.zone_nearest(zones.cell_zone, n, grid.km, grid.nearest)
     demand = stack.layers["demand"].values if "demand" in stack.layers else np.full(stack.flat.size, np.nan)
     _, off = connection.zone_nearest(zones.cell_zone, n, demand, stack.nearest_offtaker)
     # real km to that offtaker: the same cell that minimised the weighted distance
     _, off_km = connection.zone_nearest(zones.cell_zone, n, demand, stack.offtaker_km)
-    subs = stack.substations
+    subs = grid.table if grid.table is not None else stack.substations
     kv = (subs["max_voltage_kv"].to_numpy(float)[np.maximum(sub, 0)] if len(subs) else np.zeros(n))
     kv = np.where(sub >= 0, kv, np.nan)
     yields = zones.table["yield_mwh_per_mw"].to_numpy(float)
     lcoe = costs_mod.lcoe(yields, grid_km, kv, c)
-    return pd.DataFrame({"grid_km": grid_km, "substation": sub, "substation_kv": kv, "offtaker": off,
-                         "offtaker_km": off_km, "capacity_factor": yields / HOURS, "lcoe": lcoe}), c
+    frame = pd.DataFrame({"grid_km": grid_km, "substation": sub, "substation_kv": kv, "offtaker": off,
+                          "offtaker_km": off_km, "capacity_factor": yields / HOURS, "lcoe": lcoe})
+    frame.attrs["substations"] = subs
+    return frame, c
 
 
 def _curve(lcoe: np.ndarray, mw: np.ndarray) -> list[list[float]]:

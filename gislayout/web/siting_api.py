@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from .. import config, geojson
-from ..analysis import costs, criteria, exclusions, model, outputs, service, sites, surface, upload
+from ..analysis import costs, criteria, exclusions, gridstore, model, outputs, service, sites, surface, upload
 from ..analysis.energy import turbine_names
 from ..errors import BadParameter, InvalidData, ResourceUnavailable
 from . import openapi
@@ -18,7 +18,7 @@ from . import openapi
 bp = Blueprint("siting", __name__)
 
 #: Query keys that are not model parameters.
-_NOT_PARAMS = ("tech", "format", "exclude", "lang", "filename", "purpose")
+_NOT_PARAMS = ("tech", "format", "exclude", "lang", "filename", "purpose", "grid")
 
 
 def _tech() -> str:
@@ -47,6 +47,11 @@ def _setup():
     return stack, params, exclusions.mask(stack, exclusions.parse_ids(request.args.get("exclude")))
 
 
+def _grid_id() -> str | None:
+    """The uploaded grid of `grid=<id>` (checked: 400 if malformed, 404 if not stored), or None."""
+    return gridstore.check(request.args.get("grid"))
+
+
 def _surface_url(tech: str, params: model.Params) -> str:
     """The overlay URL for the same run: the parameters that differ from the defaults (off = no threshold)."""
     args = {k: ("off" if v is None else v) for k, v in params.changed().items()}
@@ -59,7 +64,7 @@ def _surface_url(tech: str, params: model.Params) -> str:
 def run():
     """Score the grid, rank the zones; return the top zones as GeoJSON, the table, roll-ups and the overlay."""
     stack, params, exclude = _setup()
-    result = service.run(stack, params, exclude)
+    result = service.run(stack, params, exclude, grid=_grid_id())
     body = service.summary(result)
     body["zones"] = geojson.feature_collection(service.zones_gdf(result))
     for feature in body["zones"]["features"]:  # the nested substation / offtaker / nearest_park objects
@@ -77,7 +82,7 @@ def supply_curve():
     if fmt not in ("json", "csv"):
         raise BadParameter(f"unknown format {fmt!r}; allowed: json, csv")
     stack, params, exclude = _setup()
-    result = service.run(stack, params, exclude, polygons=False, top=0)
+    result = service.run(stack, params, exclude, polygons=False, top=0, grid=_grid_id())
     curve = service.supply_curve(result)
     if fmt == "csv":
         return _file(service.supply_csv(curve), "csv", f"gislayout_siting_{stack.tech}_supply")
@@ -106,7 +111,7 @@ def zones_export():
     if fmt not in outputs.FORMATS:
         raise BadParameter(f"unknown format {fmt!r}; allowed: {', '.join(outputs.FORMATS)}")
     stack, params, exclude = _setup()
-    result = service.run(stack, params, exclude)
+    result = service.run(stack, params, exclude, grid=_grid_id())
     return _file(service.zones_file(result, fmt), fmt, f"gislayout_siting_{stack.tech}_zones")
 
 
@@ -169,6 +174,20 @@ def upload_exclusions():
     return jsonify({"id": ident, "features": len(gdf), "area_km2": round(area, 2),
                     "bounds": [round(float(v), 6) for v in gdf.total_bounds],
                     "geojson": geojson.feature_collection(gdf[["fid", "geometry"]])})
+
+
+@bp.post("/api/siting/grid")
+def upload_grid():
+    """Store an uploaded grid (substations as points or lines; GeoJSON, GPKG, zipped Shapefile); returns the id
+    for `grid=` of the run, zones and supply routes. Voltage from max_voltage_kv, voltage_kv or voltage (V)."""
+    filename, data = _upload_bytes()
+    gdf = upload.read(filename, data, "grid")
+    ident = gridstore.save(gdf)
+    stored = gridstore.load(ident)
+    kv = stored["max_voltage_kv"] if "max_voltage_kv" in stored else None
+    return jsonify({"id": ident, "features": len(gdf),
+                    "with_voltage": int(kv.notna().sum()) if kv is not None else 0,
+                    "bounds": [round(float(v), 6) for v in gdf.total_bounds]})
 
 
 @bp.get("/api/siting/exclusions/<ident>")
@@ -239,7 +258,9 @@ def _openapi_paths() -> dict:
     tech = openapi.query("tech", {"type": "string", "enum": list(criteria.TECHS), "default": "pv"}, "technology")
     exclude = openapi.query("exclude", {"type": "string", "pattern": r"^[0-9a-f]{16}(,[0-9a-f]{16}){0,7}$"},
                             "comma-separated ids (16 hex digits each, at most 8) from POST /api/siting/exclusions")
-    common = [tech, exclude, *_param_docs()]
+    grid = openapi.query("grid", {"type": "string", "pattern": r"^[0-9a-f]{16}$"},
+                         "id from POST /api/siting/grid: connect to that grid instead of the substations layer")
+    common = [tech, exclude, grid, *_param_docs()]
     file_body = {"required": True, "content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
                                                                                      "format": "binary"}}}},
@@ -273,6 +294,12 @@ def _openapi_paths() -> dict:
             ok=openapi.json_object(), errors=(400, 404, 413), body=file_body)},
         "/api/siting/exclusions": {"post": openapi.operation(
             "Upload exclusion polygons", "Returns an id for `exclude=`.", tag="siting",
+            params=[openapi.query("filename", {"type": "string"}, "name of a raw-body upload")],
+            ok=openapi.json_object(), errors=(400, 413), body=file_body)},
+        "/api/siting/grid": {"post": openapi.operation(
+            "Upload a grid (substations or lines)", "Points or lines with an optional voltage (max_voltage_kv, "
+            "voltage_kv, or voltage in V); returns an id for `grid=` of /api/siting/run, /zones and /supply, used "
+            "instead of the substations layer. Same upload rules and store as exclusions.", tag="siting",
             params=[openapi.query("filename", {"type": "string"}, "name of a raw-body upload")],
             ok=openapi.json_object(), errors=(400, 413), body=file_body)},
         "/api/siting/exclusions/{ident}": openapi.get(

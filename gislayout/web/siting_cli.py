@@ -69,7 +69,10 @@ def run_command(tech: str, pairs, excludes, output: Path | None, as_json: bool) 
                 "prefecture", "offtaker_name_en", "offtaker_km", "nearest_name_en", "nearest_km"]
         if len(result.top):
             click.echo(result.top[[c for c in cols if c in result.top]].head(20).to_string(index=False))
-        click.echo(f"{summary['headline']['en']} Compute {result.timings_ms['total']} ms.")
+        total = summary["rollups"]["total"]
+        click.echo(f"{total['zones']} zones, {total['area_km2']:,.0f} km², {total['capacity_mw']:,.0f} MW "
+                   f"technical potential (upper bound); compute {result.timings_ms['total']} ms")
+        click.echo(summary["headline"]["en"])
         for note in result.notes:
             click.echo(f"note: {note}")
         caveat = summary["caveat"]

@@ -95,7 +95,13 @@ def field(stack: Stack, grid_kv: float) -> Field:
 
 def zone_nearest(cell_zone: np.ndarray, n_zones: int, km: np.ndarray, nearest: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Per zone (row of the zone table): the smallest `km` over its cells and the `nearest` index there.
+    """Per zone (row of the zone table): the smallest `km` over its cells and the `nearest` index there."""
+    best, first = zone_argmin(cell_zone, n_zones, km)
+    return best, np.where(first >= 0, nearest[np.maximum(first, 0)], -1)
+
+
+def zone_argmin(cell_zone: np.ndarray, n_zones: int, km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per zone: the smallest `km` over its cells (NaN if none finite) and the first cell attaining it (-1).
 
     Vectorised: one minimum.at over the zone cells, then the first cell of each zone that attains it.
     """
@@ -108,6 +114,5 @@ def zone_nearest(cell_zone: np.ndarray, n_zones: int, km: np.ndarray, nearest: n
     first = np.full(n_zones, -1, np.int64)
     zs, pos = np.unique(z[hit], return_index=True)
     first[zs] = sel[np.flatnonzero(hit)[pos]]
-    idx = np.where(first >= 0, nearest[np.maximum(first, 0)], -1)
     best[~np.isfinite(best)] = np.nan
-    return best, idx
+    return best, first

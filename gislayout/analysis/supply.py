@@ -35,9 +35,9 @@ def economics(stack: Stack, zones: Zones, params: Params, grid_id: str | None = 
             else connection.field(stack, float(params["grid_kv"])))
     grid_km, sub = connection.zone_nearest(zones.cell_zone, n, grid.km, grid.nearest)
     demand = stack.layers["demand"].values if "demand" in stack.layers else np.full(stack.flat.size, np.nan)
-    _, off = connection.zone_nearest(zones.cell_zone, n, demand, stack.nearest_offtaker)
-    # real km to that offtaker: the same cell that minimised the weighted distance
-    _, off_km = connection.zone_nearest(zones.cell_zone, n, demand, stack.offtaker_km)
+    _, cell = connection.zone_argmin(zones.cell_zone, n, demand)  # the cell nearest (weighted) to an offtaker
+    off = np.where(cell >= 0, stack.nearest_offtaker[np.maximum(cell, 0)], -1)
+    off_km = np.where(cell >= 0, stack.offtaker_km[np.maximum(cell, 0)], np.nan)  # real km from that cell
     subs = grid.table if grid.table is not None else stack.substations
     kv = (subs["max_voltage_kv"].to_numpy(float)[np.maximum(sub, 0)] if len(subs) else np.zeros(n))
     kv = np.where(sub >= 0, kv, np.nan)

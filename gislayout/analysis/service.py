@@ -395,39 +395,11 @@ def supply_curve(result: Run) -> dict:
                         target_mw(result.stack.tech), zone_of)
 
 
-def _round_sig(x: float, digits: int = 2) -> float:
-    """`x` to `digits` significant figures (5,706.2 → 5,700): a planner's figure, not a false precision."""
-    if not x or not np.isfinite(x):
-        return 0.0
-    from math import floor, log10
-    return float(round(x, -int(floor(log10(abs(x)))) + digits - 1))
-
-
 def headline(result: Run) -> dict:
     """One rounded sentence in zh and en: zones, GW, times the 2015 target, LCOE range, with the caveat."""
-    t = result.zones.table
-    target = target_mw(result.stack.tech)
-    mw = float(t["capacity_mw"].sum())
     lcoe = result.economics["lcoe"].to_numpy(float) if result.economics is not None else np.array([])
-    lcoe = lcoe[np.isfinite(lcoe)]
-    times = _round_sig(mw / target) if target else None
-    rng_en = rng_zh = ""
-    if lcoe.size:
-        lo, hi = _round_sig(float(lcoe.min())), _round_sig(float(lcoe.max()))
-        rng_en, rng_zh = f", LCOE {lo:,.0f}–{hi:,.0f} USD/MWh", f"，平准化度电成本 {lo:,.0f}–{hi:,.0f} 美元/MWh"
-    gw = _round_sig(mw / 1000.0)
-    return {"en": f"{len(t):,} zones, about {gw:,g} GW, about {times:,g}× the 2015 target of {target / 1000:g} GW"
-                  f"{rng_en}. A technical upper bound, not a plan: no land cover, grid capacity or curtailment.",
-            "zh": f"{len(t):,} 个候选区，约 {gw:,g} GW，约为 2015 年目标（{target / 1000:g} GW）的 {times:,g} 倍"
-                  f"{rng_zh}。此为技术可开发潜力上限，并非规划：未计土地覆被、电网容量和弃电。",
-            "zones": int(len(t)), "capacity_gw": gw, "times_target": times,
-            "lcoe_range": [_round_sig(float(lcoe.min())), _round_sig(float(lcoe.max()))] if lcoe.size else None}
+    return supply.headline(float(result.zones.table["capacity_mw"].sum()), len(result.zones), lcoe,
+                           target_mw(result.stack.tech))
 
 
-def supply_csv(curve: dict) -> bytes:
-    """The supply curve as CSV rows: group (total, prefecture, zone), name, lcoe_usd_mwh, cumulative_mw."""
-    rows = [("total", "", a, b) for a, b in curve["total"]]
-    for group, named in curve["by"].items():
-        rows += [(group, name, a, b) for name, pts in named.items() for a, b in pts]
-    df = pd.DataFrame(rows, columns=["group", "name", "lcoe_usd_mwh", "cumulative_mw"])
-    return df.to_csv(index=False).encode("utf-8-sig")
+supply_csv = supply.supply_csv

@@ -114,3 +114,39 @@ def inverse(stack: Stack, zones: Zones, econ: pd.DataFrame, params: Params) -> l
                     "zones": int(reach[i].sum()), "reachable_mw": round(float(mw[i]), 1),
                     "reachable_gwh": round(float(gwh[i]), 1)})
     return sorted(out, key=lambda r: -r["reachable_mw"])
+
+
+def round_sig(x: float, digits: int = 2) -> float:
+    """`x` to `digits` significant figures (5,706.2 → 5,700): a planner's figure, not a false precision."""
+    if not x or not np.isfinite(x):
+        return 0.0
+    from math import floor, log10
+    return float(round(x, -int(floor(log10(abs(x)))) + digits - 1))
+
+
+def headline(mw: float, zones: int, lcoe: np.ndarray, target: float) -> dict:
+    """One rounded sentence in zh and en: zones, GW, times the 2015 target, LCOE range, with the caveat."""
+    lcoe = lcoe[np.isfinite(lcoe)]
+    times = round_sig(mw / target) if target else None
+    rng_en = rng_zh = ""
+    if lcoe.size:
+        lo, hi = round_sig(float(lcoe.min())), round_sig(float(lcoe.max()))
+        rng_en = f", LCOE {lo:,.0f}–{hi:,.0f} USD/MWh"
+        rng_zh = f"，平准化度电成本 {lo:,.0f}–{hi:,.0f} 美元/MWh"
+    gw = round_sig(mw / 1000.0)
+    return {"en": f"{zones:,} zones, about {gw:,g} GW, about {times:,g}× the 2015 target of "
+                  f"{target / 1000:g} GW{rng_en}. A technical upper bound, not a plan: no land cover, grid capacity "
+                  f"or curtailment.",
+            "zh": f"{zones:,} 个候选区，约 {gw:,g} GW，约为 2015 年目标（{target / 1000:g} GW）的 "
+                  f"{times:,g} 倍{rng_zh}。此为技术可开发潜力上限，并非规划：未计土地覆被、电网容量和弃电。",
+            "zones": int(zones), "capacity_gw": gw, "times_target": times,
+            "lcoe_range": [round_sig(float(lcoe.min())), round_sig(float(lcoe.max()))] if lcoe.size else None}
+
+
+def supply_csv(curve: dict) -> bytes:
+    """The supply curve as CSV rows: group (total, prefecture, zone), name, lcoe_usd_mwh, cumulative_mw."""
+    rows = [("total", "", a, b) for a, b in curve["total"]]
+    for group, named in curve["by"].items():
+        rows += [(group, name, a, b) for name, pts in named.items() for a, b in pts]
+    df = pd.DataFrame(rows, columns=["group", "name", "lcoe_usd_mwh", "cumulative_mw"])
+    return df.to_csv(index=False).encode("utf-8-sig")

@@ -100,14 +100,14 @@ def set_wacc(page, value: str):
     box.dispatch_event("input")
 
 
-def test_no_stray_null_and_no_chart_without_costs(page, live_server):
-    """Today's model (no supply_curve, no LCOE): the summary has no "null", the chart and cost columns hide."""
+def test_no_stray_null_and_the_costed_model_shows_its_chart(page, live_server):
+    """The real model: the summary has no "null"; the supply chart and the LCOE column are shown."""
     page.goto(f"{live_server}/siting?lang=en{LINK}")
     page.locator(".siting-table tbody tr").first.wait_for(timeout=20000)
     assert "null" not in page.locator(".siting-summary").inner_text()
     assert page.locator(".siting-summary").inner_text().startswith("3 zones")
-    assert page.locator(".siting-supply").is_hidden()
-    assert "LCOE" not in page.locator(".siting-table thead").inner_text()
+    page.locator(".siting-supply svg").wait_for(timeout=20000)
+    assert "LCOE" in page.locator(".siting-table thead").inner_text()
     assert not page.errors and not page.blocked
 
 
@@ -226,7 +226,8 @@ def test_wacc_updates_the_real_model(page, live_server):
     page.goto(f"{live_server}/siting?lang=en{LINK}")
     page.locator(".siting-supply svg").wait_for(timeout=20000)
     before, lcoe_before = chart_state(page), column(page, "lcoe_usd_mwh")
-    wacc = float(info["pv"]["defaults"]["wacc"])
+    defaults = info["pv"]["defaults"]  # an empty wacc takes the cost preset's
+    wacc = float(defaults["wacc"] or info["pv"]["cost_presets"][defaults["cost_preset"]]["values"]["wacc"])
     set_wacc(page, str(wacc + 3))
     page.wait_for_function(f"document.querySelector('.siting-supply path.gl-series').dataset.last !== {json.dumps(before['last'])}",
                            timeout=20000)
@@ -234,7 +235,7 @@ def test_wacc_updates_the_real_model(page, live_server):
     assert sum(float(v.replace(",", "")) for v in lcoe_after) > sum(float(v.replace(",", "")) for v in lcoe_before)
     url = page.url
     assert "wacc%3D" in url
-    page.goto(f"{live_server}/siting?lang=en")
+    page.goto("about:blank")  # a real load of the link (from the same page only its hash would change)
     page.goto(url)
     page.locator(".siting-supply svg").wait_for(timeout=20000)
     assert chart_state(page) == after

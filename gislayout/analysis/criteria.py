@@ -54,7 +54,7 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
     Spec("resource", "high", "资源", "Resource"),
     Spec("elevation", "low", "海拔", "Elevation"),
     Spec("slope", "low", "坡度", "Slope"),
-    Spec("demand", "low", "距园区/基地距离", "Distance to parks and bases"),
+    Spec("demand", "low", "距用电大户距离", "Distance to electricity-intensive offtakers (weighted by class)"),
     Spec("town", "low", "距城镇距离", "Distance to prefecture seats and towns"),
 )}
 
@@ -116,6 +116,10 @@ class Stack:
     notes: list[str] = field(default_factory=list)
     resource_name: str = ""                 # the installed resource the `resource` layer comes from
     resource_estimate: bool = False         # True for the offline GHI estimate (not a measured atlas)
+    offtakers: pd.DataFrame = field(default_factory=_no_demand)  # offtakers.points()
+    nearest_offtaker: np.ndarray | None = None  # int32 index into `offtakers`, -1 where none
+    offtaker_km: np.ndarray | None = None   # km to that offtaker (the demand layer is this ÷ its weight)
+    substations: pd.DataFrame = field(default_factory=_no_demand)  # connection.substations()
 
     def __post_init__(self):
         self.flat = np.flatnonzero(self.inside.ravel())
@@ -126,6 +130,10 @@ class Stack:
             self.nearest_demand = np.full(n, -1, np.int32)
         if self.excluded is None:
             self.excluded = np.zeros(n, bool)
+        if self.nearest_offtaker is None:
+            self.nearest_offtaker = np.full(n, -1, np.int32)
+        if self.offtaker_km is None:
+            self.offtaker_km = np.full(n, np.nan, np.float32)
         for name, arr in [(k, v.values) for k, v in self.layers.items()] + list(self.distances.items()):
             if arr.shape != (n,):
                 raise ValueError(f"criterion {name!r} has shape {arr.shape}; expected ({n},) inside cells")
@@ -144,7 +152,7 @@ class Stack:
         for key in ("distances",):
             if key in kwargs:
                 kwargs[key] = {k: take(v) for k, v in kwargs[key].items()}
-        for key in ("prefecture", "nearest_demand", "excluded", "elevation_m"):
+        for key in ("prefecture", "nearest_demand", "excluded", "elevation_m", "nearest_offtaker", "offtaker_km"):
             if kwargs.get(key) is not None:
                 kwargs[key] = np.asarray(kwargs[key])[inside]
         kind = resource_kind or ("ghi" if tech == "pv" else "wind_speed")
@@ -298,6 +306,10 @@ class Base:
     terrain: dict[str, Layer]
     elevation_m: np.ndarray
     notes: list[str]
+    offtakers: pd.DataFrame = field(default_factory=_no_demand)
+    nearest_offtaker: np.ndarray | None = None
+    offtaker_km: np.ndarray | None = None
+    substations: pd.DataFrame = field(default_factory=_no_demand)
 
 
 def demand_points() -> pd.DataFrame:
@@ -351,6 +363,7 @@ def base(cell_m: float = 1000.0) -> Base:
 @dataversion.cached(maxsize=1, parts=("layers", "boundaries"))
 def _base(cell_m: float, token: tuple) -> Base:
     from .. import layers
+    from . import connection, offtakers as offtakers_mod
     from .grid import gansu, project_geometries
 
     grid, inside = gansu(cell_m)
@@ -370,6 +383,9 @@ def _base(cell_m: float, token: tuple) -> Base:
     seat_km, _ = distance_km(grid, inside, seats_x, seats_y)
     town_km, _ = distance_km(grid, inside, np.r_[towns_x, seats_x], np.r_[towns_y, seats_y])
     demand_km, nearest = distance_km(grid, inside, dem_x, dem_y)
+    offt = offtakers_mod.points()
+    off_x, off_y = project(offt["lon"].to_numpy(float), offt["lat"].to_numpy(float))
+    off_eff, off_idx, off_km = offtakers_mod.weighted_distance(grid, inside, off_x, off_y, offt["weight"].to_numpy())
 
     elev2d, src, res, fine = read_elevation(grid)
     terrain = {"elevation": Layer("elevation", elev2d[inside], "m", src, res)}
@@ -378,15 +394,18 @@ def _base(cell_m: float, token: tuple) -> Base:
     else:
         notes.append(PVLIB_ALTITUDE_NOTE)
     dist_res = f"{grid.cell_m:g} m grid, distances between cell centres"
-    terrain["demand"] = Layer("demand", demand_km, "km",
-                              f"{len(demand)} bases and parks (layers bases, parks)", dist_res)
+    counts = offt["intensity_class"].value_counts()
+    terrain["demand"] = Layer("demand", off_eff, "km (weighted)",
+                              f"{len(offt)} electricity-intensive offtakers ({counts.get('high', 0)} high, "
+                              f"{counts.get('medium', 0)} medium: bases, parks, anchor enterprises, smelters; "
+                              f"layers/sector_intensity.csv); km ÷ class weight", dist_res)
     terrain["town"] = Layer("town", town_km, "km",
                             f"{len(pref)} prefecture seats and {len(counties)} county seats", dist_res)
     notes.append("Water and built-up areas: no land-cover data ships with gislayout; built-up land is "
                  "approximated by buffers around prefecture seats, county seats and parks. Upload polygons "
                  "(protected areas, farmland, water) to exclude them.")
     return Base(grid, inside, prefecture, names, list(pref["name_en"]), {"seat": seat_km, "town": town_km, "park": demand_km},
-                nearest, demand, terrain, elev2d[inside], notes)
+                nearest, demand, terrain, elev2d[inside], notes, offt, off_idx, off_km, connection.substations())
 
 
 def build(tech: str, cell_m: float = 1000.0) -> Stack:
@@ -427,4 +446,5 @@ def _build(tech: str, cell_m: float, token: tuple) -> Stack:
     layers_ = {"resource": Layer("resource", values[b.inside], units, source, res), **b.terrain}
     return Stack(tech, b.grid, b.inside, layers_, kind, height, b.distances, b.prefecture, list(b.prefectures),
                  list(b.prefectures_en), b.nearest_demand, b.demand, b.elevation_m, None, notes,
-                 resource_name=name, resource_estimate=bool(info.get("is_estimate")))
+                 resource_name=name, resource_estimate=bool(info.get("is_estimate")), offtakers=b.offtakers,
+                 nearest_offtaker=b.nearest_offtaker, offtaker_km=b.offtaker_km, substations=b.substations)

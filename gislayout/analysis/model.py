@@ -19,6 +19,16 @@ from ..errors import BadParameter, number
 from .criteria import SPECS, TECHS, Stack
 from .energy import DEFAULT_TURBINE, PV_PERFORMANCE_RATIO, turbine_names
 
+#: Cost, grid and offtaker parameters (both technologies). None = from the cost preset (or: no limit).
+_COST_DEFAULTS: dict[str, float | str | None] = {
+    "cost_preset": "latest", "capex": None, "opex": None, "wacc": None, "lifetime": None,
+    "grid_kv": 330.0, "grid_cost": None, "offtaker_km": 100.0, "max_lcoe": None, "scheme": "2009",
+}
+#: Parameters whose value may be empty/`off`/null (= from the preset, or no limit).
+NULLABLE = ("capex", "opex", "wacc", "lifetime", "degradation", "grid_cost", "max_lcoe")
+#: Parameters that take one of a fixed set of strings.
+CHOICES = {"cost_preset": ("2010", "latest"), "scheme": ("2009", "2021")}
+
 #: Default parameters per technology. Thresholds: a minimum for `resource`, a maximum for the others;
 #: None means "no threshold". Weights are relative (normalised over the criteria present).
 DEFAULTS: dict[str, dict[str, float | str | None]] = {
@@ -31,6 +41,7 @@ DEFAULTS: dict[str, dict[str, float | str | None]] = {
         "seat_buffer": 5.0, "town_buffer": 2.0, "park_buffer": 1.0,
         "density": 30.0, "pr": PV_PERFORMANCE_RATIO,
         "min_area": 4.0, "max_zone": 20.0, "top": 50,
+        **_COST_DEFAULTS, "degradation": None,
     },
     "wind": {
         "w_resource": 0.5, "t_resource": None,
@@ -41,6 +52,7 @@ DEFAULTS: dict[str, dict[str, float | str | None]] = {
         "seat_buffer": 5.0, "town_buffer": 2.0, "park_buffer": 1.0,
         "density": 3.0, "turbine": DEFAULT_TURBINE, "hub": 80.0, "shear": 1 / 7, "k": 2.0,
         "min_area": 10.0, "max_zone": 30.0, "top": 50,
+        **_COST_DEFAULTS,
     },
 }
 
@@ -79,11 +91,35 @@ DOCS: dict[str, str] = {
     "max_zone": "largest zone side in km: contiguous areas are cut along a square grid of this size so that "
                 "zones are project-sized (0 = no cutting)",
     "top": "number of ranked zones returned with polygons (max 500; roll-ups use every zone)",
+    "cost_preset": "cost preset for the LCOE: '2010' (the policy's year) or 'latest' (IRENA Renewable Power "
+                   "Generation Costs in 2023, China); its values and sources are in `cost_presets` of "
+                   "/api/siting/params (gislayout/analysis/cost_presets.json). An explicit capex, opex, wacc, "
+                   "lifetime, degradation or grid_cost overrides the preset's",
+    "capex": "total installed cost in USD/kW (empty: the preset's; 2010: 4808 PV, 2042 wind, IRENA RPGC 2021 "
+             "Table H.1; latest: ~670 PV, ~990 wind, IRENA RPGC 2023 China)",
+    "opex": "fixed O&M in USD/kW/yr (empty: the preset's)",
+    "wacc": "real weighted average cost of capital in % (empty: the preset's; 2010: 7.5 %, IRENA's standard "
+            "assumption for China then)",
+    "lifetime": "economic lifetime in years (empty: the preset's, 25)",
+    "degradation": "PV output degradation in %/yr, applied as the average output factor over the lifetime "
+                   "(empty: the preset's, 0.5 %/yr, Jordan & Kurtz 2013, NREL/JA-5200-51664)",
+    "grid_kv": "minimum voltage in kV of the substation a zone connects to (layer substations; default 330 kV, "
+               "the backbone of the Gansu grid)",
+    "grid_cost": "connection cost in USD per kW per km of line to that substation, added to capex (empty: the "
+                 "preset's by voltage class of the substation reached)",
+    "offtaker_km": "inverse view: distance in km within which a zone's potential counts as reachable by an "
+                   "offtaker (zone centre to offtaker)",
+    "max_lcoe": "inverse view and supply curve threshold: only zones at or below this LCOE in USD/MWh count as "
+                "reachable (empty: no limit)",
+    "scheme": "region scheme whose zones the supply curve is also given by ('2009' or '2021')",
 }
 
 _LIMITS = {"density": (0.01, 1000.0), "pr": (0.05, 1.0), "hub": (10.0, 250.0), "shear": (0.0, 0.6),
            "k": (1.0, 5.0), "min_area": (0.0, 10000.0), "max_zone": (0.0, 2000.0), "top": (1, 500),
-           "seat_buffer": (0.0, 500.0), "town_buffer": (0.0, 500.0), "park_buffer": (0.0, 500.0)}
+           "seat_buffer": (0.0, 500.0), "town_buffer": (0.0, 500.0), "park_buffer": (0.0, 500.0),
+           "capex": (0.0, 20000.0), "opex": (0.0, 1000.0), "wacc": (0.0, 30.0), "lifetime": (1.0, 60.0),
+           "degradation": (0.0, 5.0), "grid_kv": (0.0, 1200.0), "grid_cost": (0.0, 100.0),
+           "offtaker_km": (0.0, 2000.0), "max_lcoe": (0.0, 100000.0)}
 #: Range of the weights (relative; normalised over the criteria present).
 WEIGHT_LIMITS = (0.0, 1000.0)
 #: Range of each threshold, in the criterion's units: what the quantity can physically be. The resource
@@ -96,7 +132,7 @@ OFF = ("", "none", "off")
 
 def limits(key: str) -> tuple[float, float] | None:
     """(minimum, maximum) accepted for parameter `key`, or None for a non-numeric one (`turbine`)."""
-    if key == "turbine":
+    if key == "turbine" or key in CHOICES:
         return None
     if key.startswith("t_"):
         return THRESHOLD_LIMITS.get(key, (-1e6, 1e6))
@@ -112,9 +148,11 @@ def schema(key: str, body: bool = False) -> dict:
     """
     if key == "turbine":
         return {"type": "string", "enum": list(turbine_names())}
+    if key in CHOICES:
+        return {"type": "string", "enum": list(CHOICES[key])}
     lo, hi = limits(key)
-    number = {"type": "integer" if key == "top" else "number", "minimum": lo, "maximum": hi}
-    if key.startswith("t_"):
+    number = {"type": "integer" if key in ("top", "lifetime") else "number", "minimum": lo, "maximum": hi}
+    if key.startswith("t_") or key in NULLABLE:
         return {**number, "nullable": True} if body else {"anyOf": [number, {"type": "string", "enum": list(OFF)}]}
     return number
 
@@ -171,12 +209,16 @@ def parse(tech: str, query: Mapping[str, object], resource_kind: str | None = No
             if raw not in turbine_names():
                 raise BadParameter(f"unknown turbine {raw!r}; allowed: {', '.join(turbine_names())}")
             values[key] = raw
-        elif key.startswith("t_") and raw in (*OFF, None):
+        elif key in CHOICES:
+            if raw not in CHOICES[key]:
+                raise BadParameter(f"unknown {key} {raw!r}; allowed: {', '.join(CHOICES[key])}")
+            values[key] = raw
+        elif (key.startswith("t_") or key in NULLABLE) and raw in (*OFF, None):
             values[key] = None
         else:
             value = number(raw, f"parameter {key!r}", *limits(key))
-            if key == "top" and value != int(value):
-                raise BadParameter(f"parameter 'top' must be a whole number, got {raw!r}")
+            if key in ("top", "lifetime") and value != int(value):
+                raise BadParameter(f"parameter {key!r} must be a whole number, got {raw!r}")
             values[key] = int(value) if key == "top" else value
     return Params(tech, values, resource_kind)
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import config, layers, regions
 from ..errors import LayerDataError
-from . import criteria, energy, model, outputs, zones as zones_mod
+from . import costs as costs_mod, criteria, energy, model, outputs, supply, zones as zones_mod
 from .criteria import Stack
 from .grid import unproject
 from .model import Params, Surface
@@ -74,20 +74,27 @@ class Run:
     timings_ms: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     uploaded_exclusions: bool = False
+    economics: pd.DataFrame | None = None   # supply.economics: one row per zone
+    costs: costs_mod.Costs | None = None
 
 
 def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygons: bool = True,
-        top: int | None = None) -> Run:
-    """Score, find and rank zones, describe the top `top` (default `params['top']`) and roll up by prefecture."""
+        top: int | None = None, grid: str | None = None) -> Run:
+    """Score, find and rank zones, describe the top `top` (default `params['top']`) and roll up by prefecture.
+
+    `grid`: id of an uploaded grid (POST /api/siting/grid) to connect to instead of the substations layer.
+    """
     t0 = time.perf_counter()
     surface = model.evaluate(stack_, params, exclude)
     t1 = time.perf_counter()
     yields = yield_per_mw(stack_, params)
     found = zones_mod.find(stack_, surface, params, yields)
     t2 = time.perf_counter()
+    econ, costs = supply.economics(stack_, found, params, grid)
+    t2b = time.perf_counter()
     n = min(int(top if top is not None else params["top"]), len(found))
     rows = np.arange(n)
-    table = _describe(stack_, found, rows)
+    table = _describe(stack_, found, rows, econ)
     geoms = zones_mod.polygons(stack_, found, rows) if polygons else []
     t3 = time.perf_counter()
     by_pref = zones_mod.rollup_by_prefecture(stack_, found, params, yields)
@@ -99,10 +106,11 @@ def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygo
             notes.append(f"No data for the {key} criterion is installed; its threshold and weight are ignored.")
     if not len(found):
         notes.append(_why_no_zone(stack_, surface, params))
-    timings = {"score": (t1 - t0) * 1e3, "zones": (t2 - t1) * 1e3, "describe_polygons": (t3 - t2) * 1e3,
+    timings = {"score": (t1 - t0) * 1e3, "zones": (t2 - t1) * 1e3, "economics": (t2b - t2) * 1e3,
+               "describe_polygons": (t3 - t2b) * 1e3,
                "rollups": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
     return Run(stack_, params, surface, found, table, geoms, by_pref,
-               {k: round(v, 1) for k, v in timings.items()}, notes, exclude is not None)
+               {k: round(v, 1) for k, v in timings.items()}, notes, exclude is not None, econ, costs)
 
 
 def _why_no_zone(stack_: Stack, surface: Surface, params: Params) -> str:
@@ -185,8 +193,10 @@ def run_caveat(result: Run) -> dict:
     return caveat(s, result.uploaded_exclusions, float(result.params["density"]), bright)
 
 
-def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray) -> pd.DataFrame:
-    """Table rows for the zones in `rows`: ids, figures, prefecture, scheme zones, nearest base or park."""
+def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray, econ: pd.DataFrame | None = None
+              ) -> pd.DataFrame:
+    """Table rows for the zones in `rows`: ids, figures, prefecture, scheme zones, LCOE, capacity factor,
+    nearest substation (grid_km), offtaker, and the nearest base or park of any kind (`nearest_*`)."""
     t = found.table.iloc[rows].reset_index(drop=True)
     lon, lat = unproject(t["x"].to_numpy(), t["y"].to_numpy(), stack_.grid.crs) if len(t) else ([], [])
     prefs = [stack_.prefectures[i] if 0 <= i < len(stack_.prefectures) else None for i in t["prefecture_index"]]
@@ -212,8 +222,51 @@ def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray) -> pd.Dat
         values = demand[col].to_numpy() if col in demand else None
         out[f"nearest_{col}"] = [values[n[0]] if n is not None and values is not None else None for n in near]
     out["nearest_km"] = [round(n[1], 1) if n is not None else None for n in near]
+    if econ is not None:
+        _economics_columns(stack_, out, econ.iloc[rows].reset_index(drop=True), econ.attrs.get("substations"))
     out["lon"], out["lat"] = np.round(lon, 5), np.round(lat, 5)
     return out
+
+
+def _pick(frame: pd.DataFrame, idx, col: str) -> list:
+    values = frame[col].to_numpy() if col in frame else None
+    return [values[i] if values is not None and i >= 0 else None for i in idx]
+
+
+def _economics_columns(stack_: Stack, out: pd.DataFrame, econ: pd.DataFrame, subs: pd.DataFrame | None) -> None:
+    """Flat LCOE, capacity factor, substation and offtaker columns (flat so that CSV and GPKG carry them)."""
+    out["lcoe_usd_mwh"] = econ["lcoe"].round(1).to_numpy()
+    out["capacity_factor"] = econ["capacity_factor"].round(4).to_numpy()
+    out["grid_km"] = econ["grid_km"].astype(float).round(1).to_numpy()
+    sub = econ["substation"].to_numpy()
+    subs = stack_.substations if subs is None else subs
+    out["substation_id"] = _pick(subs, sub, "id")
+    out["substation_name"] = _pick(subs, sub, "name_zh")
+    out["substation_name_en"] = _pick(subs, sub, "name_en")
+    out["substation_kv"] = econ["substation_kv"].to_numpy()
+    off, offt = econ["offtaker"].to_numpy(), stack_.offtakers
+    for col in ("id", "name_zh", "name_en", "layer", "sectors", "intensity_class"):
+        out[f"offtaker_{col}"] = _pick(offt, off, col)
+    out["offtaker_km"] = econ["offtaker_km"].astype(float).round(1).to_numpy()
+
+
+def nest(row: dict) -> dict:
+    """A table row with the nested `substation`, `offtaker` and `nearest_park` objects of the API added."""
+    def val(v):
+        return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+    row = dict(row)
+    if "grid_km" in row:
+        row["substation"] = None if row.get("substation_id") is None else {
+            "id": row["substation_id"], "name": row.get("substation_name"), "name_en": row.get("substation_name_en"),
+            "max_voltage_kv": val(row.get("substation_kv")), "km": val(row.get("grid_km"))}
+        row["offtaker"] = None if row.get("offtaker_id") is None else {
+            "id": row["offtaker_id"], "name_zh": row.get("offtaker_name_zh"), "name_en": row.get("offtaker_name_en"),
+            "layer": row.get("offtaker_layer"), "sectors": str(row.get("offtaker_sectors") or "").split(";"),
+            "intensity_class": row.get("offtaker_intensity_class"), "km": val(row.get("offtaker_km"))}
+    row["nearest_park"] = None if row.get("nearest_id") is None else {
+        "id": row["nearest_id"], "name_zh": row.get("nearest_name_zh"), "name_en": row.get("nearest_name_en"),
+        "layer": row.get("nearest_layer"), "km": val(row.get("nearest_km"))}
+    return row
 
 
 def _english(stack_: Stack, index: int) -> str | None:
@@ -267,11 +320,15 @@ def rollups(result: Run) -> dict:
     }
 
 
+#: Columns that keep more than two decimals in JSON (a capacity factor of 0.18 hides a 2 % difference).
+_DIGITS = {"capacity_factor": 4}
+
+
 def _records(df: pd.DataFrame) -> list[dict]:
     df = df.copy()
     for col in df.columns:
         if pd.api.types.is_float_dtype(df[col]):
-            df[col] = df[col].round(2)
+            df[col] = df[col].round(_DIGITS.get(col, 2))
     return [{k: (None if isinstance(v, float) and np.isnan(v) else (v.item() if isinstance(v, np.generic) else v))
              for k, v in row.items()} for row in df.to_dict(orient="records")]
 
@@ -318,7 +375,31 @@ def summary(result: Run) -> dict:
         "timings_ms": result.timings_ms,
         "notes": result.notes,
         "caveat": run_caveat(result),
-        "table": _records(result.top),
+        "table": [nest(r) for r in _records(result.top)],
         "rollups": rollups(result),
+        "costs": result.costs.as_dict() if result.costs else None,
+        "cost_sources": costs_mod.sources(result.costs.preset) if result.costs else [],
+        "supply_curve": supply_curve(result),
+        "offtakers": supply.inverse(s, result.zones, result.economics, result.params)
+        if result.economics is not None else [],
+        "headline": headline(result),
         "attribution": config.BOUNDARY_ATTRIBUTION,
     }
+
+
+def supply_curve(result: Run) -> dict:
+    """The run's supply curve (see `supply.curve`), by zone of the scheme in the `scheme` parameter."""
+    scheme = str(result.params["scheme"])
+    zone_of = _scheme_lookups().get(scheme, {})
+    return supply.curve(result.stack, result.zones, result.economics, result.params,
+                        target_mw(result.stack.tech), zone_of)
+
+
+def headline(result: Run) -> dict:
+    """One rounded sentence in zh and en: zones, GW, times the 2015 target, LCOE range, with the caveat."""
+    lcoe = result.economics["lcoe"].to_numpy(float) if result.economics is not None else np.array([])
+    return supply.headline(float(result.zones.table["capacity_mw"].sum()), len(result.zones), lcoe,
+                           target_mw(result.stack.tech))
+
+
+supply_csv = supply.supply_csv

@@ -17,16 +17,18 @@ from ..errors import TooLarge
 #: Largest upload accepted, in bytes (the app's MAX_CONTENT_LENGTH is larger, for other surfaces).
 MAX_BYTES = 5 * 1024 * 1024
 #: Most features accepted per upload, by purpose.
-MAX_FEATURES = {"sites": 2000, "exclusions": 5000}
+MAX_FEATURES = {"sites": 2000, "exclusions": 5000, "grid": 20000}
 #: Most polygon vertices accepted in one exclusion upload.
 MAX_VERTICES = 500_000
 FORMATS = uploads.FORMATS
 _ALLOWED = {"sites": ({0: "Point", 3: "Polygon", 4: "MultiPoint", 6: "MultiPolygon"}, "sites must be Point or Polygon"),
-            "exclusions": ({3: "Polygon", 6: "MultiPolygon"}, "exclusions must be Polygon or MultiPolygon")}
+            "exclusions": ({3: "Polygon", 6: "MultiPolygon"}, "exclusions must be Polygon or MultiPolygon"),
+            "grid": ({0: "Point", 1: "LineString", 4: "MultiPoint", 5: "MultiLineString"},
+                     "a grid upload must be substations (Point) or lines (LineString)")}
 
 
 def read(filename: str, data: bytes, purpose: str = "sites") -> gpd.GeoDataFrame:
-    """Parse an upload for `purpose` ('sites' or 'exclusions') into a validated GeoDataFrame in WGS84."""
+    """Parse an upload for `purpose` ('sites', 'exclusions' or 'grid') into a validated GeoDataFrame in WGS84."""
     gdf = uploads.read(filename, data, what="upload", max_bytes=MAX_BYTES, max_features=MAX_FEATURES[purpose])
     return validate(gdf, filename, purpose)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from .. import config, geojson
-from ..analysis import criteria, exclusions, model, outputs, service, sites, surface, upload
+from ..analysis import costs, criteria, exclusions, gridstore, model, outputs, service, sites, surface, upload
 from ..analysis.energy import turbine_names
 from ..errors import BadParameter, InvalidData, ResourceUnavailable
 from ..maps import sitingpage
@@ -19,7 +19,7 @@ from . import openapi
 bp = Blueprint("siting", __name__)
 
 #: Query keys that are not model parameters.
-_NOT_PARAMS = ("tech", "format", "exclude", "lang", "filename", "purpose")
+_NOT_PARAMS = ("tech", "format", "exclude", "lang", "filename", "purpose", "grid")
 
 
 def _tech() -> str:
@@ -48,6 +48,11 @@ def _setup():
     return stack, params, exclusions.mask(stack, exclusions.parse_ids(request.args.get("exclude")))
 
 
+def _grid_id() -> str | None:
+    """The uploaded grid of `grid=<id>` (checked: 400 if malformed, 404 if not stored), or None."""
+    return gridstore.check(request.args.get("grid"))
+
+
 def _surface_url(tech: str, params: model.Params) -> str:
     """The surface's XYZ tile URL template for the same run (gislayout.web.siting_tiles)."""
     from .siting_tiles import tile_template
@@ -58,13 +63,32 @@ def _surface_url(tech: str, params: model.Params) -> str:
 def run():
     """Score the grid, rank the zones; return the top zones as GeoJSON, the table, roll-ups and the overlay."""
     stack, params, exclude = _setup()
-    result = service.run(stack, params, exclude)
+    result = service.run(stack, params, exclude, grid=_grid_id())
     body = service.summary(result)
     body["zones"] = geojson.feature_collection(service.zones_gdf(result))
+    for feature in body["zones"]["features"]:  # the nested substation / offtaker / nearest_park objects
+        feature["properties"] = service.nest(feature["properties"])
     _, bounds = surface.overlay_index(stack)
     body["surface"] = {"url": _surface_url(stack.tech, params), "bounds": bounds, "legend": surface.legend()}
     body["exclude"] = exclusions.parse_ids(request.args.get("exclude"))
     return jsonify(body)
+
+
+@bp.get("/api/siting/supply")
+def supply_curve():
+    """The supply curve (cumulative MW against LCOE) and the offtakers' reachable potential; `format=csv`."""
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise BadParameter(f"unknown format {fmt!r}; allowed: json, csv")
+    stack, params, exclude = _setup()
+    result = service.run(stack, params, exclude, polygons=False, top=0, grid=_grid_id())
+    curve = service.supply_curve(result)
+    if fmt == "csv":
+        return _file(service.supply_csv(curve), "csv", f"gislayout_siting_{stack.tech}_supply")
+    return jsonify({"tech": stack.tech, "params": dict(params.values), "costs": result.costs.as_dict(),
+                    "supply_curve": curve, "headline": service.headline(result),
+                    "offtakers": service.supply.inverse(stack, result.zones, result.economics, params),
+                    "caveat": service.run_caveat(result)})
 
 
 @bp.get("/api/siting/zones")
@@ -74,7 +98,7 @@ def zones_export():
     if fmt not in outputs.FORMATS:
         raise BadParameter(f"unknown format {fmt!r}; allowed: {', '.join(outputs.FORMATS)}")
     stack, params, exclude = _setup()
-    result = service.run(stack, params, exclude)
+    result = service.run(stack, params, exclude, grid=_grid_id())
     return _file(service.zones_file(result, fmt), fmt, f"gislayout_siting_{stack.tech}_zones")
 
 
@@ -139,6 +163,20 @@ def upload_exclusions():
                     "geojson": geojson.feature_collection(gdf[["fid", "geometry"]])})
 
 
+@bp.post("/api/siting/grid")
+def upload_grid():
+    """Store an uploaded grid (substations as points or lines; GeoJSON, GPKG, zipped Shapefile); returns the id
+    for `grid=` of the run, zones and supply routes. Voltage from max_voltage_kv, voltage_kv or voltage (V)."""
+    filename, data = _upload_bytes()
+    gdf = upload.read(filename, data, "grid")
+    ident = gridstore.save(gdf)
+    stored = gridstore.load(ident)
+    kv = stored["max_voltage_kv"] if "max_voltage_kv" in stored else None
+    return jsonify({"id": ident, "features": len(gdf),
+                    "with_voltage": int(kv.notna().sum()) if kv is not None else 0,
+                    "bounds": [round(float(v), 6) for v in gdf.total_bounds]})
+
+
 @bp.get("/api/siting/exclusions/<ident>")
 def get_exclusions(ident: str):
     """A stored exclusion set as GeoJSON (for drawing it again from a permalink)."""
@@ -151,7 +189,10 @@ def params_info():
     out = {}
     for tech in criteria.TECHS:
         entry = {"docs": model.DOCS, "turbines": list(turbine_names()) if tech == "wind" else [],
-                 "limits": {k: list(model.limits(k)) for k in model.DEFAULTS[tech] if model.limits(k)}}
+                 "limits": {k: list(model.limits(k)) for k in model.DEFAULTS[tech] if model.limits(k)},
+                 "choices": {k: list(v) for k, v in model.CHOICES.items()},
+                 "cost_presets": {name: {"label": p["label"], "values": p[tech], "grid_cost": p["grid_cost"],
+                                         "sources": p["sources"]} for name, p in costs.presets().items()}}
         try:
             stack = service.stack(tech)
         except ResourceUnavailable as exc:
@@ -205,7 +246,9 @@ def _openapi_paths() -> dict:
     tech = openapi.query("tech", {"type": "string", "enum": list(criteria.TECHS), "default": "pv"}, "technology")
     exclude = openapi.query("exclude", {"type": "string", "pattern": r"^[0-9a-f]{16}(,[0-9a-f]{16}){0,7}$"},
                             "comma-separated ids (16 hex digits each, at most 8) from POST /api/siting/exclusions")
-    common = [tech, exclude, *_param_docs()]
+    grid = openapi.query("grid", {"type": "string", "pattern": r"^[0-9a-f]{16}$"},
+                         "id from POST /api/siting/grid: connect to that grid instead of the substations layer")
+    common = [tech, exclude, grid, *_param_docs()]
     file_body = {"required": True, "content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
                                                                                      "format": "binary"}}}},
@@ -218,6 +261,13 @@ def _openapi_paths() -> dict:
                             "post": openapi.operation("Run the siting model (JSON body of parameters)", **run_op,
                                                       body={"content": {"application/json": {
                                                           "schema": _body_schema()}}})},
+        "/api/siting/supply": openapi.get(
+            "Supply curve and offtakers", "Cumulative capacity (MW) against LCOE (USD/MWh), in total, by "
+            "prefecture and by zone of `scheme`, with the 2015 target; the potential each offtaker reaches within "
+            "`offtaker_km` below `max_lcoe`. `format=csv`: the curve as rows.", tag="siting", errors=(400, 404),
+            params=[openapi.query("format", {"type": "string", "enum": ["json", "csv"]}, "json (default) or csv"),
+                    *common],
+            ok=openapi.json_object(description="supply_curve, offtakers, costs, headline")),
         "/api/siting/zones": openapi.get("Export ranked zones", tag="siting", errors=(400, 404),
                                          params=[openapi.query("format", {"type": "string", "enum": list(outputs.FORMATS)},
                                                                "file format"), *common],
@@ -229,6 +279,12 @@ def _openapi_paths() -> dict:
             ok=openapi.json_object(), errors=(400, 404, 413), body=file_body)},
         "/api/siting/exclusions": {"post": openapi.operation(
             "Upload exclusion polygons", "Returns an id for `exclude=`.", tag="siting",
+            params=[openapi.query("filename", {"type": "string"}, "name of a raw-body upload")],
+            ok=openapi.json_object(), errors=(400, 413), body=file_body)},
+        "/api/siting/grid": {"post": openapi.operation(
+            "Upload a grid (substations or lines)", "Points or lines with an optional voltage (max_voltage_kv, "
+            "voltage_kv, or voltage in V); returns an id for `grid=` of /api/siting/run, /zones and /supply, used "
+            "instead of the substations layer. Same upload rules and store as exclusions.", tag="siting",
             params=[openapi.query("filename", {"type": "string"}, "name of a raw-body upload")],
             ok=openapi.json_object(), errors=(400, 413), body=file_body)},
         "/api/siting/exclusions/{ident}": openapi.get(

@@ -65,14 +65,14 @@ def run_command(tech: str, pairs, excludes, output: Path | None, as_json: bool) 
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
     else:
-        cols = ["rank", "id", "score", "area_km2", "capacity_mw", "generation_gwh", "prefecture",
-                "nearest_name_en", "nearest_km"]
+        cols = ["rank", "id", "score", "area_km2", "capacity_mw", "lcoe_usd_mwh", "capacity_factor", "grid_km",
+                "prefecture", "offtaker_name_en", "offtaker_km", "nearest_name_en", "nearest_km"]
         if len(result.top):
-            click.echo(result.top[cols].head(20).to_string(index=False))
+            click.echo(result.top[[c for c in cols if c in result.top]].head(20).to_string(index=False))
         total = summary["rollups"]["total"]
         click.echo(f"{total['zones']} zones, {total['area_km2']:,.0f} km², {total['capacity_mw']:,.0f} MW "
-                   f"technical potential (upper bound) = {total['potential_over_target']}× the 2015 target of "
-                   f"{total['target_2015_mw']:,.0f} MW; compute {result.timings_ms['total']} ms")
+                   f"technical potential (upper bound); compute {result.timings_ms['total']} ms")
+        click.echo(summary["headline"]["en"])
         for note in result.notes:
             click.echo(f"note: {note}")
         caveat = summary["caveat"]
@@ -106,6 +106,41 @@ def sites_command(path: Path, tech: str, pairs, excludes, output: Path | None) -
                                 caveat=[item["en"] for item in caveat["items"]])
         output.write_bytes(outputs.to_bytes(scored, _format_of(output), f"siting_{tech}_sites", meta))
         click.echo(f"wrote {len(scored)} sites to {output}")
+
+
+@siting.command("supply")
+@_tech
+@_param
+@_exclude
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the supply curve as .csv.")
+@click.option("--json", "as_json", is_flag=True, help="Print the supply curve and offtakers as JSON.")
+@user_errors
+def supply_command(tech: str, pairs, excludes, output: Path | None, as_json: bool) -> None:
+    """Print the supply curve (capacity reachable below LCOE thresholds) and the offtakers' reachable potential.
+
+    Cost parameters go in --param like the others: cost_preset=2010|latest, capex, opex, wacc, lifetime,
+    degradation, grid_kv, grid_cost, offtaker_km, max_lcoe, scheme.
+    """
+    if output is not None and output.suffix.lower() != ".csv":
+        raise click.BadParameter(f"output {str(output)!r} must end in .csv", param_hint="-o")
+    stack = service.stack(tech)
+    params = service.parse(stack, _params(pairs))
+    result = service.run(stack, params, _exclusion_mask(stack, excludes), polygons=False, top=0)
+    curve = service.supply_curve(result)
+    offtakers = service.supply.inverse(stack, result.zones, result.economics, params)
+    if as_json:
+        click.echo(json.dumps({"costs": result.costs.as_dict(), "supply_curve": curve, "offtakers": offtakers},
+                              ensure_ascii=False, indent=1, default=str))
+    else:
+        click.echo(service.headline(result)["en"])
+        click.echo(f"target {curve['target_mw']:,.0f} MW reached at LCOE {curve['lcoe_at_target']} USD/MWh")
+        for lcoe, mw in curve["reachable_mw"].items():
+            click.echo(f"  ≤ {lcoe:>5} USD/MWh: {mw:>12,.0f} MW")
+        for row in offtakers[:15]:
+            click.echo(f"  {row['name_en'][:50]:50} {row['intensity_class']:6} {row['reachable_mw']:>12,.0f} MW")
+    if output is not None:
+        output.write_bytes(service.supply_csv(curve))
+        click.echo(f"wrote the supply curve to {output}")
 
 
 @siting.command("params")

@@ -62,6 +62,9 @@ def page(browser):
 
     context.route("**/*", route)
     pg = context.new_page()
+    # Generous waits: the first siting run builds its stack (criteria, offtakers, grid field) on a loaded 2-core CI
+    # machine; a wait is not a speed requirement (benchmarks/ measure speed).
+    pg.set_default_timeout(60_000)
     pg.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     pg.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))

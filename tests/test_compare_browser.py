@@ -32,7 +32,7 @@ def _query(url: str) -> dict[str, str]:
 def _wait_for(page, left: str, right: str) -> None:
     page.wait_for_function("([l, r]) => { const t = document.getElementById('cmp-table');"
                            " return t.dataset.state === 'ready' && t.dataset.left === l && t.dataset.right === r; }",
-                           arg=[left, right], timeout=20000)
+                           arg=[left, right], timeout=60000)
 
 
 def _cell(page, metric: str, column: int) -> str:
@@ -92,7 +92,7 @@ def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, cl
 
     # Schemes, and back with the browser's history.
     page.check("#cmp-mode-schemes")
-    page.wait_for_function("document.getElementById('cmp-table').dataset.left === '2009'", timeout=20000)
+    page.wait_for_function("document.getElementById('cmp-table').dataset.left === '2009'", timeout=60000)
     assert {"scheme_left", "scheme_right"} <= set(_query(page.url))
     page.wait_for_selector(READY)
     assert page.locator("#cmp-table th[data-key]").count() > 4
@@ -107,7 +107,7 @@ def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, cl
 
 def test_english_page_and_a_bad_area_shows_the_message(page, live_server):
     page.goto(f"{live_server}/compare?left=zone:2009:mars&right=province&lang=en")
-    page.wait_for_selector("#cmp-table[data-state=error]", state="attached", timeout=20000)
+    page.wait_for_selector("#cmp-table[data-state=error]", state="attached", timeout=60000)
     assert "'mars'" in page.locator("#cmp-message").inner_text()
     assert page.locator("h1").inner_text().startswith("Compare")
     assert page.locator("#cmp-atlas-link").get_attribute("href").startswith("/?lang=en")
@@ -134,7 +134,7 @@ def test_uploaded_version_shows_its_difference(page, live_server, client, tmp_pa
     _wait_for(page, "province", "province")
     page.set_input_files("#cmp-file", str(path))
     page.click("#cmp-upload-button")
-    page.wait_for_selector("#cmp-diff-table tbody tr", timeout=20000)
+    page.wait_for_selector("#cmp-diff-table tbody tr", timeout=60000)
     rows = page.locator("#cmp-diff-table tbody tr")
     assert rows.count() == 3
     assert page.locator(f"#cmp-diff-table tr[data-id={removed}]").get_attribute("class") == "cmp-status-removed"

@@ -103,10 +103,10 @@ def set_wacc(page, value: str):
 def test_no_stray_null_and_the_costed_model_shows_its_chart(page, live_server):
     """The real model: the summary has no "null"; the supply chart and the LCOE column are shown."""
     page.goto(f"{live_server}/siting?lang=en{LINK}")
-    page.locator(".siting-table tbody tr").first.wait_for(timeout=20000)
+    page.locator(".siting-table tbody tr").first.wait_for(timeout=60000)
     assert "null" not in page.locator(".siting-summary").inner_text()
     assert page.locator(".siting-summary").inner_text().startswith("3 zones")
-    page.locator(".siting-supply svg").wait_for(timeout=20000)
+    page.locator(".siting-supply svg").wait_for(timeout=60000)
     assert "LCOE" in page.locator(".siting-table thead").inner_text()
     assert not page.errors and not page.blocked
 
@@ -114,7 +114,7 @@ def test_no_stray_null_and_the_costed_model_shows_its_chart(page, live_server):
 def test_supply_curve_and_costed_columns_are_drawn(page, live_server):
     stub(page)
     page.goto(f"{live_server}/siting?lang=en{LINK}")
-    page.locator(".siting-supply svg").wait_for(timeout=20000)
+    page.locator(".siting-supply svg").wait_for(timeout=60000)
     head = page.locator(".siting-table thead").inner_text()
     for word in ("LCOE USD/MWh", "Capacity factor", "Grid km", "Offtaker", "Offtaker km"):
         assert word in head
@@ -146,7 +146,7 @@ def test_supply_curve_and_costed_columns_are_drawn(page, live_server):
     assert page.locator(".siting-supply path.gl-series").count() == 1
     page.locator(".siting-table tbody tr").first.click()  # the zone's popup carries its cost and offtaker
     popup = page.locator(".siting-popup")
-    popup.wait_for(timeout=20000)
+    popup.wait_for(timeout=60000)
     assert "Offtaker: Jinchuan smelter (20 km)" in popup.inner_text()
     assert "LCOE USD/MWh: 40" in popup.inner_text() and "330 kV" in popup.inner_text()
     page.locator(".siting-lang").click()
@@ -158,11 +158,11 @@ def test_supply_curve_and_costed_columns_are_drawn(page, live_server):
 def test_wacc_updates_chart_and_table_and_the_url_reproduces_them_stubbed(page, live_server, browser):  # noqa: F811
     stub(page)
     page.goto(f"{live_server}/siting?lang=en{LINK}")
-    page.locator(".siting-supply svg").wait_for(timeout=20000)
+    page.locator(".siting-supply svg").wait_for(timeout=60000)
     before, lcoe_before = chart_state(page), column(page, "lcoe_usd_mwh")
     set_wacc(page, "10")
     page.wait_for_function(f"document.querySelector('.siting-supply path.gl-series').dataset.last !== {json.dumps(before['last'])}",
-                           timeout=20000)
+                           timeout=60000)
     after, lcoe_after = chart_state(page), column(page, "lcoe_usd_mwh")
     assert lcoe_after != lcoe_before and after["d"] != before["d"]  # the LCOE axis reads from zero
     assert float(lcoe_after[0]) == pytest.approx(40 * crf(10) / crf(7), abs=0.05)
@@ -171,7 +171,7 @@ def test_wacc_updates_chart_and_table_and_the_url_reproduces_them_stubbed(page, 
     try:
         stub(other)
         other.goto(page.url)
-        other.locator(".siting-supply svg").wait_for(timeout=20000)
+        other.locator(".siting-supply svg").wait_for(timeout=60000)
         assert chart_state(other) == after
         assert column(other, "lcoe_usd_mwh") == lcoe_after
         assert other.locator("input[data-key=wacc]").input_value() == "10"
@@ -183,14 +183,14 @@ def test_wacc_updates_chart_and_table_and_the_url_reproduces_them_stubbed(page, 
 def test_scenarios_a_and_b_compare_side_by_side_and_live_in_the_url(page, live_server, browser):  # noqa: F811
     stub(page)
     page.goto(f"{live_server}/siting?lang=en{LINK}")
-    page.locator(".siting-supply svg").wait_for(timeout=20000)
+    page.locator(".siting-supply svg").wait_for(timeout=60000)
     set_wacc(page, "5")
     page.locator(".siting-save-a").click()
     set_wacc(page, "12")
     page.locator(".siting-save-b").click()
     assert "siting_a=" in page.url and "siting_b=" in page.url
     page.locator(".siting-compare-run").click()
-    page.locator(".siting-compare .siting-scenario[data-scenario=B]").wait_for(timeout=20000)
+    page.locator(".siting-compare .siting-scenario[data-scenario=B]").wait_for(timeout=60000)
 
     def seen(pg) -> dict:
         return pg.evaluate("""() => ({
@@ -207,7 +207,7 @@ def test_scenarios_a_and_b_compare_side_by_side_and_live_in_the_url(page, live_s
     try:
         stub(other)
         other.goto(page.url)  # the link alone brings the comparison back
-        other.locator(".siting-compare .siting-scenario[data-scenario=B]").wait_for(timeout=20000)
+        other.locator(".siting-compare .siting-scenario[data-scenario=B]").wait_for(timeout=60000)
         assert seen(other) == shown
     finally:
         other.context.close()
@@ -224,20 +224,20 @@ def test_wacc_updates_the_real_model(page, live_server):
     if "wacc" not in info["pv"].get("defaults", {}):
         pytest.skip("the costed siting model (issue 12: wacc in /api/siting/params) has not landed on this branch")
     page.goto(f"{live_server}/siting?lang=en{LINK}")
-    page.locator(".siting-supply svg").wait_for(timeout=20000)
+    page.locator(".siting-supply svg").wait_for(timeout=60000)
     before, lcoe_before = chart_state(page), column(page, "lcoe_usd_mwh")
     defaults = info["pv"]["defaults"]  # an empty wacc takes the cost preset's
     wacc = float(defaults["wacc"] or info["pv"]["cost_presets"][defaults["cost_preset"]]["values"]["wacc"])
     set_wacc(page, str(wacc + 3))
     page.wait_for_function(f"document.querySelector('.siting-supply path.gl-series').dataset.last !== {json.dumps(before['last'])}",
-                           timeout=20000)
+                           timeout=60000)
     after, lcoe_after = chart_state(page), column(page, "lcoe_usd_mwh")
     assert sum(float(v.replace(",", "")) for v in lcoe_after) > sum(float(v.replace(",", "")) for v in lcoe_before)
     url = page.url
     assert "wacc%3D" in url
     page.goto("about:blank")  # a real load of the link (from the same page only its hash would change)
     page.goto(url)
-    page.locator(".siting-supply svg").wait_for(timeout=20000)
+    page.locator(".siting-supply svg").wait_for(timeout=60000)
     assert chart_state(page) == after
     assert column(page, "lcoe_usd_mwh") == lcoe_after
     assert not page.errors and not page.blocked
@@ -246,20 +246,20 @@ def test_wacc_updates_the_real_model(page, live_server):
 def test_standalone_page_has_the_atlas_relief_and_context_layers(page, live_server):
     """/siting draws the atlas's offline relief and, zoomed in, its place names and rivers (atlas/context.js)."""
     page.goto(f"{live_server}/siting?lang=en")
-    page.wait_for_function("document.body.dataset.contextReady === '1'", timeout=20000)
+    page.wait_for_function("document.body.dataset.contextReady === '1'", timeout=60000)
     relief = page.locator("img.siting-relief")
     assert relief.count() == 1 and "/atlas/relief.jpg" in relief.get_attribute("src")
     names = page.locator(".siting-layers input[data-layer]").evaluate_all("ns => ns.map((n) => n.dataset.layer)")
     assert names == ["relief", "places", "rivers", "railway_stations"]
     assert "Place names (GeoNames)" in page.locator(".siting-layers").inner_text()
     page.evaluate("window.gislayoutMap.setView([36.06, 103.83], 8)")  # Lanzhou
-    page.locator(".ctx-label").first.wait_for(timeout=20000)
-    page.locator(".leaflet-rivers-pane canvas, .leaflet-rivers-pane path").first.wait_for(timeout=20000)  # rivers drawn
+    page.locator(".ctx-label").first.wait_for(timeout=60000)
+    page.locator(".leaflet-rivers-pane canvas, .leaflet-rivers-pane path").first.wait_for(timeout=60000)  # rivers drawn
     en = page.locator(".ctx-label .ctx-text").all_inner_texts()
     assert "Lanzhou" in " ".join(en)
     page.locator(".siting-lang").click()  # the panel's language switch relabels the map too
     page.wait_for_function("[...document.querySelectorAll('.ctx-label .ctx-text')].some((n) => n.textContent.includes('兰州'))",
-                           timeout=20000)
+                           timeout=60000)
     page.locator(".siting-layers input[data-layer=relief]").uncheck()
     assert page.locator("img.siting-relief").count() == 0
     assert not page.errors and not page.blocked

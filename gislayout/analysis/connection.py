@@ -18,7 +18,7 @@ from .grid import project
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .criteria import Stack
+    from .criteria import Layer, Stack
 
 #: How many voltage thresholds' distance fields a stack keeps.
 MAX_CACHED = 6
@@ -44,6 +44,7 @@ class Field:
     km: np.ndarray
     nearest: np.ndarray
     table: pd.DataFrame | None = None
+    criterion: Layer | None = None  # the `grid` criterion over `km`, built on first use by `layer`
 
 
 def uploaded_field(stack: Stack, ident: str, grid_kv: float) -> Field:
@@ -116,3 +117,22 @@ def zone_argmin(cell_zone: np.ndarray, n_zones: int, km: np.ndarray) -> tuple[np
     first[zs] = sel[np.flatnonzero(hit)[pos]]
     best[~np.isfinite(best)] = np.nan
     return best, first
+
+
+def layer(stack: Stack, grid_kv: float, grid_id: str | None = None) -> Layer | None:
+    """The `grid` siting criterion: km to the same grid the LCOE connects to (substations ≥ `grid_kv`, or the
+    uploaded grid `grid_id`), kept on the cached field so its percentiles are computed once per grid and kV.
+
+    None when no cell has a finite distance (no qualifying substation): the criterion is then absent, like slope
+    without a fine DEM, rather than failing every cell.
+    """
+    from .criteria import Layer
+
+    f = uploaded_field(stack, grid_id, grid_kv) if grid_id else field(stack, grid_kv)
+    if not np.isfinite(f.km).any():
+        return None
+    if f.criterion is None:
+        what = f"uploaded grid {grid_id!r}" if grid_id else f"substations ≥ {float(grid_kv):g} kV (layer substations)"
+        f.criterion = Layer("grid", f.km, "km", f"nearest {what}; the distance the LCOE's connection cost uses",
+                            f"{stack.grid.cell_m:g} m grid, distances between cell centres")
+    return f.criterion

@@ -56,6 +56,8 @@ SPECS: dict[str, Spec] = {s.key: s for s in (
     Spec("slope", "low", "坡度", "Slope"),
     Spec("demand", "low", "距用电大户距离", "Distance to electricity-intensive offtakers (weighted by class)"),
     Spec("town", "low", "距城镇距离", "Distance to prefecture seats and towns"),
+    # not a stack layer: built per grid_kv / uploaded grid by connection.layer, the field the LCOE uses
+    Spec("grid", "low", "距电网距离", "Distance to the grid (substation ≥ grid_kv, or an uploaded grid)"),
 )}
 
 
@@ -164,9 +166,16 @@ class Stack:
         out[self.flat] = values
         return out.reshape(self.grid.shape)
 
-    def criteria_meta(self) -> list[dict]:
-        """`Layer.meta()` of every criterion present."""
-        return [layer.meta() for layer in self.layers.values()]
+    def criteria_meta(self, extra: dict[str, Layer] | None = None) -> list[dict]:
+        """`Layer.meta()` of every criterion present, plus `extra` layers (default: the distance to the grid
+        at the default `grid_kv`, when there is any substation)."""
+        if extra is None:
+            from . import connection
+            from .model import _COST_DEFAULTS
+
+            grid = connection.layer(self, float(_COST_DEFAULTS["grid_kv"]))  # type: ignore[arg-type]
+            extra = {"grid": grid} if grid is not None else {}
+        return [layer.meta() for layer in {**self.layers, **extra}.values()]
 
 
 # ---------------------------------------------------------------------------------------------- distances

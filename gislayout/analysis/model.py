@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import BadParameter, number
-from .criteria import SPECS, TECHS, Stack
+from .criteria import SPECS, TECHS, Layer, Stack
 from .energy import DEFAULT_TURBINE, PV_PERFORMANCE_RATIO, turbine_names
 
 #: Cost, grid and offtaker parameters (both technologies). None = from the cost preset (or: no limit).
@@ -38,6 +38,7 @@ DEFAULTS: dict[str, dict[str, float | str | None]] = {
         "w_slope": 0.1, "t_slope": 5.0,
         "w_demand": 0.25, "t_demand": 150.0,
         "w_town": 0.15, "t_town": 50.0,
+        "w_grid": 0.0, "t_grid": None,
         "seat_buffer": 5.0, "town_buffer": 2.0, "park_buffer": 1.0,
         "density": 30.0, "pr": PV_PERFORMANCE_RATIO,
         "min_area": 4.0, "max_zone": 20.0, "top": 50,
@@ -49,6 +50,7 @@ DEFAULTS: dict[str, dict[str, float | str | None]] = {
         "w_slope": 0.1, "t_slope": 10.0,
         "w_demand": 0.25, "t_demand": 200.0,
         "w_town": 0.15, "t_town": None,
+        "w_grid": 0.0, "t_grid": None,
         "seat_buffer": 5.0, "town_buffer": 2.0, "park_buffer": 1.0,
         "density": 3.0, "turbine": DEFAULT_TURBINE, "hub": 80.0, "shear": 1 / 7, "k": 2.0,
         "min_area": 10.0, "max_zone": 30.0, "top": 50,
@@ -75,6 +77,11 @@ DOCS: dict[str, str] = {
     "t_demand": "maximum distance in km to the nearest base or park (PV 150 km, wind 200 km)",
     "w_town": "weight of distance to the nearest prefecture seat or county seat (nearer is better: access)",
     "t_town": "maximum distance in km to a prefecture seat or county seat (PV 50 km; wind none)",
+    "w_grid": "weight of distance to the grid (nearer is better): the same distance the LCOE's connection cost "
+              "uses, to the nearest substation ≥ grid_kv or to the uploaded grid `grid`. Default 0: the grid "
+              "already enters the ranking through the LCOE, so by default it is not counted twice",
+    "t_grid": "maximum distance in km to the grid (substation ≥ grid_kv, or the uploaded grid); default none. "
+              "Cells farther away are unsuitable, so every zone's grid_km is at most this",
     "seat_buffer": "exclusion radius in km around prefecture seats (built-up area proxy)",
     "town_buffer": "exclusion radius in km around county seats (built-up area proxy)",
     "park_buffer": "exclusion radius in km around bases and parks (their own land)",
@@ -125,7 +132,8 @@ WEIGHT_LIMITS = (0.0, 1000.0)
 #: Range of each threshold, in the criterion's units: what the quantity can physically be. The resource
 #: range covers GHI (kWh/m²/yr), wind speed (m/s) and wind power density (W/m²).
 THRESHOLD_LIMITS = {"t_resource": (0.0, 10000.0), "t_elevation": (-500.0, 9000.0), "t_slope": (0.0, 90.0),
-                    "t_demand": (0.0, 5000.0), "t_town": (0.0, 5000.0)}
+                    "t_demand": (0.0, 5000.0), "t_town": (0.0, 5000.0),
+                    "t_grid": (0.0, 5000.0)}
 #: Values of a `t_*` parameter that switch the threshold off.
 OFF = ("", "none", "off")
 
@@ -244,13 +252,18 @@ def resource_factor(stack: Stack, params: Params) -> float:
     return factor ** 3 if stack.resource_kind == "wind_power_density" else factor
 
 
-def evaluate(stack: Stack, params: Params, exclude: np.ndarray | None = None) -> Surface:
-    """Score every inside cell with array maths only (no per-cell Python)."""
+def evaluate(stack: Stack, params: Params, exclude: np.ndarray | None = None,
+             extra: Mapping[str, Layer] | None = None) -> Surface:
+    """Score every inside cell with array maths only (no per-cell Python).
+
+    `extra`: criteria that depend on the parameters and so are not on the stack (the `grid` distance layer).
+    """
     ok = stack.valid.copy()
     failed: dict[str, int] = {}
     total = np.zeros(stack.flat.size, np.float32)
     weights = {}
-    for key, layer in stack.layers.items():
+    layers = {**stack.layers, **(extra or {})}
+    for key, layer in layers.items():
         t = params.threshold(key)
         if t is not None and key == "resource":
             t = t / resource_factor(stack, params)  # thresholds are at hub height; the layer is not
@@ -264,7 +277,7 @@ def evaluate(stack: Stack, params: Params, exclude: np.ndarray | None = None) ->
             total += np.float32(w) * layer.norm
     if not weights:
         raise BadParameter(f"every weight is zero; give at least one of "
-                           f"{', '.join('w_' + k for k in stack.layers)} a value above 0")
+                           f"{', '.join('w_' + k for k in layers)} a value above 0")
     for name, dist in stack.distances.items():
         radius = params.values.get(f"{name}_buffer") or 0.0
         if radius > 0:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import config, layers, regions
 from ..errors import LayerDataError
-from . import costs as costs_mod, criteria, energy, model, outputs, supply, zones as zones_mod
+from . import connection, costs as costs_mod, criteria, energy, model, outputs, supply, zones as zones_mod
 from .criteria import Stack
 from .grid import unproject
 from .model import Params, Surface
@@ -31,11 +31,13 @@ _TARGET_IDS = {"wind": "target_wind_capacity_2015", "pv": "target_solar_capacity
 def stack(tech: str) -> Stack:
     """The real criterion stack for `tech`, built on first use and cached for the process.
 
-    The per-cell yield for the default parameters is computed with it, so the first run is as fast as later ones.
+    The per-cell yield and grid distance for the default parameters are computed with it, so the first run is as fast as later ones.
     """
     built = criteria.build(tech)
     if "_yield_cache" not in built.__dict__:
-        yield_per_mw(built, parse(built, {}))
+        params = parse(built, {})
+        yield_per_mw(built, params)
+        connection.layer(built, float(params["grid_kv"]))  # the default grid distance and its criterion
     return built
 
 
@@ -76,6 +78,7 @@ class Run:
     uploaded_exclusions: bool = False
     economics: pd.DataFrame | None = None   # supply.economics: one row per zone
     costs: costs_mod.Costs | None = None
+    extra: dict = field(default_factory=dict)  # criteria built for this run's parameters: {"grid": Layer}
 
 
 def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygons: bool = True,
@@ -85,7 +88,10 @@ def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygo
     `grid`: id of an uploaded grid (POST /api/siting/grid) to connect to instead of the substations layer.
     """
     t0 = time.perf_counter()
-    surface = model.evaluate(stack_, params, exclude)
+    # the grid criterion: the distance field supply.economics prices, cached per stack, grid and kV
+    grid_layer = connection.layer(stack_, float(params["grid_kv"]), grid)
+    extra = {"grid": grid_layer} if grid_layer is not None else {}
+    surface = model.evaluate(stack_, params, exclude, extra)
     t1 = time.perf_counter()
     yields = yield_per_mw(stack_, params)
     found = zones_mod.find(stack_, surface, params, yields)
@@ -100,9 +106,9 @@ def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygo
     by_pref = zones_mod.rollup_by_prefecture(stack_, found, params, yields)
     t4 = time.perf_counter()
     notes = list(stack_.notes)
-    for key in ("slope", "elevation"):
+    for key in ("slope", "elevation", "grid"):
         asked = {f"w_{key}", f"t_{key}"} & set(params.changed())
-        if key not in stack_.layers and asked:
+        if key not in stack_.layers and key not in extra and asked:
             notes.append(f"No data for the {key} criterion is installed; its threshold and weight are ignored.")
     if not len(found):
         notes.append(_why_no_zone(stack_, surface, params))
@@ -110,7 +116,7 @@ def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygo
                "describe_polygons": (t3 - t2b) * 1e3,
                "rollups": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
     return Run(stack_, params, surface, found, table, geoms, by_pref,
-               {k: round(v, 1) for k, v in timings.items()}, notes, exclude is not None, econ, costs)
+               {k: round(v, 1) for k, v in timings.items()}, notes, exclude is not None, econ, costs, extra)
 
 
 def _why_no_zone(stack_: Stack, surface: Surface, params: Params) -> str:
@@ -352,7 +358,7 @@ ZONE_GEOMETRY = "Polygon"
 def zones_file(result: Run, fmt: str) -> bytes:
     """The top zones as a `fmt` file (geojson, gpkg, csv) with the run's parameters, notes and caveat attached."""
     s = result.stack
-    meta = outputs.metadata(s.tech, dict(result.params.values), result.notes, s.criteria_meta(),
+    meta = outputs.metadata(s.tech, dict(result.params.values), result.notes, s.criteria_meta(result.extra),
                             caveat=[item["en"] for item in run_caveat(result)["items"]])
     return outputs.to_bytes(zones_gdf(result), fmt, f"siting_{s.tech}_zones", meta, geometry_type=ZONE_GEOMETRY)
 
@@ -366,7 +372,7 @@ def summary(result: Run) -> dict:
         "params": dict(result.params.values),
         "changed": result.params.changed(),
         "weights_used": {k: round(v, 4) for k, v in result.surface.weights.items()},
-        "criteria": s.criteria_meta(),
+        "criteria": s.criteria_meta(result.extra),
         "grid": {"crs": s.grid.crs, "cell_m": s.grid.cell_m, "shape": list(s.grid.shape),
                  "inside_cells": int(s.flat.size)},
         "suitable_cells": int(np.count_nonzero(result.surface.suitable)),

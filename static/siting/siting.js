@@ -30,7 +30,7 @@
       scenario_total: "{zones} 个区，{mw} MW", lcoe_range: "LCOE {lo}–{hi}", defaults: "默认参数",
       saved: "已保存方案 {name}", need_both: "请先保存方案 A 和 B。",
       keys: {
-        resource: "资源", elevation: "海拔", slope: "坡度", demand: "距园区/基地", town: "距城镇",
+        resource: "资源", elevation: "海拔", slope: "坡度", demand: "距园区/基地", town: "距城镇", grid: "距电网",
         seat_buffer: "市州驻地排除半径 km", town_buffer: "县城排除半径 km", park_buffer: "园区/基地排除半径 km",
         density: "用地密度 MW/km²", pr: "光伏系统效率 PR", turbine: "风机型号", hub: "轮毂高度 m",
         shear: "风切变指数", k: "Weibull 形状参数 k", min_area: "最小区域 km²", max_zone: "区域最大边长 km",
@@ -59,7 +59,7 @@
       defaults: "default parameters", saved: "Saved scenario {name}", need_both: "Save scenarios A and B first.",
       keys: {
         resource: "Resource", elevation: "Elevation", slope: "Slope", demand: "Distance to parks/bases",
-        town: "Distance to towns", seat_buffer: "Prefecture-seat buffer km", town_buffer: "County-seat buffer km",
+        town: "Distance to towns", grid: "Distance to the grid", seat_buffer: "Prefecture-seat buffer km", town_buffer: "County-seat buffer km",
         park_buffer: "Park/base buffer km", density: "Land-use density MW/km²", pr: "PV performance ratio",
         turbine: "Turbine", hub: "Hub height m", shear: "Shear exponent", k: "Weibull shape k",
         min_area: "Smallest zone km²", max_zone: "Largest zone side km", top: "Zones returned",
@@ -74,7 +74,7 @@
     wind: ["seat_buffer", "town_buffer", "park_buffer", "density", "turbine", "hub", "shear", "k", "min_area",
       "max_zone", "top"],
   };
-  const CRITERIA = ["resource", "elevation", "slope", "demand", "town"];
+  const CRITERIA = ["resource", "elevation", "slope", "demand", "town", "grid"];
 
   const state = { tech: "pv", values: {}, exclude: [], info: null, lang: cfg.lang || "zh", seq: 0, scenarios: {}, cmpSeq: 0 };
   let map = null, overlay = null, zonesLayer = null, exclLayer = null, sitesLayer = null, timer = null;

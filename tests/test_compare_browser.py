@@ -48,6 +48,7 @@ def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, cl
     stacks = {tech: synthetic.stack(tech) for tech in siting.TECHS}  # siting potential in 酒泉市 and 嘉峪关市 only
     monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
     monkeypatch.setattr(siting, "_by_prefecture", dataversion.cached(maxsize=4)(siting._by_prefecture.__wrapped__))
+    monkeypatch.setattr(siting, "_offtakers", dataversion.cached(maxsize=4)(siting._offtakers.__wrapped__))
     page.goto(f"{live_server}/compare?left=zone:2009:hexi&right=zone:2009:centre")
     _wait_for(page, "zone:2009:hexi", "zone:2009:centre")
     api = client.get("/api/compare?left=zone:2009:hexi&right=zone:2009:centre").json

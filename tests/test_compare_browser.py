@@ -58,7 +58,7 @@ def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, cl
     assert page.locator("#cmp-charts svg").count() >= 3
     assert page.locator("#cmp-charts svg rect[data-value]").count() > 10
     potential = {r["metric"]: r["values"] for r in api["rows"] if r["group"] == "siting"}
-    assert set(potential) == {f"siting_{t}_{f}" for t in siting.TECHS for f in siting.FIGURES}
+    assert set(potential) == {f"siting_{t}_{f}" for t in siting.TECHS for f in siting.FIGURES + (siting.OFFTAKER_FIGURE,)}
     pv = potential["siting_pv_capacity_mw"]
     assert pv[0] > 0 and pv[1] == 0  # the synthetic stack lies in the Hexi wing only
     assert page.locator("#cmp-table tr[data-metric^=siting_]").count() == len(potential)

@@ -55,14 +55,15 @@
     const cls = (o) => (STRINGS[lang]["cls_" + o.intensity_class] || o.intensity_class || "–");
     const list = rows(body), km = body && body.params ? body.params.offtaker_km : undefined;
     const target = ensureBox(anchor);
-    target.hidden = !Array.isArray(body && body.offtakers);
+    // a run without offtakers (a model or stack with none) shows nothing rather than an empty box
+    target.hidden = !list.length;
     target.replaceChildren(
       el("h4", { text: t("title", { km: km === undefined ? "–" : ctx.fmt(km) }) }),
-      list.length ? el("table", { class: "siting-offtaker-table" },
+      list.length ? el("div", { class: "siting-table-wrap" }, el("table", { class: "siting-offtaker-table" },
         el("thead", null, el("tr", null, ...["name", "cls", "mw", "gwh"].map((k) => el("th", { text: t(k) })))),
         el("tbody", null, ...list.map((o) => el("tr", { "data-id": o.id },
           el("td", { text: name(o) }), el("td", { text: cls(o) }),
-          el("td", { text: ctx.fmt(o.reachable_mw) }), el("td", { text: ctx.fmt(o.reachable_gwh) })))))
+          el("td", { text: ctx.fmt(o.reachable_mw) }), el("td", { text: ctx.fmt(o.reachable_gwh) }))))))
         : el("p", { class: "siting-offtaker-none", text: t("none") }),
       el("p", { class: "siting-offtaker-note", text: t("note") }));
     const map = leafletMap();

@@ -194,9 +194,10 @@ def test_table_has_the_siting_rows_and_names_what_was_not_computed(monkeypatch, 
     client = create_app({"TESTING": True, "BUILD_DIR": tmp_path}).test_client()
     monkeypatch.setattr(service, "stack", stack)
     monkeypatch.setattr(siting, "_by_prefecture", dataversion.cached(maxsize=4)(siting._by_prefecture.__wrapped__))
+    monkeypatch.setattr(siting, "_offtakers", dataversion.cached(maxsize=4)(siting._offtakers.__wrapped__))
     body = client.get("/api/compare?left=province&right=zone:2009:centre").json
     rows = {r["metric"]: r["values"] for r in body["rows"] if r["group"] == "siting"}
-    assert set(rows) == {f"siting_pv_{f}" for f in siting.FIGURES}
+    assert set(rows) == {f"siting_pv_{f}" for f in siting.FIGURES} | {f"siting_pv_{siting.OFFTAKER_FIGURE}"}
     assert rows["siting_pv_capacity_mw"][0] > 0 and rows["siting_pv_capacity_mw"][1] == 0  # no synthetic cell there
     notes = [n["en"] for n in body["notes"] if n["topic"] == "siting potential"]
     assert len(notes) == 1 and notes[0].startswith("siting potential: not computed (wind: ")
@@ -224,6 +225,7 @@ def test_siting_potential_sums_the_analysis_by_prefecture(monkeypatch):
     stacks = {tech: synthetic.stack(tech) for tech in siting.TECHS}
     monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
     monkeypatch.setattr(siting, "_by_prefecture", dataversion.cached(maxsize=4)(siting._by_prefecture.__wrapped__))
+    monkeypatch.setattr(siting, "_offtakers", dataversion.cached(maxsize=4)(siting._offtakers.__wrapped__))
     expected = service.run(stacks["pv"], service.parse(stacks["pv"], {}), polygons=False).by_prefecture
     expected = expected.set_index("prefecture")
     hexi = compare.summarise(compare.parse_area("zone:2009:hexi")).set_index("metric")["value"]

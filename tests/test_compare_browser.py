@@ -48,6 +48,7 @@ def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, cl
     stacks = {tech: synthetic.stack(tech) for tech in siting.TECHS}  # siting potential in 酒泉市 and 嘉峪关市 only
     monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
     monkeypatch.setattr(siting, "_by_prefecture", dataversion.cached(maxsize=4)(siting._by_prefecture.__wrapped__))
+    monkeypatch.setattr(siting, "_offtakers", dataversion.cached(maxsize=4)(siting._offtakers.__wrapped__))
     page.goto(f"{live_server}/compare?left=zone:2009:hexi&right=zone:2009:centre")
     _wait_for(page, "zone:2009:hexi", "zone:2009:centre")
     api = client.get("/api/compare?left=zone:2009:hexi&right=zone:2009:centre").json
@@ -57,7 +58,7 @@ def test_compare_page_fills_and_keeps_its_state_in_the_url(page, live_server, cl
     assert page.locator("#cmp-charts svg").count() >= 3
     assert page.locator("#cmp-charts svg rect[data-value]").count() > 10
     potential = {r["metric"]: r["values"] for r in api["rows"] if r["group"] == "siting"}
-    assert set(potential) == {f"siting_{t}_{f}" for t in siting.TECHS for f in siting.FIGURES}
+    assert set(potential) == {f"siting_{t}_{f}" for t in siting.TECHS for f in siting.FIGURES + (siting.OFFTAKER_FIGURE,)}
     pv = potential["siting_pv_capacity_mw"]
     assert pv[0] > 0 and pv[1] == 0  # the synthetic stack lies in the Hexi wing only
     assert page.locator("#cmp-table tr[data-metric^=siting_]").count() == len(potential)

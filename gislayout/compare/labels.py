@@ -41,7 +41,10 @@ _FIXED: dict[str, tuple[str, str]] = {
 _STATS = {"mean": ("均值", "mean"), "p10": ("第10百分位", "10th percentile"),
           "p50": ("中位数", "median"), "p90": ("第90百分位", "90th percentile")}
 _SITING = {"capacity_mw": ("可开发装机", "developable capacity"), "area_km2": ("适宜面积", "suitable area"),
-           "generation_gwh": ("年发电量", "annual generation"), "zones": ("候选区数", "candidate zones")}
+           "generation_gwh": ("年发电量", "annual generation"), "zones": ("候选区数", "candidate zones"),
+           "offtaker_reachable_mw": ("区内用电方可及装机之和（一个选址区可服务多个用电方，故为上限）",
+                                     "reachable by the offtakers in the area, summed (a zone may serve several "
+                                     "offtakers, so an upper bound)")}
 _TECH = {"pv": ("光伏", "PV"), "wind": ("风电", "Wind")}
 
 

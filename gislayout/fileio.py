@@ -7,7 +7,9 @@ may build the same expensive thing, `build_lock` lets one build while the other 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,3 +56,50 @@ def build_lock(target: Path, timeout: float = 600.0) -> Iterator[None]:
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target.with_name(target.name + ".lock")), timeout=timeout):
         yield
+
+
+#: The id of a content-addressed upload: the first 16 hex digits of the SHA-256 of its text.
+STORED_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+def _last_used(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # evicted meanwhile by another process: it is going anyway
+        return float("-inf")
+
+
+def store_text(folder: Path, text: str, keep: int, suffix: str = ".geojson") -> str:
+    """Keep `text` in `folder` under its content id (marked used if already there); return the id.
+
+    Beyond `keep` files the least recently used are dropped: every use touches its file, so a set in daily use
+    stays whatever its age, and any worker on any machine sharing the folder sees the same sets.
+    """
+    ident = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    path = folder / f"{ident}{suffix}"
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        write_text(path, text)
+    stored = sorted(folder.glob(f"*{suffix}"), key=_last_used)
+    for old in stored[:max(0, len(stored) - keep)]:
+        old.unlink(missing_ok=True)
+    return ident
+
+
+def use_stored(folder: Path, ident: str, what: str, noun: str, hint: str, suffix: str = ".geojson") -> Path:
+    """The file of stored `ident` in `folder`, marked as used now.
+
+    Raises BadParameter ("<what> id … is not 16 hex digits") for a malformed id, NotFound ("no uploaded <noun> …;
+    <hint>") when it is not (or no longer) stored.
+    """
+    from .errors import BadParameter, NotFound
+
+    if not STORED_ID.match(ident):
+        raise BadParameter(f"{what} id {ident!r} is not 16 hex digits")
+    path = folder / f"{ident}{suffix}"
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        raise NotFound(f"no uploaded {noun} {ident!r}; {hint}") from None
+    return path

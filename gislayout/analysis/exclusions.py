@@ -10,9 +10,6 @@ only ever served while its file exists, so an evicted set is 404 on every worker
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,7 +20,6 @@ from ..errors import BadParameter, NotFound
 from .criteria import Stack
 from .grid import clip_project, wgs84_box
 
-_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
 def store_dir() -> Path:
@@ -35,43 +31,16 @@ def store_dir() -> Path:
 MAX_STORED: int | None = None
 
 
-def _last_used(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except FileNotFoundError:  # evicted meanwhile by another process: it is going anyway
-        return float("-inf")
-
-
-def _evict(folder: Path, keep: int) -> None:
-    stored = sorted(folder.glob("*.geojson"), key=_last_used)
-    for old in stored[:max(0, len(stored) - keep)]:
-        old.unlink(missing_ok=True)
-
-
 def save(gdf: gpd.GeoDataFrame) -> str:
     """Store a validated exclusion set (or mark it used if already stored); return its id."""
-    text = geojson.dumps(gdf[["fid", "geometry"]])
-    ident = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    path = store_dir() / f"{ident}.geojson"
-    try:
-        os.utime(path)
-    except FileNotFoundError:
-        fileio.write_text(path, text)
-    _evict(path.parent, MAX_STORED or config.settings().max_exclusion_sets)
-    return ident
+    return fileio.store_text(store_dir(), geojson.dumps(gdf[["fid", "geometry"]]),
+                             MAX_STORED or config.settings().max_exclusion_sets)
 
 
 def _use(ident: str) -> Path:
     """The file of set `ident`, marked as used now; NotFound if it is not (or no longer) stored."""
-    if not _ID.match(ident):
-        raise BadParameter(f"exclusion id {ident!r} is not 16 hex digits")
-    path = store_dir() / f"{ident}.geojson"
-    try:
-        os.utime(path)
-    except FileNotFoundError:
-        raise NotFound(f"no uploaded exclusion set {ident!r}; upload it again with POST /api/siting/exclusions") \
-            from None
-    return path
+    return fileio.use_stored(store_dir(), ident, "exclusion", "exclusion set",
+                             "upload it again with POST /api/siting/exclusions")
 
 
 def load(ident: str) -> gpd.GeoDataFrame:
@@ -114,6 +83,6 @@ def parse_ids(raw: str | None) -> list[str]:
     if len(ids) > 8:
         raise BadParameter(f"at most 8 exclusion sets per run; got {len(ids)}")
     for ident in ids:
-        if not _ID.match(ident):
+        if not fileio.STORED_ID.match(ident):
             raise BadParameter(f"exclusion id {ident!r} is not 16 hex digits")
     return ids

@@ -8,9 +8,6 @@ counts at every `grid_kv` (the planner said it is grid). Its name is `name_zh`, 
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,10 +15,9 @@ import numpy as np
 import pandas as pd
 
 from .. import config, fileio, geojson
-from ..errors import BadParameter, NotFound
+from ..errors import NotFound
 from .grid import clip_project, wgs84_box
 
-_ID = re.compile(r"^[0-9a-f]{16}$")
 _KEEP = ("fid", "name_zh", "name", "name_en", "max_voltage_kv", "geometry")
 
 
@@ -50,27 +46,15 @@ def save(gdf: gpd.GeoDataFrame) -> str:
     out = gdf.copy()
     out["max_voltage_kv"] = _voltage_kv(gdf)
     out = out[[c for c in _KEEP if c in out.columns]]
-    text = geojson.dumps(out)
-    ident = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    path = store_dir() / f"{ident}.geojson"
-    try:
-        os.utime(path)
-    except FileNotFoundError:
-        fileio.write_text(path, text)
-    exclusions._evict(path.parent, exclusions.MAX_STORED or config.settings().max_exclusion_sets)
-    return ident
+    return fileio.store_text(store_dir(), geojson.dumps(out),
+                             exclusions.MAX_STORED or config.settings().max_exclusion_sets)
 
 
 def check(ident: str | None) -> str | None:
     """`ident` if it is a stored grid (marked used now); None for none; BadParameter/NotFound otherwise."""
     if not ident:
         return None
-    if not _ID.match(ident):
-        raise BadParameter(f"grid id {ident!r} is not 16 hex digits")
-    try:
-        os.utime(store_dir() / f"{ident}.geojson")
-    except FileNotFoundError:
-        raise NotFound(f"no uploaded grid {ident!r}; upload it again with POST /api/siting/grid") from None
+    fileio.use_stored(store_dir(), ident, "grid", "grid", "upload it again with POST /api/siting/grid")
     return ident
 
 

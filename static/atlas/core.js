@@ -82,7 +82,8 @@
     clearTimeout(A._urlTimer);
     A._urlTimer = setTimeout(() => {
       const q = A.query();
-      GL.url.replace(q, "");
+      // the hash is not the atlas's: it holds the siting panel's state and scenarios, which may not be read yet
+      GL.url.replace(q, location.hash.replace(/^#/, ""));
       A.emit("url");
     }, 80);
   };

@@ -32,7 +32,8 @@ def test_markup_in_a_name_shows_as_text(page, evil_server):
     popup = page.locator(".leaflet-popup-content .popup")
     assert popup.locator(".popup-name").inner_text() == EVIL + "基地"
     assert popup.locator(".popup-alt").inner_text() == EVIL + " base"
-    popup.locator(".popup-note summary").click()
+    # the location note; a "recorded in these datasets" section may arrive beside it (record.js)
+    popup.locator(".popup-note summary", has_text="位置说明").click()
     assert "<script>alert(2)</script>" in popup.inner_text()
     assert EVIL in page.inner_text(f".list-item[data-id={evil_feature}]")
     page.fill("#search", "onerror")

@@ -9,7 +9,7 @@ import rasterio.mask
 from pyproj import Geod
 
 from gislayout import boundaries, layers
-from gislayout.resources import importers, store, zonal
+from gislayout.resources import store, zonal
 from gislayout.web import create_app
 
 from .fixtures.resources import synth
@@ -21,10 +21,7 @@ SITES = {"Lanzhou": (103.83, 36.06, "兰州市", "城关区"), "Dunhuang": (94.6
 @pytest.fixture(scope="module", autouse=True)
 def build_dir(tmp_path_factory):
     """The estimate plus a synthetic GWA wind-speed raster; power density stays uninstalled."""
-    path = synth.fresh_build_dir(tmp_path_factory.mktemp("api"), with_estimate=True)
-    with synth.use_build_dir(path):
-        gwa = synth.gwa_tif(path.parent / "CHN_wind-speed_100m.tif", "wind-speed")
-        assert importers.import_file(gwa) == ["gwa_ws100"]
+    with synth.build_with_estimate_and_wind(tmp_path_factory.mktemp("api")) as path:
         yield path
 
 

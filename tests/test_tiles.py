@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gislayout.resources import colormap, importers
+from gislayout.resources import colormap
 from gislayout.web import create_app
 
 from .fixtures.resources import synth
@@ -22,10 +22,7 @@ HEXI = [(94.66, 40.14), (98.49, 39.73), (100.45, 38.93), (102.64, 37.93)]
 @pytest.fixture(scope="module", autouse=True)
 def build_dir(tmp_path_factory):
     """The offline solar estimate plus a synthetic GWA wind-speed raster."""
-    path = synth.fresh_build_dir(tmp_path_factory.mktemp("tiles"), with_estimate=True)
-    with synth.use_build_dir(path):
-        gwa = synth.gwa_tif(path.parent / "CHN_wind-speed_100m.tif", "wind-speed")
-        assert importers.import_file(gwa) == ["gwa_ws100"]
+    with synth.build_with_estimate_and_wind(tmp_path_factory.mktemp("tiles")) as path:
         yield path
 
 

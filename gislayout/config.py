@@ -4,7 +4,7 @@ The per-deployment settings (where the layers and the build directory are) are n
 import: `settings()` is the `Settings` active in the current context. The web app activates its own for every
 app context (`gislayout.web`); `use(settings)` does the same for a block of library code; with neither, the
 defaults come from the environment (`GISLAYOUT_LAYERS_DIR`, `GISLAYOUT_BUILD_DIR`,
-`GISLAYOUT_MAX_EXCLUSION_SETS`) or the repository.
+`GISLAYOUT_MAX_EXCLUSION_SETS`, `GISLAYOUT_DATABASE_URL`) or the repository.
 """
 
 from __future__ import annotations
@@ -31,22 +31,32 @@ class Settings:
     build_dir: Path
     #: Uploaded exclusion sets kept at most (least recently used dropped first).
     max_exclusion_sets: int = MAX_EXCLUSION_SETS
+    #: The plan store (`gislayout.store`): a SpatiaLite file by default, or a PostgreSQL + PostGIS URL.
+    database_url: str = ""
 
     def replace(self, **changes) -> "Settings":
         """A copy with `changes` (paths are made absolute)."""
         return make(**{**self.__dict__, **changes})
 
 
+def default_database_url(instance_dir: str | Path | None = None) -> str:
+    """`GISLAYOUT_DATABASE_URL`, else the embedded SpatiaLite file `gislayout.sqlite` in `instance_dir`."""
+    folder = Path(instance_dir or os.environ.get("GISLAYOUT_INSTANCE_PATH") or ROOT / "instance").absolute()
+    return os.environ.get("GISLAYOUT_DATABASE_URL") or f"sqlite:///{folder / 'gislayout.sqlite'}"
+
+
 def make(layers_dir: str | Path | None = None, build_dir: str | Path | None = None,
-         max_exclusion_sets: int | None = None) -> Settings:
-    """Settings from the given values, else the environment, else the repository's `layers/` and `build/`."""
+         max_exclusion_sets: int | None = None, database_url: str | None = None) -> Settings:
+    """Settings from the given values, else the environment, else the repository's `layers/`, `build/` and
+    `instance/gislayout.sqlite`."""
     layers_dir = layers_dir or os.environ.get("GISLAYOUT_LAYERS_DIR") or ROOT / "layers"
     build_dir = build_dir or os.environ.get("GISLAYOUT_BUILD_DIR") or ROOT / "build"
     cap = int(max_exclusion_sets if max_exclusion_sets is not None
               else os.environ.get("GISLAYOUT_MAX_EXCLUSION_SETS") or MAX_EXCLUSION_SETS)
     if cap < 1:
         raise ValueError(f"max_exclusion_sets must be at least 1, got {cap!r}")
-    return Settings(Path(layers_dir).absolute(), Path(build_dir).absolute(), cap)
+    return Settings(Path(layers_dir).absolute(), Path(build_dir).absolute(), cap,
+                    database_url or default_database_url())
 
 
 _CURRENT: ContextVar[Settings | None] = ContextVar("gislayout_settings", default=None)

@@ -25,7 +25,8 @@ atexit.register(shutil.rmtree, SESSION_DIR, True)
 os.environ["GISLAYOUT_LAYERS_DIR"] = str(ROOT / "layers")
 os.environ["GISLAYOUT_BUILD_DIR"] = str(SESSION_DIR / "build")
 os.environ["GISLAYOUT_INSTANCE_PATH"] = str(SESSION_DIR / "instance")
-for _name in ("GISLAYOUT_TEST_WORKER_HEADER", "GISLAYOUT_TIANDITU_KEY", "GISLAYOUT_MAX_EXCLUSION_SETS"):
+for _name in ("GISLAYOUT_TEST_WORKER_HEADER", "GISLAYOUT_TIANDITU_KEY", "GISLAYOUT_MAX_EXCLUSION_SETS",
+              "GISLAYOUT_DATABASE_URL"):
     os.environ.pop(_name, None)
 
 from gislayout import config  # noqa: E402  (after the environment is set)

@@ -15,7 +15,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     The instance folder is `GISLAYOUT_INSTANCE_PATH` if set, else `instance/` at the repository root.
 
     Config keys of the data: `LAYERS_DIR`, `BUILD_DIR` (defaults: `GISLAYOUT_LAYERS_DIR`, `GISLAYOUT_BUILD_DIR`,
-    else the repository's `layers/` and `build/`) and `MAX_EXCLUSION_SETS`. They are read once here; every app
+    else the repository's `layers/` and `build/`), `MAX_EXCLUSION_SETS` and `DATABASE_URL` (the plan store:
+    `GISLAYOUT_DATABASE_URL`, else `gislayout.sqlite` in the instance folder). They are read once here; every app
     context (request or CLI command) runs with them as `gislayout.config.settings()`. `WORKER_HEADER` (from
     `GISLAYOUT_TEST_WORKER_HEADER`, off by default) is for tests only: it adds the serving process id to every
     response as `X-Gislayout-Worker`, so a test can see which gunicorn worker answered.
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         LAYERS_DIR=defaults.layers_dir,
         BUILD_DIR=defaults.build_dir,
         MAX_EXCLUSION_SETS=defaults.max_exclusion_sets,
+        DATABASE_URL=os.environ.get("GISLAYOUT_DATABASE_URL") or config.default_database_url(app.instance_path),
         WORKER_HEADER=os.environ.get("GISLAYOUT_TEST_WORKER_HEADER", "") == "1",
     )
     if test_config is None:
@@ -53,7 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_settings(app: Flask) -> None:
     """Run every app context with this app's settings, and every request against one data version."""
-    settings = config.make(app.config["LAYERS_DIR"], app.config["BUILD_DIR"], app.config["MAX_EXCLUSION_SETS"])
+    settings = config.make(app.config["LAYERS_DIR"], app.config["BUILD_DIR"], app.config["MAX_EXCLUSION_SETS"],
+                           app.config["DATABASE_URL"])
     app.extensions["gislayout"] = settings
 
     # a signal, not a hook: it fires for every app context, including the CLI's and `with app.app_context()`

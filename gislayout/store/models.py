@@ -1,0 +1,99 @@
+"""The tables of the plan store (SQLAlchemy Core; GeoAlchemy2 geometry in SpatiaLite and PostGIS alike).
+
+- `versions`: named versions of the layout; a baseline is loaded from `layers/` and is read-only.
+- `features`: every state a feature has had, in every version (`valid_from`/`valid_to` are change numbers),
+  so a version can be read as of any earlier change and a deleted feature restored. The current state of a
+  feature is its one row with `valid_to` NULL; `revision` counts its writes, for optimistic concurrency.
+- `changes`: the history, one row per write: who, when, what, the state before and after.
+- `schemes`: region schemes defined by planners (zones of prefectures or counties).
+- `users` and `tokens`: accounts (werkzeug password hashes) and API tokens (stored as SHA-256 only).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from geoalchemy2 import Geometry
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = sa.MetaData()
+#: JSON in both backends (JSONB in PostgreSQL).
+JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+WHEN = sa.DateTime(timezone=True)
+
+versions = sa.Table(
+    "versions", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("created_at", WHEN, nullable=False),
+    sa.Column("updated_at", WHEN, nullable=False),
+    sa.Column("parent_id", sa.String(64), sa.ForeignKey("versions.id"), nullable=True),
+    sa.Column("branched_at", sa.Integer, nullable=True),  # the parent's last change when it was branched
+    sa.Column("locked", sa.Boolean, nullable=False, default=False),
+    sa.Column("locked_by", sa.String(64), nullable=True),
+    sa.Column("baseline", sa.Boolean, nullable=False, default=False),
+    sa.Column("source_hash", sa.String(64), nullable=True),  # a baseline's fingerprint of `layers/`
+    sa.Column("revision", sa.Integer, nullable=False, default=1),
+)
+
+features = sa.Table(
+    "features", metadata,
+    sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.String(64), sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("layer", sa.String(32), nullable=False),
+    sa.Column("fid", sa.String(64), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, default=False),
+    sa.Column("props", JSON, nullable=False),
+    sa.Column("geom", Geometry("GEOMETRY", srid=4326, spatial_index=False), nullable=False),
+    sa.Column("valid_from", sa.Integer, nullable=False),
+    sa.Column("valid_to", sa.Integer, nullable=True),
+    sa.Index("features_current", "version_id", "fid", unique=True,
+             sqlite_where=sa.text("valid_to IS NULL"), postgresql_where=sa.text("valid_to IS NULL")),
+    sa.Index("features_by_layer", "version_id", "layer", "valid_to"),
+)
+
+changes = sa.Table(
+    "changes", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.String(64), sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("layer", sa.String(32), nullable=True),
+    sa.Column("fid", sa.String(64), nullable=True),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("at", WHEN, nullable=False),
+    sa.Column("before", JSON, nullable=True),
+    sa.Column("after", JSON, nullable=True),
+    sa.Index("changes_by_version", "version_id", "seq"),
+)
+
+schemes = sa.Table(
+    "schemes", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("title_zh", sa.String(200), nullable=False),
+    sa.Column("title_en", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("unit", sa.String(16), nullable=False),  # 'prefecture' or 'county'
+    sa.Column("zones", JSON, nullable=False),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("created_at", WHEN, nullable=False),
+    sa.Column("updated_at", WHEN, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False, default=1),
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("password_hash", sa.String(256), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("created_at", WHEN, nullable=False),
+)
+
+tokens = sa.Table(
+    "tokens", metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(64), sa.ForeignKey("users.name", ondelete="CASCADE"), nullable=False),
+    sa.Column("label", sa.String(200), nullable=False, default=""),
+    sa.Column("created_at", WHEN, nullable=False),
+)

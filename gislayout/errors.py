@@ -40,6 +40,25 @@ class ResourceUnavailable(GislayoutError):
     """A resource raster is not installed yet (HTTP 404 with the command that installs it)."""
 
 
+class Unauthorized(GislayoutError):
+    """The request needs an account and has none, or a wrong password or token (HTTP 401)."""
+
+
+class Forbidden(GislayoutError):
+    """The account may not do this (a viewer's write, a missing CSRF token, another's version) (HTTP 403)."""
+
+
+class Conflict(GislayoutError):
+    """The write is based on a stale state or clashes with an existing thing (HTTP 409).
+
+    `current` is the current state (JSON-ready), sent in the error body so the client can merge or retry.
+    """
+
+    def __init__(self, message: str, current: object = None):
+        super().__init__(message)
+        self.current = current
+
+
 def allowed(value: object, choices, what: str) -> None:
     """Raise BadParameter unless `value` is in `choices`, quoting both."""
     if value not in choices:

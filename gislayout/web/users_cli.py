@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask.cli import AppGroup
 
 from ..store import accounts
 from .cli import user_errors
@@ -25,15 +26,14 @@ def _password(given: str | None) -> str:
         return given
     if _stdin_is_terminal():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    line = click.get_text_stream("stdin").readline()
+    line = sys.stdin.readline()
     if not line:
         raise click.UsageError("no password: give --password, type it at a terminal, or send one line on stdin")
     return line.rstrip("\r\n")
 
 
-@click.group("users")
-def users_group() -> None:
-    """Manage the accounts that may write (reading needs none)."""
+# An AppGroup runs each command in an app context, so it works on the app's database (DATABASE_URL).
+users_group = AppGroup("users", help="Manage the accounts that may write (reading needs none).")
 
 
 @users_group.command("add")

@@ -155,6 +155,7 @@ def _in_store(runner, call):
 
 
 def test_cli_add_with_password_option_and_list(runner):
+    assert "no users yet" in runner.invoke(args=["users", "list"]).output
     result = runner.invoke(args=["users", "add", "alice", "--role", "admin", "--password", PASSWORD])
     assert result.exit_code == 0, result.output
     assert "added alice (admin)" in result.output

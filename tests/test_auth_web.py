@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask import Blueprint
@@ -243,6 +245,20 @@ def test_the_secret_key_is_made_once_per_instance_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("GISLAYOUT_SECRET_KEY", "from-the-environment")
     assert create_app({"TESTING": True}).config["SECRET_KEY"] == "from-the-environment"
     assert create_app({"TESTING": True, "SECRET_KEY": "configured"}).config["SECRET_KEY"] == "configured"
+
+
+def test_workers_starting_together_share_one_key(tmp_path):
+    path = tmp_path / "instance" / "secret_key"
+    start = threading.Barrier(8)
+
+    def make(_):
+        start.wait()
+        return auth._instance_key(path)
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(make, range(8)))
+    assert keys == {path.read_text().strip()}
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no temporary file left behind
 
 
 # ---- in a browser ----

@@ -54,9 +54,13 @@ def _instance_key(path: Path) -> str:
     """The key in `path`, created (0600) by whichever process gets there first; the others read that one."""
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    tmp = fileio.temp_path(path)
     try:
+        tmp = fileio.temp_path(path)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise RuntimeError(f"cannot create the session key {path} ({exc.strerror}); set SECRET_KEY in "
+                           "instance/config.py or GISLAYOUT_SECRET_KEY") from None
+    try:
         with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(secrets.token_hex(32) + "\n")
             out.flush()

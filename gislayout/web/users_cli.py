@@ -53,8 +53,11 @@ def add_command(name: str, role: str, password: str | None) -> None:
 @user_errors
 def list_command() -> None:
     """List the accounts: name, role, created, number of API tokens."""
-    for user in accounts.list_users():
+    listed = accounts.list_users()
+    for user in listed:
         click.echo(f"{user['name']}\t{user['role']}\t{user['created_at']}\t{user['tokens']} token(s)")
+    if not listed:
+        click.echo("no users yet; add one with: flask --app app users add NAME --role editor")
 
 
 @users_group.command("remove")

@@ -32,31 +32,28 @@ class LayerDataError(GislayoutError):
     """
 
 
+class Unauthorized(GislayoutError):
+    """A write without an account (HTTP 401)."""
+
+
+class Forbidden(GislayoutError):
+    """A write the account may not make, or without its CSRF token (HTTP 403)."""
+
+
+class Conflict(GislayoutError):
+    """A write based on a stale revision, or one the thing's state forbids (HTTP 409); `current` is the state now."""
+
+    def __init__(self, message: str, current: dict | None = None):
+        super().__init__(message)
+        self.current = current
+
+
 class TooLarge(GislayoutError):
     """An upload or request exceeds a size or count limit (HTTP 413)."""
 
 
 class ResourceUnavailable(GislayoutError):
     """A resource raster is not installed yet (HTTP 404 with the command that installs it)."""
-
-
-class Unauthorized(GislayoutError):
-    """The request needs an account and has none, or a wrong password or token (HTTP 401)."""
-
-
-class Forbidden(GislayoutError):
-    """The account may not do this (a viewer's write, a missing CSRF token, another's version) (HTTP 403)."""
-
-
-class Conflict(GislayoutError):
-    """The write is based on a stale state or clashes with an existing thing (HTTP 409).
-
-    `current` is the current state (JSON-ready), sent in the error body so the client can merge or retry.
-    """
-
-    def __init__(self, message: str, current: object = None):
-        super().__init__(message)
-        self.current = current
 
 
 def allowed(value: object, choices, what: str) -> None:

@@ -50,6 +50,13 @@ def path_param(name: str, schema: dict, description: str = "") -> dict:
     return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
 
 
+def plan_parameters() -> list[dict]:
+    """`version` and `as_of`, which every route takes (the editable layers then come from that version)."""
+    return [query("version", {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+                  "A version of the plan in the store (see /api/versions); default: the curated layers/ files"),
+            query("as_of", {"type": "string"}, "With version: as of this change number or ISO 8601 time")]
+
+
 def list_of(values: list[str]) -> dict:
     """The schema of a comma-separated list drawn from `values`."""
     return {"type": "array", "items": {"type": "string", "enum": values} if values else {"type": "string"},

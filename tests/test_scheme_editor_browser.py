@@ -113,6 +113,10 @@ def test_define_save_and_use_a_scheme(page, server):  # noqa: F811
     assert page.eval_on_selector("#scheme-select", "s => s.value") == "west-east"
     assert selected_text(page, "#scheme-select") == "东西两区"
     assert "河西" in page.text_content("[data-filter-group=zone]")
+    page.click("#scheme-edit")  # the scheme control links back to the editor, on this scheme
+    page.wait_for_url("**/schemes/edit?scheme=west-east")
+    page.wait_for_selector("body[data-ready]")
+    assert page.input_value("#se-id") == "west-east" and page.inner_text("#se-state").startswith("第 1 版")
     assert page.errors == []
 
 

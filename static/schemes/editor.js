@@ -57,6 +57,7 @@
     if (S.saved) pairs.push(["scheme", S.saved.id]);
     if (S.lang !== "zh") pairs.push(["lang", S.lang]);
     GL.url.replace(GL.url.query(pairs), "");
+    $("se-back").href = cfg.urls.atlas + (pairs.length ? "?" + GL.url.query(pairs) : "");  // the atlas takes the same keys
   }
 
   /* ---- the form's state ---- */

@@ -194,3 +194,16 @@ def test_a_stale_save_shows_the_conflict_and_a_saved_scheme_can_be_deleted(page,
     page.wait_for_selector("#se-message.se-ok")
     assert "two" not in saved_schemes(page, url) and page.is_hidden("#se-delete")
     assert [e for e in page.errors if "409" not in e] == []
+
+
+def test_an_anonymous_save_is_refused_with_a_sign_in_link(page, server):  # noqa: F811
+    url, app = server
+    if "auth.login" not in app.view_functions:
+        pytest.skip("needs the accounts routes (the temporary auth stub lets every write through)")
+    open_editor(page, url, "?scheme=2009&lang=en")
+    assert page.get_attribute("#se-account a", "href").startswith("/login?")
+    assert page.input_value("#se-id") == "2009-copy"
+    page.click("#se-save")
+    page.wait_for_selector("#se-message.se-error")
+    assert page.locator("#se-message a[href^='/login?']").count() == 1
+    assert "2009-copy" not in saved_schemes(page, url)

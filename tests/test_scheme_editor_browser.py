@@ -84,6 +84,8 @@ def test_define_save_and_use_a_scheme(page, server):  # noqa: F811
     sign_in(app, page, url)
     open_editor(page, url)
     assert unassigned(page) == 14
+    click_prefectures(page, ["兰州市"])  # no zone yet: nothing to put it in
+    assert page.inner_text("#se-message.se-warn") == "请先选择或新增一个区域。" and unassigned(page) == 14
     fill_titles(page, "west-east", "东西两区", "West and east")
     add_zone(page, "west", "河西", "West")
     click_prefectures(page, WEST)

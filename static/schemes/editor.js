@@ -17,32 +17,13 @@
     assign: {},         // prefecture name_zh → zone key
     selected: null,     // zone key
     saved: null,        // {id, revision, author} of the saved scheme this form edits, or null (a new one)
-    csrf: null,
-    user: undefined,    // undefined: no accounts on this server; null: nobody signed in
     armedDelete: false,
   };
   let nextKey = 1;
   const t = GL.translator(() => cfg.strings[S.lang]);
   const pick = (obj, base) => obj[base + "_" + S.lang] || obj[base + "_" + (S.lang === "zh" ? "en" : "zh")] || "";
 
-  /* ---- server ---- */
-  /** A JSON request; rejects with an Error carrying the server's message, `status` and `body` (a 409's current). */
-  function request(method, url, body) {
-    const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (method !== "GET" && S.csrf) headers["X-CSRF-Token"] = S.csrf;
-    return fetch(url, { method: method, headers: headers, credentials: "same-origin", cache: "no-store",
-      body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => {
-      if (r.status === 204) return null;
-      return r.json().catch(() => ({})).then((data) => {
-        if (r.ok) return data;
-        const error = new Error(data.message || method + " " + url + ": HTTP " + r.status);
-        error.status = r.status;
-        error.body = data;
-        throw error;
-      });
-    });
-  }
+  const server = window.SchemeServer, request = server.request;  // static/schemes/server.js
   const schemeUrl = (id) => cfg.urls.save + "/" + encodeURIComponent(id);
 
   /* ---- messages and URL ---- */
@@ -168,22 +149,11 @@
     $("se-state").textContent = S.saved ? t("revision", { revision: S.saved.revision, author: S.saved.author }) : t("unsaved");
   }
 
-  const layers = {};  // prefecture name_zh → Leaflet path
   function renderMap() {
-    const byKey = {};
-    S.zones.forEach((z) => (byKey[z.key] = z));
-    const line = cfg.symbology.boundaries.prefectures;
     S.prefectures.forEach((p) => {
-      const layer = layers[p.name_zh];
-      const zone = byKey[S.assign[p.name_zh]];
-      // an unassigned prefecture is a pale dashed outline; the selected zone's members get a heavier one
-      layer.setStyle(zone
-        ? { color: line.colour, weight: zone.key === S.selected ? 2.6 : line.px, fillColor: colourOf(zone.key), fillOpacity: 0.6, dashArray: null }
-        : { color: line.colour, weight: line.px, fillColor: "#ffffff", fillOpacity: 0.25, dashArray: "4 3" });
-      const node = layer.getElement();
-      if (node) node.setAttribute("data-zone", zone ? zone.id : "");
-      layer.labelNode.textContent = pick(p, "name");
-      layer.tipNode.textContent = pick(p, "name") + (zone ? " · " + (pick(zone, "name") || zone.id) : "");
+      const zone = S.zones.find((z) => z.key === S.assign[p.name_zh]);
+      map.show(p.name_zh, pick(p, "name"), zone && { id: zone.id, colour: colourOf(zone.key), selected: zone.key === S.selected,
+        label: pick(zone, "name") || zone.id });
     });
   }
 
@@ -195,10 +165,6 @@
   }
 
   /* ---- map ---- */
-  const map = L.map("se-map", { zoomSnap: 0.25 }).setView([37.5, 100.5], 5);
-  map.attributionControl.addAttribution(cfg.attribution);
-  L.imageOverlay(cfg.urls.relief, cfg.relief.bounds, { pane: "tilePane", attribution: cfg.relief.attribution }).addTo(map);
-
   function assign(name) {
     if (S.selected === null) {
       say(t("pick_zone_first"), "warn");
@@ -210,26 +176,7 @@
     render();
   }
 
-  function addPrefectures(fc) {
-    const group = L.geoJSON(fc, {
-      onEachFeature: (f, layer) => {
-        const p = { name_zh: f.properties.name_zh, name_en: f.properties.name_en };
-        S.prefectures.push(p);
-        layers[p.name_zh] = layer;
-        layer.tipNode = el("span");
-        layer.bindTooltip(layer.tipNode, { sticky: true });
-        layer.on("click", () => assign(p.name_zh));
-      },
-    }).addTo(map);
-    group.eachLayer((layer) => {
-      const name = S.prefectures.find((p) => layers[p.name_zh] === layer).name_zh;
-      layer.getElement().setAttribute("data-name", name);
-      layer.labelNode = el("span");
-      L.tooltip({ permanent: true, direction: "center", className: "se-label" }, layer)
-        .setLatLng(layer.getCenter()).setContent(layer.labelNode).addTo(map);
-    });
-    map.fitBounds(group.getBounds(), { padding: [8, 8] });
-  }
+  const map = window.SchemeMap.create("se-map", cfg, assign);  // static/schemes/map.js
 
   /* ---- actions ---- */
   function refreshSchemes() {
@@ -312,19 +259,10 @@
   }
 
   function renderAccount() {
-    const box = $("se-account");
-    if (S.user === undefined) box.replaceChildren();
-    else if (S.user) box.replaceChildren(el("span", { text: t("signed_in_as", { user: S.user }) }));
+    const box = $("se-account"), user = server.session.user;
+    if (user === undefined) box.replaceChildren();
+    else if (user) box.replaceChildren(el("span", { text: t("signed_in_as", { user: user }) }));
     else box.replaceChildren(signInLink() || "");
-  }
-
-  function whoAmI() {
-    if (!cfg.urls.me) return Promise.resolve();
-    return request("GET", cfg.urls.me).then((me) => {
-      S.user = me.user || null;
-      S.csrf = me.csrf_token || null;
-      renderAccount();
-    }).catch(() => renderAccount());  // reading stays open; a write will say what is missing
   }
 
   $("se-form").addEventListener("submit", save);
@@ -341,8 +279,8 @@
   });
   $("se-lang").addEventListener("click", () => setLang(S.lang === "zh" ? "en" : "zh"));
 
-  Promise.all([GL.fetchJSON(cfg.urls.prefectures), refreshSchemes(), whoAmI()]).then(([fc]) => {
-    addPrefectures(fc);
+  Promise.all([GL.fetchJSON(cfg.urls.prefectures), refreshSchemes(), server.whoAmI(cfg.urls.me).then(renderAccount)]).then(([fc]) => {
+    S.prefectures = map.load(fc);
     const start = cfg.scheme && S.schemes.find((s) => s.id === cfg.scheme);
     if (cfg.scheme && !start) say(t("not_found", { id: cfg.scheme }), "error");
     open(start || null);

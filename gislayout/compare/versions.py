@@ -19,13 +19,14 @@ import shapely
 
 from .. import config, geojson, uploads
 from ..errors import BadParameter, number
-from ..store import features as store_features
+from ..store import baseline, features as store_features
 from .diff import STATUSES, diff_versions
 from .upload import read_version
 
-BASE_VERSION = "2010"
+#: The baseline: the policy's layout as curated in `layers/`, loaded into the store.
+BASE_VERSION = baseline.BASE_ID
 #: The layers of a version of the plan that a diff compares: every layer the store lets planners edit.
-VERSION_LAYERS = ("bases", "parks", "enterprises", "projects", "plants", "mines", "substations")
+VERSION_LAYERS = store_features.EDITABLE
 #: The layers an uploaded file is compared with unless told otherwise: the template the page offers holds these.
 UPLOAD_LAYERS = ("bases", "parks")
 #: Largest move, in metres, still counted as the same place (points placed at a seat differ by rounding).
@@ -56,6 +57,7 @@ def version_gdf(version_id: str, names: tuple[str, ...] = VERSION_LAYERS) -> gpd
 
     An unknown version raises NotFound naming it (from the store).
     """
+    baseline.ensure()  # an empty store (a fresh instance) gets its baseline on first use
     parts = [store_features.layer_gdf(version_id, n).assign(layer=n) for n in names]
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=config.WGS84)
 

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from .. import geojson, regions
 from ..compare import labels, render, report, versions
@@ -95,6 +96,7 @@ def _print_diff(result: versions.VersionDiff) -> None:
               help="text: counts and the changed features; json, csv or geojson: the whole diff.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of stdout.")
+@with_appcontext  # the store is the app's (DATABASE_URL), also under a test runner that pushes no app context
 @user_errors
 def versions_command(a: str, b: str, layer_names: str, tolerance_m: float, fmt: str, output: Path | None) -> None:
     """Diff two versions of the plan in the store (ids as in GET /api/versions): added, removed, moved, changed."""
@@ -126,6 +128,7 @@ def versions_command(a: str, b: str, layer_names: str, tolerance_m: float, fmt: 
               help="A feature is moved when it shifts further than this, in metres.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the diff here; the suffix picks the format (.geojson, .json, .csv). Default: a summary only.")
+@with_appcontext
 @user_errors
 def diff_command(version: Path, layer_names: str, against: str, tolerance_m: float, output: Path | None) -> None:
     """Compare a version file of the layout (GeoJSON, GPKG or CSV with lon/lat) with a stored version (2010)."""

@@ -55,9 +55,9 @@ def validate_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands on `app`."""
-    from . import compare_cli, export_cli, resources_cli, siting_cli, store_cli
+    from . import compare_cli, export_cli, resources_cli, siting_cli, store_cli, users_cli
     app.cli.add_command(build_command)
     app.cli.add_command(validate_command)
-    for module in (resources_cli, siting_cli, export_cli, compare_cli, store_cli):
+    for module in (resources_cli, siting_cli, export_cli, compare_cli, store_cli, users_cli):
         for command in module.commands:
             app.cli.add_command(command)

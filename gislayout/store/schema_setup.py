@@ -46,9 +46,16 @@ def upgrade(eng: Engine) -> None:
     if eng.dialect.name == "sqlite":
         with FileLock(f"{eng.url.database}.migrate.lock"):
             with eng.begin() as conn:
-                if current(conn) != head():
+                migrate = current(conn) != head()
+                if migrate:
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
+            if migrate:  # the GeoPackage header (application_id) is in the WAL until a checkpoint copies it back
+                raw = eng.raw_connection()  # outside any transaction, which a checkpoint needs
+                try:
+                    raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    raw.close()
     else:
         with eng.begin() as conn:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})

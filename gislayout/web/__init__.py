@@ -16,7 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     Config keys of the data: `LAYERS_DIR`, `BUILD_DIR` (defaults: `GISLAYOUT_LAYERS_DIR`, `GISLAYOUT_BUILD_DIR`,
     else the repository's `layers/` and `build/`), `MAX_EXCLUSION_SETS` and `DATABASE_URL` (the plan store:
-    `GISLAYOUT_DATABASE_URL`, else `gislayout.sqlite` in the instance folder). They are read once here; every app
+    `GISLAYOUT_DATABASE_URL`, else `gislayout.gpkg` in the instance folder). They are read once here; every app
     context (request or CLI command) runs with them as `gislayout.config.settings()`. `WORKER_HEADER` (from
     `GISLAYOUT_TEST_WORKER_HEADER`, off by default) is for tests only: it adds the serving process id to every
     response as `X-Gislayout-Worker`, so a test can see which gunicorn worker answered.

@@ -13,6 +13,9 @@ STATUS = {
     E.BadParameter: 400,
     E.InvalidData: 400,
     E.NotFound: 404,
+    E.Unauthorized: 401,
+    E.Forbidden: 403,
+    E.Conflict: 409,
     E.ResourceUnavailable: 404,
     E.TooLarge: 413,
     E.LayerDataError: 500,
@@ -52,7 +55,8 @@ def init_app(app: Flask) -> None:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
         if status >= 500:
             app.logger.error("server data or library error: %s", exc.message)
-        return error_body(status, exc.message), status
+        extra = {"current": exc.current} if isinstance(exc, E.Conflict) and exc.current is not None else {}
+        return error_body(status, exc.message, **extra), status
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -1,7 +1,7 @@
 """Fixtures for the store on both backends: `postgis_server`, `postgis_url`, `postgis_database`, `store_url`.
 
 `store_url` is parametrized over the two backends, so a test that takes it runs twice: on the embedded default
-(a SpatiaLite file in the test's temporary directory) and on PostgreSQL + PostGIS (an empty database of its own,
+(a GeoPackage file in the test's temporary directory) and on PostgreSQL + PostGIS (an empty database of its own,
 dropped afterwards). Without PostgreSQL the PostGIS half is skipped on a developer's machine, but fails under
 CI (`CI` set and not "false"/"0"): CI must never pass by silently skipping PostGIS.
 """
@@ -53,9 +53,9 @@ def postgis_database(postgis_server: pgcluster.PgServer) -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", "postgis"])
 def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
-    """A store database of this test alone: a SpatiaLite file, then (second run) a PostGIS database."""
+    """A store database of this test alone: a GeoPackage file, then (second run) a PostGIS database."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/store.sqlite"
+        return f"sqlite:///{tmp_path}/store.gpkg"
     return request.getfixturevalue("postgis_database")
 
 

@@ -45,7 +45,7 @@ def current(conn: sa.Connection | None = None) -> dict | None:
 def _rows(vid: str, seq: int) -> list[dict]:
     from .. import layers
     out = []
-    with dataversion.scope():
+    with dataversion.select_plan(None), dataversion.scope():  # the curated files, whatever is selected
         for layer in EDITABLE:
             gdf = layers.load(layer)
             keep = [c for c in columns(layer) if c not in ("lon", "lat")]

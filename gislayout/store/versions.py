@@ -34,7 +34,7 @@ def _iso(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is None:  # SQLite gives naive times back; they were written in UTC
         value = value.replace(tzinfo=timezone.utc)
-    return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return value.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _as_dict(row, count: int | None = None) -> dict:

@@ -9,6 +9,7 @@ CI (`CI` set and not "false"/"0"): CI must never pass by silently skipping PostG
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from typing import Iterator
 
 import pytest
@@ -24,13 +25,17 @@ def in_ci() -> bool:
 @pytest.fixture(scope="session")
 def postgis_server() -> Iterator[pgcluster.PgServer]:
     """The session's PostgreSQL + PostGIS server (`GISLAYOUT_TEST_POSTGIS_URL`, or a throwaway cluster)."""
-    try:
-        with pgcluster.server() as pg:
+    with ExitStack() as stack:
+        try:
+            pg = stack.enter_context(pgcluster.server())
+        except pgcluster.ClusterUnavailable as exc:
+            missing = str(exc)  # failed or skipped below, outside the except: no chained traceback
+        else:
             yield pg
-    except pgcluster.ClusterUnavailable as exc:
-        if in_ci():
-            pytest.fail(f"PostGIS is required in CI: {exc}", pytrace=False)
-        pytest.skip(str(exc))
+            return
+    if in_ci():
+        pytest.fail(f"PostGIS is required in CI: {missing}", pytrace=False)
+    pytest.skip(missing)
 
 
 @pytest.fixture(scope="session")

@@ -110,7 +110,8 @@ class Cluster:
             except KeyError as exc:
                 raise ClusterUnavailable(f"running as root and there is no {PG_USER!r} system user to run "
                                          "initdb as (install postgresql-15, which creates it)") from exc
-        self.dir = Path(tempfile.mkdtemp(prefix="gislayout-pg-"))
+        # /tmp, not $TMPDIR: the postgres user must reach it, and a unix socket path has at most 107 bytes
+        self.dir = Path(tempfile.mkdtemp(prefix="gislayout-pg-", dir="/tmp" if os.path.isdir("/tmp") else None))
         self.data, self.log = self.dir / "data", self.dir / "server.log"
         if self.as_root:
             os.chown(self.dir, self.owner.pw_uid, self.owner.pw_gid)

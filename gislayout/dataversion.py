@@ -99,6 +99,16 @@ PARTS: dict[str, tuple[Callable[[config.Settings], Path], bool, Callable[[str], 
 ALL = tuple(PARTS)
 
 
+#: Data of a part that lives in a database rather than files: part → functions returning a fingerprint of it
+#: (the plan store registers its saved region schemes under "layers").
+STAMPS: dict[str, list[Callable[[], str]]] = {}
+
+
+def register_stamp(part: str, stamp: Callable[[], str]) -> None:
+    """Make `stamp()` part of the fingerprint of `part`."""
+    STAMPS.setdefault(part, []).append(stamp)
+
+
 def compute(settings: config.Settings | None = None, parts: tuple[str, ...] = ALL) -> str:
     """The fingerprint of `parts` of the data of `settings` (default: the current settings), computed now."""
     s = settings or config.settings()
@@ -109,6 +119,10 @@ def compute(settings: config.Settings | None = None, parts: tuple[str, ...] = AL
         h.update(f"[{part}:{folder}]\n".encode())
         for entry in _entries(folder, recursive, keep):
             h.update(entry.encode("utf-8", "surrogateescape") + b"\n")
+        if STAMPS.get(part):
+            with config.use(s):
+                for stamp in STAMPS[part]:
+                    h.update(f"[{stamp()}]".encode())
     return h.hexdigest()[:20]
 
 

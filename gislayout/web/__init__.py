@@ -47,7 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import siting_tiles, store_api
     errors.init_app(app)
     for blueprint in (pages.bp, api.bp, resources_api.bp, siting_api.bp, export_api.bp, compare_api.bp,
-                      record_api.bp, siting_tiles.bp, store_api.bp):
+                      record_api.bp, siting_tiles.bp, store_api.bp,
+                      store_api.schemes_bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

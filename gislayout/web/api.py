@@ -72,7 +72,8 @@ def layer(name: str):
 def scheme_list():
     """Every region scheme with its zones, members and source."""
     return jsonify([{"id": s.id, "title_zh": s.title_zh, "title_en": s.title_en, "source": s.source,
-                     "note": s.note, "zones": [z.__dict__ | {"members": list(z.members)} for z in s.zones]}
+                     "note": s.note, "zones": [z.__dict__ | {"members": list(z.members)} for z in s.zones],
+                     "origin": s.origin, "author": s.author, "revision": s.revision}
                     for s in regions.schemes().values()])
 
 

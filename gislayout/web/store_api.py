@@ -9,11 +9,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from ..errors import BadParameter
-from ..store import baseline, features, versions, workspace
+from ..store import baseline, features, schemes, versions, workspace
 from . import auth
 from .errors import check_params
 
 bp = Blueprint("store_api", __name__, url_prefix="/api/versions")
+schemes_bp = Blueprint("schemes_api", __name__, url_prefix="/api/schemes")
 
 
 def _revision() -> int | None:
@@ -153,11 +154,37 @@ def history(vid: str):
     return jsonify({"changes": features.history(vid, request.args.get("fid") or None, int(limit))})
 
 
+@schemes_bp.post("")
+@auth.require("editor")
+def scheme_add():
+    """Save a planner's region scheme: {id, title_zh, title_en, note, zones: [{id, name_zh, name_en, members}]}."""
+    return _tagged(schemes.save(_body(), _user()["name"]), 201)
+
+
+@schemes_bp.put("/<sid>")
+@auth.require("editor")
+def scheme_replace(sid: str):
+    """Replace a planner's scheme, based on its revision."""
+    body = _body()
+    if not isinstance(body, dict):
+        raise BadParameter(f"a scheme must be an object, got {body!r:.80}")
+    return _tagged(schemes.save({**body, "id": sid}, _user()["name"], _revision(), create=False))
+
+
+@schemes_bp.delete("/<sid>")
+@auth.require("editor")
+def scheme_delete(sid: str):
+    """Delete a planner's scheme."""
+    schemes.delete(sid, _revision(), _user()["name"])
+    return Response(status=204)
+
+
 def _openapi() -> dict:
     from . import openapi as o
     vid = o.path_param("vid", {"type": "string", "pattern": versions.VID.pattern}, "Version id")
     layer = o.path_param("layer", {"type": "string", "enum": list(features.EDITABLE)}, "Editable layer")
     fid = o.path_param("fid", {"type": "string"}, "Feature id")
+    sid = o.path_param("sid", {"type": "string", "pattern": schemes.SID.pattern}, "Saved scheme id")
     rev = [o.query("revision", {"type": "integer", "minimum": 0}, "Revision the write is based on (or If-Match)")]
     body = {"content": {"application/json": {"schema": {"type": "object"}}}}
     writes = (400, 401, 403, 404, 409)
@@ -205,6 +232,15 @@ def _openapi() -> dict:
             errors=(400, 404), params=[vid, o.query("fid", {"type": "string"}, "Only this feature"),
                                        o.query("limit", {"type": "integer", "minimum": 1, "maximum": 10000},
                                                "At most this many")], ok=o.json_object()),
+        "/api/schemes": {"post": o.operation(
+            "Save a region scheme", "A planner's scheme: every prefecture in exactly one zone; it appears "
+            "everywhere schemes do. Needs an editor.", tag="store", body=body, errors=writes,
+            ok=o.json_object(description="The saved scheme (201)"))},
+        "/api/schemes/{sid}": {
+            "put": o.operation("Replace a saved scheme", "Based on its revision.", tag="store",
+                               params=[sid] + rev, body=body, errors=writes, ok=o.json_object()),
+            "delete": o.operation("Delete a saved scheme", "204.", tag="store", params=[sid] + rev,
+                                  errors=writes)},
     }
 
 

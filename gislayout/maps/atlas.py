@@ -40,6 +40,8 @@ class Options:
     tianditu_key: str = ""
     #: Links to the app's other pages: (label key in i18n.UI, URL).
     nav: tuple[tuple[str, str], ...] = ()
+    #: The scheme editor page, linked from the scheme control ("" when the app has none).
+    scheme_editor: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def render(state: AtlasState, options: Options, resources_json: str = "[]") -> R
         "defaults": AtlasState().to_json(),
         "vars": variables,
         "urls": {"geo": options.geo, "context": options.context, "layer": options.layer, "overlay": options.overlay,
-                 "relief": options.relief},
+                 "relief": options.relief, "scheme_editor": options.scheme_editor},
         "tianditu": bool(options.tianditu_key),
         "resources": {"overlays": shown, "notices": notices},
         "root_id": ROOT_ID,

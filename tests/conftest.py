@@ -31,6 +31,8 @@ for _name in ("GISLAYOUT_TEST_WORKER_HEADER", "GISLAYOUT_TIANDITU_KEY", "GISLAYO
 
 from gislayout import config  # noqa: E402  (after the environment is set)
 from gislayout.web import create_app  # noqa: E402
+
+from .pgfixtures import postgis_database, postgis_server, postgis_url, store_url  # noqa: E402,F401  (fixtures)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: Real data for validation, beside the checkout in CI; absent in a user's fresh clone.
 SHARED = ROOT.parent / "shared"

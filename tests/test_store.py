@@ -26,29 +26,6 @@ def haversine_km(a, b):
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-@pytest.fixture(params=["sqlite", "postgis"])
-def store_url(request, tmp_path):  # TEMPORARY until the shared fixture lands
-    import os
-    import sqlalchemy as sa
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/store.gpkg"
-        return
-    base = os.environ.get("GISLAYOUT_TEST_POSTGIS_URL")
-    if not base:
-        pytest.skip("no PostGIS")
-    name = f"t_{tmp_path.name.lower().replace('-', '_')[:40]}"
-    eng = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
-    with eng.connect() as c:
-        c.execute(sa.text(f"CREATE DATABASE {name}"))
-    eng.dispose()
-    yield base.rsplit("/", 1)[0] + "/" + name
-    from gislayout.store import db
-    db.dispose_all()
-    with eng.connect() as c:
-        c.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
-    eng.dispose()
-
-
 @pytest.fixture()
 def store(store_url):
     with config.use(config.settings().replace(database_url=store_url)):

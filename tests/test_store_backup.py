@@ -19,10 +19,6 @@ from .conftest import requires_ogrinfo
 PARK_MOVE = {"geometry": {"type": "Point", "coordinates": [103.9, 36.2]}}
 
 
-@pytest.fixture(params=["sqlite"])
-def store_url(request, tmp_path):  # TEMPORARY until the shared fixture lands
-    return f"sqlite:///{tmp_path}/target.gpkg"
-
 
 
 @pytest.fixture()

@@ -73,6 +73,8 @@ def context() -> dict:
                       "lon": r.seat_lon} for r in counties.itertuples()],
         "kinds": {name: list(schema.KINDS[name]) for name in layers.POINT_LAYERS},
         "levels": list(schema.LEVELS),
+        # the version editor's form offers only the location bases a precision allows, as the schema checks
+        "edit": {"precisions": list(schema.PRECISIONS), "bases": {p: list(b) for p, b in schema.BASES.items()}},
         "vocab": i18n.vocabularies(),
         "strings": i18n.both(),
         "basemaps": basemaps.describe(),

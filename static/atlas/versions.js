@@ -157,8 +157,19 @@
     const p = (c.after && (c.after.properties || c.after)) || (c.before && (c.before.properties || c.before)) || {};
     return A.pick(p, "name") || c.fid || "";
   }
+  /** What an update changed: the fields, and how far the point moved. */
+  function changeDetail(c) {
+    if (c.action !== "update" || !c.before || !c.after) return "";
+    const pb = c.before.properties || c.before, pa = c.after.properties || c.after;
+    const fields = Object.keys(Object.assign({}, pb, pa)).filter((k) => k !== "layer" && k !== "geometry" &&
+      JSON.stringify(pb[k]) !== JSON.stringify(pa[k]) && ["prefecture", "county", "lon", "lat"].indexOf(k) < 0);
+    const gb = c.before.geometry, ga = c.after.geometry;
+    const km = gb && ga ? A.map.distance(L.latLng(gb.coordinates[1], gb.coordinates[0]), L.latLng(ga.coordinates[1], ga.coordinates[0])) / 1000 : 0;
+    return fields.join(", ") + (km >= 0.001 ? (fields.length ? "; " : "") + "↔ " + km.toFixed(km < 10 ? 2 : 1) + " km" : "");
+  }
   function changeItem(c, mayRestore) {
-    const what = [et("action_" + c.action), c.layer ? A.pick(A.layerSpec(c.layer) || {}, "title") : "", changeName(c)].filter(Boolean).join(" · ");
+    const what = [et("action_" + c.action), c.layer ? A.pick(A.layerSpec(c.layer) || {}, "title") : "", changeName(c),
+      changeDetail(c)].filter(Boolean).join(" · ");
     return el("li", { class: "change", "data-seq": String(c.seq), "data-action": c.action },
       el("span", { class: "change-what", text: "#" + c.seq + " " + what }),
       el("span", { class: "change-who", text: c.author + " · " + A.when(c.at) }),

@@ -78,6 +78,7 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "proxy": ("同址设施（代理点）", "Proxy (a co-located facility)"),
         "representative": ("代表点（跨多处场址）", "Representative point (spans many sites)"),
         "region": ("区域标注点（示意）", "Region label point (indicative)"),
+        "planned": ("规划人员标注（方案）", "Placed by a planner (a proposal)"),
     },
     "location_basis": {
         "named": ("数据源按名称给出", "Named in the source"),
@@ -87,6 +88,7 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "seat": ("行政驻地", "Administrative seat"),
         "region_label": ("区域内标注点", "Label point in the region"),
         "hull_of_registered_projects": ("注册项目的外包络", "Hull of registered projects"),
+        "planner": ("规划版本中由规划人员放置", "Placed by a planner in a version of the plan"),
     },
     "technology": {
         "wind": ("风电", "Wind"), "pv": ("光伏", "Photovoltaic"), "nuclear": ("核电", "Nuclear"),

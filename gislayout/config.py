@@ -31,7 +31,7 @@ class Settings:
     build_dir: Path
     #: Uploaded exclusion sets kept at most (least recently used dropped first).
     max_exclusion_sets: int = MAX_EXCLUSION_SETS
-    #: The plan store (`gislayout.store`): a SpatiaLite file by default, or a PostgreSQL + PostGIS URL.
+    #: The plan store (`gislayout.store`): a GeoPackage (SQLite) file by default, or a PostgreSQL + PostGIS URL.
     database_url: str = ""
 
     def replace(self, **changes) -> "Settings":
@@ -40,15 +40,15 @@ class Settings:
 
 
 def default_database_url(instance_dir: str | Path | None = None) -> str:
-    """`GISLAYOUT_DATABASE_URL`, else the embedded SpatiaLite file `gislayout.sqlite` in `instance_dir`."""
+    """`GISLAYOUT_DATABASE_URL`, else the embedded GeoPackage (SQLite) file `gislayout.gpkg` in `instance_dir`."""
     folder = Path(instance_dir or os.environ.get("GISLAYOUT_INSTANCE_PATH") or ROOT / "instance").absolute()
-    return os.environ.get("GISLAYOUT_DATABASE_URL") or f"sqlite:///{folder / 'gislayout.sqlite'}"
+    return os.environ.get("GISLAYOUT_DATABASE_URL") or f"sqlite:///{folder / 'gislayout.gpkg'}"
 
 
 def make(layers_dir: str | Path | None = None, build_dir: str | Path | None = None,
          max_exclusion_sets: int | None = None, database_url: str | None = None) -> Settings:
     """Settings from the given values, else the environment, else the repository's `layers/`, `build/` and
-    `instance/gislayout.sqlite`."""
+    `instance/gislayout.gpkg`."""
     layers_dir = layers_dir or os.environ.get("GISLAYOUT_LAYERS_DIR") or ROOT / "layers"
     build_dir = build_dir or os.environ.get("GISLAYOUT_BUILD_DIR") or ROOT / "build"
     cap = int(max_exclusion_sets if max_exclusion_sets is not None

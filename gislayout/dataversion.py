@@ -28,6 +28,42 @@ T = TypeVar("T")
 _MEMO: ContextVar[dict | None] = ContextVar("gislayout_dataversion", default=None)
 
 
+class Plan(NamedTuple):
+    """A version of the plan from the store that the layers are read from instead of `layers/` files."""
+
+    id: str
+    revision: int
+    as_of: int | None = None
+
+
+_PLAN: ContextVar[Plan | None] = ContextVar("gislayout_plan", default=None)
+
+
+def plan() -> Plan | None:
+    """The version of the plan selected in this context (`select_plan`), or None for the curated files."""
+    return _PLAN.get()
+
+
+@contextmanager
+def select_plan(value: Plan | None) -> Iterator[Plan | None]:
+    """Read the editable layers from version `value` of the store in this block (None: from `layers/`)."""
+    handle = _PLAN.set(value)
+    try:
+        yield value
+    finally:
+        _PLAN.reset(handle)
+
+
+def open_plan(value: Plan | None) -> Token:
+    """`select_plan` without a block (the web app's per-request hooks); end with `close_plan`."""
+    return _PLAN.set(value)
+
+
+def close_plan(handle: Token) -> None:
+    """End what `open_plan` started."""
+    _PLAN.reset(handle)
+
+
 def _entries(folder: Path | str, recursive: bool, keep: Callable[[str], bool], prefix: str = "") -> Iterator[str]:
     """`relative-name:size:mtime_ns:inode` of each file kept, in a stable order; nothing for a missing folder."""
     try:
@@ -63,6 +99,16 @@ PARTS: dict[str, tuple[Callable[[config.Settings], Path], bool, Callable[[str], 
 ALL = tuple(PARTS)
 
 
+#: Data of a part that lives in a database rather than files: part → functions returning a fingerprint of it
+#: (the plan store registers its saved region schemes under "layers").
+STAMPS: dict[str, list[Callable[[], str]]] = {}
+
+
+def register_stamp(part: str, stamp: Callable[[], str]) -> None:
+    """Make `stamp()` part of the fingerprint of `part`."""
+    STAMPS.setdefault(part, []).append(stamp)
+
+
 def compute(settings: config.Settings | None = None, parts: tuple[str, ...] = ALL) -> str:
     """The fingerprint of `parts` of the data of `settings` (default: the current settings), computed now."""
     s = settings or config.settings()
@@ -73,18 +119,25 @@ def compute(settings: config.Settings | None = None, parts: tuple[str, ...] = AL
         h.update(f"[{part}:{folder}]\n".encode())
         for entry in _entries(folder, recursive, keep):
             h.update(entry.encode("utf-8", "surrogateescape") + b"\n")
+        if STAMPS.get(part):
+            with config.use(s):
+                for stamp in STAMPS[part]:
+                    h.update(f"[{stamp()}]".encode())
     return h.hexdigest()[:20]
 
 
 def token(parts: tuple[str, ...] = ALL) -> str:
-    """The data version of the current settings: once per `scope()`, else computed on each call."""
+    """The data version of the current settings: once per `scope()`, else computed on each call. With a version of
+    the plan selected, a token that covers `layers` names that version and its revision too."""
     memo = _MEMO.get()
+    selected = plan() if "layers" in parts else None
+    suffix = "" if selected is None else f"|plan:{selected.id}:{selected.revision}:{selected.as_of}"
     if memo is None:
-        return compute(parts=parts)
+        return compute(parts=parts) + suffix
     key = (config.settings(), parts)
     if key not in memo:
         memo[key] = compute(*key)
-    return memo[key]
+    return memo[key] + suffix
 
 
 def open_scope() -> Token | None:

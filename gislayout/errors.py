@@ -32,6 +32,22 @@ class LayerDataError(GislayoutError):
     """
 
 
+class Unauthorized(GislayoutError):
+    """A write without an account (HTTP 401)."""
+
+
+class Forbidden(GislayoutError):
+    """A write the account may not make, or without its CSRF token (HTTP 403)."""
+
+
+class Conflict(GislayoutError):
+    """A write based on a stale revision, or one the thing's state forbids (HTTP 409); `current` is the state now."""
+
+    def __init__(self, message: str, current: dict | None = None):
+        super().__init__(message)
+        self.current = current
+
+
 class TooLarge(GislayoutError):
     """An upload or request exceeds a size or count limit (HTTP 413)."""
 

@@ -65,6 +65,10 @@ def _prefectures() -> set[str]:
 
 @dataversion.cached(maxsize=8)
 def _points(name: str) -> gpd.GeoDataFrame:
+    from .store import workspace  # the store imports this module
+    versioned = workspace.layer(name)
+    if versioned is not None:
+        return regions.zone_columns(versioned)
     filename = f"{name}.csv"
     df = schema.read_csv(filename)
     df = schema.validate(df, schema.ground_schema(name, _prefectures()), filename)

@@ -85,6 +85,10 @@ def targets() -> pd.DataFrame:
 
 @dataversion.cached(maxsize=2 * len(POINT_LAYERS))
 def _point_layer(name: str) -> gpd.GeoDataFrame:
+    from .store import workspace  # the store imports this module
+    versioned = workspace.layer(name)
+    if versioned is not None:
+        return regions.zone_columns(versioned)
     codes = set(sectors()["code"])
     prefectures = set(boundaries.load("prefecture")["name_zh"])
     df = schema.validate(schema.read_csv(f"{name}.csv"), schema.point_schema(name, codes, prefectures), f"{name}.csv")

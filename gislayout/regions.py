@@ -6,12 +6,12 @@ A planner adds a scheme by dropping another JSON file there; zones are dissolved
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 
 from . import boundaries, config, dataversion
-from .errors import LayerDataError, allowed, lookup
+from .errors import BadParameter, LayerDataError, allowed, lookup
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,10 @@ class Scheme:
     source: str
     note: str
     zones: tuple[Zone, ...]
+    #: "file" (layers/schemes/) or "store" (saved by a planner, with its author and revision)
+    origin: str = "file"
+    author: str | None = None
+    revision: int | None = None
 
     def zone(self, zone_id: str) -> Zone:
         """The zone called `zone_id`, or BadParameter listing this scheme's zones."""
@@ -40,6 +44,17 @@ class Scheme:
     def zone_of(self, prefecture: str) -> Zone:
         """The zone a prefecture belongs to."""
         return next(z for z in self.zones if prefecture in z.members)
+
+
+def parse(data: dict, filename: str, prefectures: set[str] | None = None) -> Scheme:
+    """A scheme from its JSON `data`, or LayerDataError (BadParameter for a planner's) naming what is wrong."""
+    prefectures = prefectures if prefectures is not None else set(boundaries.load("prefecture")["name_zh"])
+    try:
+        return _parse(data, filename, prefectures)
+    except LayerDataError as exc:
+        if filename.endswith(".json"):
+            raise
+        raise BadParameter(exc.message.replace("scheme file ", "")) from None
 
 
 def _parse(data: dict, filename: str, prefectures: set[str]) -> Scheme:
@@ -59,9 +74,30 @@ def _parse(data: dict, filename: str, prefectures: set[str]) -> Scheme:
     return scheme
 
 
+def _saved_stamp() -> str:
+    from .store import schemes as saved  # imported when first needed: the store imports this module
+    return saved.stamp()
+
+
+# a scheme saved by any worker changes the data version, so every worker's caches see it on the next request
+dataversion.register_stamp("layers", _saved_stamp)
+
+
 @dataversion.cached(maxsize=4)
 def schemes() -> dict[str, Scheme]:
-    """All schemes in `layers/schemes/`, validated: every prefecture in exactly one zone."""
+    """All schemes: those of `layers/schemes/`, then those planners saved in the store, each validated."""
+    from .store import schemes as saved  # the store imports this module
+    out = dict(file_schemes())
+    prefectures = set(boundaries.load("prefecture")["name_zh"])
+    for data in saved.list_all():
+        scheme = _parse(data, f"saved scheme {data['id']}", prefectures)
+        out.setdefault(data["id"], replace(scheme, origin="store", author=data["author"], revision=data["revision"]))
+    return out
+
+
+@dataversion.cached(maxsize=4)
+def file_schemes() -> dict[str, Scheme]:
+    """The schemes in `layers/schemes/`, validated: every prefecture in exactly one zone."""
     prefectures = set(boundaries.load("prefecture")["name_zh"])
     out = {}
     for path in sorted((config.settings().layers_dir / "schemes").glob("*.json")):

@@ -12,14 +12,15 @@ from .errors import LayerDataError
 
 #: How exact a point is: the thing itself, a co-located facility, one published point of something that spans
 #: many sites, a county or prefecture seat, or a label inside the region a figure describes.
-PRECISIONS = ("site", "proxy", "representative", "county", "prefecture", "region")
+PRECISIONS = ("site", "proxy", "representative", "county", "prefecture", "region", "planned")
 #: On what basis, per precision: `named` (a source names this very thing here), `candidate` (same place and
 #: capacity, the source does not name the policy's project), `co_located`, `aggregate` (a source's one point for
-#: many sites), `hull_of_registered_projects`, `seat` (the government seat in admin_names.csv), `region_label`.
+#: many sites), `hull_of_registered_projects`, `seat` (the government seat in admin_names.csv), `region_label`, and `planner` for a point a planner placed
+#: in a version of the plan (the store), which is a proposal, not a located fact.
 BASES: dict[str, tuple[str, ...]] = {
     "site": ("named", "candidate"), "proxy": ("co_located",),
     "representative": ("aggregate", "hull_of_registered_projects"), "county": ("seat",), "prefecture": ("seat",),
-    "region": ("region_label",),
+    "region": ("region_label",), "planned": ("planner",),
 }
 LEVELS = ("national", "provincial")
 KINDS = {

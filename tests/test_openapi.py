@@ -16,7 +16,7 @@ from schemathesis import GenerationMode
 
 from gislayout import layers
 from gislayout.web import api, openapi
-from gislayout.web.errors import is_api
+from gislayout.web.errors import GLOBAL_PARAMS, is_api
 
 #: Generated requests the schemathesis run must really send, across all operations and both modes.
 MIN_CASES = 500
@@ -48,7 +48,7 @@ def test_the_spec_lists_no_route_that_does_not_exist(app, spec):
 
 def test_every_parameter_of_the_layer_route_is_documented(spec):
     params = {p["name"] for p in spec["paths"]["/api/layers/{name}"]["get"]["parameters"]}
-    assert params == {"name", *api.LAYER_PARAMS, *layers.FILTERS}
+    assert params == {"name", *api.LAYER_PARAMS, *layers.FILTERS, *GLOBAL_PARAMS}
     name = next(p for p in spec["paths"]["/api/layers/{name}"]["get"]["parameters"] if p["name"] == "name")
     assert name["schema"]["enum"] == list(layers.CATALOGUE)
 

@@ -1,7 +1,7 @@
-"""The one connection to the plan store: an embedded SpatiaLite file by default, PostgreSQL + PostGIS by URL.
+"""The one connection to the plan store: an embedded GeoPackage (SQLite) file by default, PostGIS by URL.
 
 `url()` is the database of the current settings (`config.settings().database_url`): by default
-`sqlite:///instance/gislayout.sqlite`, created on first use, so the atlas needs no server; a
+`sqlite:///instance/gislayout.gpkg`, created on first use, so the atlas needs no server; a
 `postgresql://` URL (from `GISLAYOUT_DATABASE_URL` or the app's `DATABASE_URL`) selects PostGIS. The same
 SQLAlchemy Core tables (`models`) and the same code serve both; only the connection set-up below differs.
 
@@ -23,8 +23,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from .. import config
 
-os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
-
 _ENGINES: dict[tuple[str, int], Engine] = {}
 _LOCK = threading.Lock()
 #: Seconds a SQLite writer waits for another process's write lock before giving up.
@@ -42,19 +40,13 @@ def backend(db_url: str | None = None) -> str:
 
 
 def _sqlite_engine(db_url: sa.engine.URL) -> Engine:
-    # The interpreter's own sqlite3 may be built without extension loading; pysqlite3 has it and the same API.
-    import pysqlite3.dbapi2 as sqlite3
-    from geoalchemy2.admin.dialects.sqlite import load_spatialite
-
     if db_url.database and db_url.database != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(db_url.database)), exist_ok=True)
-    eng = sa.create_engine(db_url, module=sqlite3,
-                           connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
+    eng = sa.create_engine(db_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
 
     @sa.event.listens_for(eng, "connect")
     def _connect(dbapi_conn, record) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
-        load_spatialite(dbapi_conn, init_mode="WGS84")
         dbapi_conn.execute("PRAGMA journal_mode=WAL")
         dbapi_conn.execute("PRAGMA synchronous=FULL")
         dbapi_conn.execute("PRAGMA foreign_keys=ON")

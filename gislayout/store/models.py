@@ -1,4 +1,4 @@
-"""The tables of the plan store (SQLAlchemy Core; GeoAlchemy2 geometry in SpatiaLite and PostGIS alike).
+"""The tables of the plan store (SQLAlchemy Core; PostGIS geometry via GeoAlchemy2, GeoPackage geometry in SQLite).
 
 - `versions`: named versions of the layout; a baseline is loaded from `layers/` and is read-only.
 - `features`: every state a feature has had, in every version (`valid_from`/`valid_to` are change numbers),
@@ -12,41 +12,62 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
+
+from .geometry import Geom
 
 metadata = sa.MetaData()
+
+
+class _JSONText(sa.JSON):
+    """JSON declared as TEXT in SQLite: the type GeoPackage readers know."""
+
+    cache_ok = True
+
+
+@compiles(_JSONText, "sqlite")
+def _json_as_text(_type, _compiler, **_) -> str:
+    return "TEXT"
+
+
 #: JSON in both backends (JSONB in PostgreSQL).
-JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+JSON = _JSONText().with_variant(JSONB(), "postgresql")
+
+
+def text(n: int) -> sa.types.TypeEngine:
+    """Text of at most `n` characters: VARCHAR(n) in PostgreSQL, TEXT(n) in SQLite (GeoPackage's spelling)."""
+    return sa.String(n).with_variant(sa.Text(n), "sqlite")
+
 WHEN = sa.DateTime(timezone=True)
 
 versions = sa.Table(
     "versions", metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("id", text(64), primary_key=True),
+    sa.Column("name", text(200), nullable=False),
     sa.Column("description", sa.Text, nullable=False, default=""),
-    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("author", text(64), nullable=False),
     sa.Column("created_at", WHEN, nullable=False),
     sa.Column("updated_at", WHEN, nullable=False),
-    sa.Column("parent_id", sa.String(64), sa.ForeignKey("versions.id"), nullable=True),
+    sa.Column("parent_id", text(64), sa.ForeignKey("versions.id"), nullable=True),
     sa.Column("branched_at", sa.Integer, nullable=True),  # the parent's last change when it was branched
     sa.Column("locked", sa.Boolean, nullable=False, default=False),
-    sa.Column("locked_by", sa.String(64), nullable=True),
+    sa.Column("locked_by", text(64), nullable=True),
     sa.Column("baseline", sa.Boolean, nullable=False, default=False),
-    sa.Column("source_hash", sa.String(64), nullable=True),  # a baseline's fingerprint of `layers/`
+    sa.Column("source_hash", text(64), nullable=True),  # a baseline's fingerprint of `layers/`
     sa.Column("revision", sa.Integer, nullable=False, default=1),
 )
 
 features = sa.Table(
     "features", metadata,
     sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("version_id", sa.String(64), sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("layer", sa.String(32), nullable=False),
-    sa.Column("fid", sa.String(64), nullable=False),
+    sa.Column("version_id", text(64), sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("layer", text(32), nullable=False),
+    sa.Column("fid", text(64), nullable=False),
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("deleted", sa.Boolean, nullable=False, default=False),
     sa.Column("props", JSON, nullable=False),
-    sa.Column("geom", Geometry("GEOMETRY", srid=4326, spatial_index=False), nullable=False),
+    sa.Column("geom", Geom(), nullable=False),
     sa.Column("valid_from", sa.Integer, nullable=False),
     sa.Column("valid_to", sa.Integer, nullable=True),
     sa.Index("features_current", "version_id", "fid", unique=True,
@@ -57,11 +78,11 @@ features = sa.Table(
 changes = sa.Table(
     "changes", metadata,
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("version_id", sa.String(64), sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=True),
-    sa.Column("action", sa.String(16), nullable=False),
-    sa.Column("layer", sa.String(32), nullable=True),
-    sa.Column("fid", sa.String(64), nullable=True),
-    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("version_id", text(64), sa.ForeignKey("versions.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("action", text(16), nullable=False),
+    sa.Column("layer", text(32), nullable=True),
+    sa.Column("fid", text(64), nullable=True),
+    sa.Column("author", text(64), nullable=False),
     sa.Column("at", WHEN, nullable=False),
     sa.Column("before", JSON, nullable=True),
     sa.Column("after", JSON, nullable=True),
@@ -70,13 +91,13 @@ changes = sa.Table(
 
 schemes = sa.Table(
     "schemes", metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("title_zh", sa.String(200), nullable=False),
-    sa.Column("title_en", sa.String(200), nullable=False),
+    sa.Column("id", text(64), primary_key=True),
+    sa.Column("title_zh", text(200), nullable=False),
+    sa.Column("title_en", text(200), nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
-    sa.Column("unit", sa.String(16), nullable=False),  # 'prefecture' or 'county'
+    sa.Column("unit", text(16), nullable=False),  # 'prefecture' or 'county'
     sa.Column("zones", JSON, nullable=False),
-    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("author", text(64), nullable=False),
     sa.Column("created_at", WHEN, nullable=False),
     sa.Column("updated_at", WHEN, nullable=False),
     sa.Column("revision", sa.Integer, nullable=False, default=1),
@@ -84,16 +105,16 @@ schemes = sa.Table(
 
 users = sa.Table(
     "users", metadata,
-    sa.Column("name", sa.String(64), primary_key=True),
-    sa.Column("password_hash", sa.String(256), nullable=False),
-    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("name", text(64), primary_key=True),
+    sa.Column("password_hash", text(256), nullable=False),
+    sa.Column("role", text(16), nullable=False),
     sa.Column("created_at", WHEN, nullable=False),
 )
 
 tokens = sa.Table(
     "tokens", metadata,
-    sa.Column("digest", sa.String(64), primary_key=True),
-    sa.Column("user_name", sa.String(64), sa.ForeignKey("users.name", ondelete="CASCADE"), nullable=False),
-    sa.Column("label", sa.String(200), nullable=False, default=""),
+    sa.Column("digest", text(64), primary_key=True),
+    sa.Column("user_name", text(64), sa.ForeignKey("users.name", ondelete="CASCADE"), nullable=False),
+    sa.Column("label", text(200), nullable=False, default=""),
     sa.Column("created_at", WHEN, nullable=False),
 )

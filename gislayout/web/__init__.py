@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, appcontext_pushed, g
+from flask import Flask, appcontext_pushed, g, request
 
 from .. import config, dataversion
 
@@ -16,7 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     Config keys of the data: `LAYERS_DIR`, `BUILD_DIR` (defaults: `GISLAYOUT_LAYERS_DIR`, `GISLAYOUT_BUILD_DIR`,
     else the repository's `layers/` and `build/`), `MAX_EXCLUSION_SETS` and `DATABASE_URL` (the plan store:
-    `GISLAYOUT_DATABASE_URL`, else `gislayout.sqlite` in the instance folder). They are read once here; every app
+    `GISLAYOUT_DATABASE_URL`, else `gislayout.gpkg` in the instance folder). They are read once here; every app
     context (request or CLI command) runs with them as `gislayout.config.settings()`. `WORKER_HEADER` (from
     `GISLAYOUT_TEST_WORKER_HEADER`, off by default) is for tests only: it adds the serving process id to every
     response as `X-Gislayout-Worker`, so a test can see which gunicorn worker answered.
@@ -44,10 +44,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_settings(app)
 
     from . import api, cli, compare_api, errors, export_api, pages, record_api, resources_api, siting_api
-    from . import siting_tiles
+    from . import siting_tiles, store_api
     errors.init_app(app)
     for blueprint in (pages.bp, api.bp, resources_api.bp, siting_api.bp, export_api.bp, compare_api.bp,
-                      record_api.bp, siting_tiles.bp):
+                      record_api.bp, siting_tiles.bp, store_api.bp,
+                      store_api.schemes_bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app
@@ -73,9 +74,15 @@ def _init_settings(app: Flask) -> None:
     @app.before_request
     def one_version() -> None:
         g._gislayout_version = dataversion.open_scope()
+        vid = request.args.get("version")
+        if vid:  # the layers of this request come from that version of the plan in the store
+            from ..store import workspace
+            g._gislayout_plan = dataversion.open_plan(workspace.plan(vid, request.args.get("as_of")))
 
     @app.teardown_request
     def end_version(_exc) -> None:
+        if "_gislayout_plan" in g:
+            dataversion.close_plan(g.pop("_gislayout_plan"))
         dataversion.close_scope(g.pop("_gislayout_version", None))
 
     if app.config["WORKER_HEADER"]:

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .. import choropleth, export, ground, layers, printing, regions
 from ..errors import BadParameter
 from . import openapi
+from .errors import check_params
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -36,12 +37,6 @@ def content_disposition(filename: str, attachment: bool = True) -> str:
         return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(plain)}"
 
 
-def _check_params(allowed: tuple[str, ...]) -> None:
-    unknown = [k for k in request.args if k not in allowed]
-    if unknown:
-        raise BadParameter(f"unknown parameter {unknown[0]!r} for {request.path}; allowed: {', '.join(allowed)}")
-
-
 @bp.get("/layers")
 def layer_catalogue():
     """Every layer: name, titles, geometry type, count, source and filters."""
@@ -52,7 +47,7 @@ def layer_catalogue():
 def layer(name: str):
     """One layer filtered by the query string: RFC 7946 GeoJSON by default, or `format=gpkg|shp|kml|csv|geojson`."""
     layers.get_spec(name)
-    _check_params(LAYER_PARAMS + layers.FILTERS)
+    check_params(LAYER_PARAMS + layers.FILTERS)
     display = request.args.get("display", "0")
     if display not in ("0", "1"):
         raise BadParameter(f"display must be 0 or 1, got {display!r}")
@@ -77,7 +72,8 @@ def layer(name: str):
 def scheme_list():
     """Every region scheme with its zones, members and source."""
     return jsonify([{"id": s.id, "title_zh": s.title_zh, "title_en": s.title_en, "source": s.source,
-                     "note": s.note, "zones": [z.__dict__ | {"members": list(z.members)} for z in s.zones]}
+                     "note": s.note, "zones": [z.__dict__ | {"members": list(z.members)} for z in s.zones],
+                     "origin": s.origin, "author": s.author, "revision": s.revision}
                     for s in regions.schemes().values()])
 
 
@@ -102,7 +98,7 @@ def target_list():
 @bp.get("/choropleth")
 def choropleth_values():
     """One statistic per prefecture or county, classed for a choropleth, with its colours and sources."""
-    _check_params(("unit", "stat", "scheme"))
+    check_params(("unit", "stat", "scheme"))
     return jsonify(choropleth.choropleth(request.args.get("unit", "prefectures"),
                                          request.args.get("stat", "ghi_mean"), request.args.get("scheme") or None))
 
@@ -115,7 +111,7 @@ PRINT_PARAMS = ("bbox", "layers", "lang", "choro")
 def atlas_print(fmt: str):
     """The atlas view (bbox, layers, filters, choropleth) as an A4 PNG or PDF with legend and scale bar."""
     from ..maps import printout
-    _check_params(PRINT_PARAMS + layers.FILTERS)
+    check_params(PRINT_PARAMS + layers.FILTERS)
     args = request.args
     lang = args.get("lang", "zh")
     printing.check(fmt, lang)
@@ -161,7 +157,7 @@ def _layer_parameters() -> list[dict]:
     for key, (column, op) in ground.RANGE_FILTERS.items():
         params.append(openapi.query(key, {"type": "number"}, f"Keep features whose {column} is {op} this number "
                                     "(ground layers; see `filters` in /api/layers)"))
-    return params
+    return params + openapi.plan_parameters()
 
 
 def openapi_paths() -> dict:

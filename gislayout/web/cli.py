@@ -32,13 +32,16 @@ def user_errors(command):
 @click.option("--force/--no-force", default=False, help="Rebuild even if the built files are current.")
 @user_errors
 def build_command(force: bool) -> None:
-    """Validate every layer and rebuild derived files: boundaries, and the offline solar estimate."""
+    """Validate every layer and rebuild derived files: boundaries, the offline solar estimate, the relief, and
+    the plan store's baseline version (loaded from layers/ when they changed)."""
     path = boundaries.build(force=force)
     click.echo(f"boundaries: {path}")
     click.echo(f"solar default: {resources.build_default(force=force)}")
     click.echo(f"relief basemap: {relief.build(force=force)}")
     for name, count in layers.validate_all().items():
         click.echo(f"{name}: {count} features")
+    from ..store import baseline
+    click.echo(f"plan store baseline: version {baseline.ensure()}")
 
 
 @click.command("validate")
@@ -52,9 +55,9 @@ def validate_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands on `app`."""
-    from . import compare_cli, export_cli, resources_cli, siting_cli
+    from . import compare_cli, export_cli, resources_cli, siting_cli, store_cli
     app.cli.add_command(build_command)
     app.cli.add_command(validate_command)
-    for module in (resources_cli, siting_cli, export_cli, compare_cli):
+    for module in (resources_cli, siting_cli, export_cli, compare_cli, store_cli):
         for command in module.commands:
             app.cli.add_command(command)

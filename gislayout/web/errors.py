@@ -8,11 +8,15 @@ from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from .. import errors as E
+from ..errors import BadParameter
 
 STATUS = {
     E.BadParameter: 400,
     E.InvalidData: 400,
     E.NotFound: 404,
+    E.Unauthorized: 401,
+    E.Forbidden: 403,
+    E.Conflict: 409,
     E.ResourceUnavailable: 404,
     E.TooLarge: 413,
     E.LayerDataError: 500,
@@ -22,6 +26,18 @@ STATUS = {
 def error_body(status: int, message: str, **extra) -> dict:
     """The JSON body of every API error: the status, its phrase and a message naming the offending value."""
     return {"status": status, "error": HTTPStatus(status).phrase, "message": message, **extra}
+
+
+#: Query parameters every route takes: the version of the plan to read the layers from, and as of when.
+GLOBAL_PARAMS = ("version", "as_of")
+
+
+def check_params(allowed: tuple[str, ...]) -> None:
+    """BadParameter naming the first query parameter that is neither in `allowed` nor global."""
+    unknown = [k for k in request.args if k not in allowed and k not in GLOBAL_PARAMS]
+    if unknown:
+        allowed_all = ", ".join(allowed + GLOBAL_PARAMS)
+        raise BadParameter(f"unknown parameter {unknown[0]!r} for {request.path}; allowed: {allowed_all}")
 
 
 def is_api(path: str) -> bool:
@@ -52,7 +68,8 @@ def init_app(app: Flask) -> None:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 500)
         if status >= 500:
             app.logger.error("server data or library error: %s", exc.message)
-        return error_body(status, exc.message), status
+        extra = {"current": exc.current} if isinstance(exc, E.Conflict) and exc.current is not None else {}
+        return error_body(status, exc.message, **extra), status
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

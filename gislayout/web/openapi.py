@@ -28,7 +28,7 @@ from .. import __version__, config
 #: Rules of the app not described, and why: Flask's own static files.
 EXCLUDED = {"static": "Flask's static file route, not part of the API"}
 
-ERROR_STATUSES = (400, 404, 405, 413)
+ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413)
 
 
 def ref(name: str) -> dict:
@@ -48,6 +48,13 @@ def query(name: str, schema: dict, description: str = "", *, required: bool = Fa
 def path_param(name: str, schema: dict, description: str = "") -> dict:
     """A path parameter (`{name}` in the path)."""
     return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
+
+
+def plan_parameters() -> list[dict]:
+    """`version` and `as_of`, which every route takes (the editable layers then come from that version)."""
+    return [query("version", {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+                  "A version of the plan in the store (see /api/versions); default: the curated layers/ files"),
+            query("as_of", {"type": "string"}, "With version: as of this change number or ISO 8601 time")]
 
 
 def list_of(values: list[str]) -> dict:

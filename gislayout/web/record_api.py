@@ -9,22 +9,17 @@ from .. import config, ground, record, regions
 from ..errors import BadParameter
 from . import openapi
 from .api import content_disposition
+from .errors import check_params
 
 bp = Blueprint("record", __name__, url_prefix="/api/record")
 
 FORMATS = ("json", "csv")
 
 
-def _check_params(allowed: tuple[str, ...]) -> None:
-    unknown = [k for k in request.args if k not in allowed]
-    if unknown:
-        raise BadParameter(f"unknown parameter {unknown[0]!r} for {request.path}; allowed: {', '.join(allowed)}")
-
-
 @bp.get("")
 def by_unit():
     """Plan and record per prefecture or per zone of a scheme, as JSON or `format=csv`."""
-    _check_params(("unit", "scheme", "format"))
+    check_params(("unit", "scheme", "format"))
     unit, fmt = request.args.get("unit", "prefectures"), request.args.get("format", "json")
     if fmt not in FORMATS:
         raise BadParameter(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
@@ -44,7 +39,7 @@ def by_unit():
 @bp.get("/feature/<feature_id>")
 def feature(feature_id: str):
     """What the datasets record beside one policy project, base or target."""
-    _check_params(())
+    check_params(())
     return jsonify(record.feature(feature_id))
 
 

@@ -1,0 +1,204 @@
+"""Features of a version: read (now or as of an earlier change), add, edit, delete, restore, with history.
+
+Every write is one transaction that (1) checks the version may be written, (2) reads the feature's current row
+(locked for the transaction), (3) compares its revision with the one the client based its write on, and (4)
+closes that row (`valid_to` = the new change number) and inserts the new state with revision + 1, logging the
+change with its state before and after. A stale revision gets `Conflict` with the current feature; the
+conditional update in (4) makes a write that raced past (2) fail the same way instead of overwriting.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import geopandas as gpd
+import sqlalchemy as sa
+from shapely.geometry import mapping
+
+from ..errors import BadParameter, Conflict, NotFound
+from . import db, versions
+from .models import features as F
+from .validation import EDITABLE, check_layer, frame, geometry, validate
+
+__all__ = ["EDITABLE", "add", "collection", "delete", "feature", "history", "layer_gdf", "restore", "update"]
+FID = re.compile(r"^[a-z0-9_]{1,64}$")
+
+
+def _row_feature(row) -> dict:
+    return {"type": "Feature", "id": row.fid, "geometry": mapping(row.geom),
+            "properties": {**row.props, "layer": row.layer, "deleted": bool(row.deleted)},
+            "revision": int(row.revision)}
+
+
+def _current(conn: sa.Connection, vid: str, fid: str, lock: bool = False):
+    q = sa.select(F).where(F.c.version_id == vid, F.c.fid == fid, F.c.valid_to.is_(None))
+    return conn.execute(q.with_for_update() if lock else q).first()
+
+
+def _state_filter(vid: str, as_of: int | None):
+    if as_of is None:
+        return sa.and_(F.c.version_id == vid, F.c.valid_to.is_(None))
+    return sa.and_(F.c.version_id == vid, F.c.valid_from <= as_of,
+                   sa.or_(F.c.valid_to.is_(None), F.c.valid_to > as_of))
+
+
+def _rows(vid: str, layer: str | None, as_of: int | None, with_deleted: bool = False):
+    cond = _state_filter(vid, as_of)
+    if layer:
+        cond = sa.and_(cond, F.c.layer == layer)
+    if not with_deleted:
+        cond = sa.and_(cond, F.c.deleted.is_(False))
+    with db.reading() as conn:
+        versions.get(vid, conn)
+        q = sa.select(F.c.fid, F.c.layer, F.c.props, F.c.revision, F.c.deleted,
+                      F.c.geom).where(cond).order_by(F.c.pk)
+        return conn.execute(q).all()
+
+
+def layer_gdf(vid: str, layer: str, as_of: int | None = None) -> gpd.GeoDataFrame:
+    """Layer `layer` of version `vid` (as of change `as_of`), with the columns `gislayout.layers.load` gives and
+    `revision`."""
+    check_layer(layer)
+    rows = _rows(vid, layer, as_of)
+    return frame(layer, [(r.props, r.geom, r.revision) for r in rows])
+
+
+def collection(vid: str, layer: str | None = None, as_of: int | None = None, with_deleted: bool = False) -> dict:
+    """The features of version `vid` as a GeoJSON FeatureCollection (each with its layer and revision)."""
+    if layer:
+        check_layer(layer)
+    rows = _rows(vid, layer, as_of, with_deleted)
+    return {"type": "FeatureCollection", "version": vid, "as_of": as_of,
+            "features": [_row_feature(r) for r in rows]}
+
+
+def feature(vid: str, layer: str, fid: str) -> dict:
+    """The current state of feature `fid` of `layer` in version `vid` (a deleted one says so), or NotFound."""
+    check_layer(layer)
+    with db.reading() as conn:
+        versions.get(vid, conn)
+        row = _current(conn, vid, fid)
+    if row is None or row.layer != layer:
+        raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}")
+    return _row_feature(row)
+
+
+def _new_fid(conn: sa.Connection, vid: str, layer: str, props: dict) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "_", str(props.get("name_en") or "").lower()).strip("_")[:40] or layer
+    while True:
+        fid = f"{stem}_{secrets.token_hex(3)}"
+        if _current(conn, vid, fid) is None:
+            return fid
+
+
+def _parse(body: dict) -> tuple[dict, object]:
+    if not isinstance(body, dict):
+        raise BadParameter(f"the body must be a GeoJSON Feature object, got {body!r:.80}")
+    return body.get("properties") or {}, body.get("geometry")
+
+
+def _insert(conn, vid, layer, fid, revision, props, geom, seq, deleted=False) -> None:
+    conn.execute(F.insert().values(version_id=vid, layer=layer, fid=fid, revision=revision, deleted=deleted,
+                                   props=props, geom=geom, valid_from=seq))
+
+
+def _close(conn, row, seq: int) -> None:
+    done = conn.execute(F.update().where(F.c.pk == row.pk, F.c.valid_to.is_(None), F.c.revision == row.revision)
+                        .values(valid_to=seq))
+    if done.rowcount != 1:  # another transaction wrote it after we read it
+        raise Conflict(f"feature {row.fid!r} was changed by someone else; reload it and try again")
+
+
+def add(vid: str, layer: str, body: dict, author: str) -> dict:
+    """Add a feature (a GeoJSON Feature; `properties.id` optional) to `layer` of version `vid`."""
+    check_layer(layer)
+    props, geom_json = _parse(body)
+    point = geometry(geom_json)
+    clean = validate(layer, {k: v for k, v in props.items() if k != "id"} | {"id": "placeholder"}, point)
+    with db.transaction() as conn:
+        versions.writable(conn, vid)
+        fid = props.get("id") or _new_fid(conn, vid, layer, props)
+        if not isinstance(fid, str) or not FID.match(fid):
+            raise BadParameter(f"feature id must match {FID.pattern}, got {fid!r:.80}")
+        if _current(conn, vid, fid, lock=True) is not None:
+            raise Conflict(f"version {vid!r} already has a feature {fid!r}")
+        clean["id"] = fid
+        after = {"type": "Feature", "id": fid, "geometry": mapping(point), "properties": clean, "revision": 1}
+        seq = versions.log(conn, vid, "add", author, layer, fid, None, after)
+        _insert(conn, vid, layer, fid, 1, clean, point, seq)
+        versions.touch(conn, vid)
+        row = _current(conn, vid, fid)
+    return _row_feature(row)
+
+
+def _locked_current(conn, vid: str, layer: str, fid: str, revision: int | None):
+    if revision is None:
+        raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)")
+    row = _current(conn, vid, fid, lock=True)
+    if row is None or row.layer != layer:
+        raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}")
+    if row.revision != revision:
+        raise Conflict(f"feature {fid!r} is at revision {row.revision}, not {revision}: someone else changed it",
+                       current=_row_feature(row))
+    return row
+
+
+def _write(vid: str, layer: str, fid: str, revision: int | None, author: str, action: str, make) -> dict:
+    check_layer(layer)
+    with db.transaction() as conn:
+        versions.writable(conn, vid)
+        row = _locked_current(conn, vid, layer, fid, revision)
+        before = _row_feature(row)
+        props, point, deleted = make(row, row.geom)
+        after = {"type": "Feature", "id": fid, "geometry": mapping(point), "properties": props,
+                 "revision": row.revision + 1, **({"deleted": True} if deleted else {})}
+        seq = versions.log(conn, vid, action, author, layer, fid, before, after)
+        _close(conn, row, seq)
+        _insert(conn, vid, layer, fid, row.revision + 1, props, point, seq, deleted)
+        versions.touch(conn, vid)
+        row = _current(conn, vid, fid)
+    return _row_feature(row)
+
+
+def update(vid: str, layer: str, fid: str, body: dict, revision: int | None, author: str) -> dict:
+    """Move, re-shape or edit the attributes of a feature: `body` has `geometry` and/or `properties` (merged)."""
+    props, geom_json = _parse(body)
+    if "id" in props and props["id"] != fid:
+        raise BadParameter(f"a feature's id cannot change (from {fid!r} to {props['id']!r:.80})")
+
+    def make(row, old_point):
+        if row.deleted:
+            raise Conflict(f"feature {fid!r} is deleted; restore it first", current=_row_feature(row))
+        point = geometry(geom_json) if geom_json is not None else old_point
+        merged = {**row.props, **{k: v for k, v in props.items() if k not in ("layer", "deleted")}}
+        if geom_json is not None and not point.equals(old_point) and not {"precision", "location_basis"} & set(props):
+            # a moved point is the planner's proposal now, not the located fact it was
+            merged |= {"precision": "planned", "location_basis": "planner",
+                       "location_source": f"placed by {author} in version {vid}"}
+        return validate(layer, merged, point), point, False
+
+    return _write(vid, layer, fid, revision, author, "update", make)
+
+
+def delete(vid: str, layer: str, fid: str, revision: int | None, author: str) -> dict:
+    """Delete a feature (its history stays; `restore` brings it back)."""
+    def make(row, point):
+        if row.deleted:
+            raise Conflict(f"feature {fid!r} is already deleted", current=_row_feature(row))
+        return row.props, point, True
+    return _write(vid, layer, fid, revision, author, "delete", make)
+
+
+def restore(vid: str, layer: str, fid: str, revision: int | None, author: str) -> dict:
+    """Bring back a deleted feature as it was when deleted."""
+    def make(row, point):
+        if not row.deleted:
+            raise Conflict(f"feature {fid!r} is not deleted", current=_row_feature(row))
+        return row.props, point, False
+    return _write(vid, layer, fid, revision, author, "restore", make)
+
+
+def history(vid: str, fid: str | None = None, limit: int = 200) -> list[dict]:
+    """The changes of version `vid` (of feature `fid` only, if given), newest first."""
+    return versions.changes(vid, fid, limit)

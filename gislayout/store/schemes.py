@@ -1,0 +1,115 @@
+"""Region schemes defined by planners, kept in the store beside the schemes shipped in `layers/schemes/`.
+
+A planner's scheme has the shape of a scheme file (id, titles, note, zones of prefectures) and is validated by
+the same rules (`regions.parse`: every prefecture in exactly one zone); `regions.schemes()` merges both, so a
+saved scheme appears everywhere schemes do: filters, the map, zonal statistics, siting, compare, exports.
+`stamp()` is part of the data-version token, so every worker sees a saved scheme on its next request.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from ..errors import BadParameter, Conflict, NotFound
+from . import db, versions
+from .models import schemes as S
+
+SID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+FIELDS = ("id", "title_zh", "title_en", "note", "zones", "revision", "unit")
+
+
+def _as_dict(row) -> dict:
+    return {"id": row.id, "title_zh": row.title_zh, "title_en": row.title_en, "note": row.note,
+            "source": f"defined by {row.author} in the plan store", "unit": row.unit, "zones": row.zones,
+            "author": row.author, "created_at": versions._iso(row.created_at),
+            "updated_at": versions._iso(row.updated_at), "revision": int(row.revision)}
+
+
+def stamp() -> str:
+    """A fingerprint of the saved schemes (count, newest change), read in one query."""
+    with db.reading() as conn:
+        n, newest, total = conn.execute(sa.select(sa.func.count(), sa.func.max(S.c.updated_at),
+                                                  sa.func.coalesce(sa.func.sum(S.c.revision), 0))).one()
+    return f"{n}:{newest}:{total}"
+
+
+def list_all() -> list[dict]:
+    """Every scheme saved in the store."""
+    with db.reading() as conn:
+        return [_as_dict(r) for r in conn.execute(sa.select(S).order_by(S.c.created_at, S.c.id)).all()]
+
+
+def _checked(data: dict, file_ids: set[str]) -> dict:
+    from .. import regions
+    if not isinstance(data, dict):
+        raise BadParameter(f"a scheme must be an object, got {data!r:.80}")
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        raise BadParameter(f"unknown field {unknown[0]!r}; a scheme takes {', '.join(FIELDS)}")
+    if data.get("unit", "prefecture") != "prefecture":
+        raise BadParameter(f"unit must be 'prefecture' (zones are made of prefectures), got {data.get('unit')!r:.40}")
+    sid = data.get("id")
+    if not isinstance(sid, str) or not SID.match(sid):
+        raise BadParameter(f"scheme id must match {SID.pattern}, got {sid!r:.80}")
+    if sid in file_ids:
+        raise Conflict(f"scheme id {sid!r} is a scheme of layers/schemes/; choose another id")
+    for field in ("title_zh", "title_en"):
+        if not isinstance(data.get(field), str) or not data[field].strip() or len(data[field]) > 200:
+            raise BadParameter(f"{field} must be text of 1 to 200 characters, got {data.get(field)!r:.80}")
+    zones = data.get("zones")
+    if not isinstance(zones, list) or not zones or not all(isinstance(z, dict) for z in zones):
+        raise BadParameter("zones must be a non-empty list of {id, name_zh, name_en, members}")
+    for z in zones:
+        if not isinstance(z.get("id"), str) or not SID.match(z["id"]):
+            raise BadParameter(f"zone id must match {SID.pattern}, got {z.get('id')!r:.80}")
+        if not isinstance(z.get("members"), list) or not all(isinstance(m, str) for m in z["members"]):
+            raise BadParameter(f"members of zone {z['id']!r} must be a list of prefecture names")
+    ids = [z["id"] for z in zones]
+    if len(set(ids)) != len(ids):
+        raise BadParameter(f"zone ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+    clean = {"id": sid, "title_zh": data["title_zh"].strip(), "title_en": data["title_en"].strip(),
+             "note": str(data.get("note") or ""), "unit": "prefecture",
+             "zones": [{"id": z["id"], "name_zh": str(z.get("name_zh") or z["id"]),
+                        "name_en": str(z.get("name_en") or z["id"]), "members": list(z["members"])} for z in zones]}
+    regions.parse(clean | {"source": "store"}, f"scheme {sid!r}")  # every prefecture in exactly one zone
+    return clean
+
+
+def save(data: dict, author: str, revision: int | None = None, create: bool = True) -> dict:
+    """Create (`create`) or replace (based on `revision`) a planner's scheme; returns it."""
+    from .. import regions
+    clean = _checked(data, set(regions.file_schemes()))
+    now = versions.now()
+    with db.transaction() as conn:
+        row = conn.execute(sa.select(S).where(S.c.id == clean["id"]).with_for_update()).first()
+        if create:
+            if row is not None:
+                raise Conflict(f"a scheme {clean['id']!r} exists already", current=_as_dict(row))
+            conn.execute(S.insert().values(**clean, author=author, created_at=now, updated_at=now, revision=1))
+            versions.log(conn, None, "add_scheme", author, after=clean)
+        else:
+            if row is None:
+                raise NotFound(f"no saved scheme {clean['id']!r}")
+            if revision is None or row.revision != revision:
+                raise Conflict(f"scheme {clean['id']!r} is at revision {row.revision}, not {revision}",
+                               current=_as_dict(row))
+            conn.execute(S.update().where(S.c.id == clean["id"]).values(
+                **clean, updated_at=now, revision=S.c.revision + 1))
+            versions.log(conn, None, "edit_scheme", author, before=_as_dict(row) | {"created_at": None,
+                                                                                      "updated_at": None},
+                         after=clean)
+        return _as_dict(conn.execute(sa.select(S).where(S.c.id == clean["id"])).one())
+
+
+def delete(sid: str, revision: int | None, author: str) -> None:
+    """Delete a planner's scheme."""
+    with db.transaction() as conn:
+        row = conn.execute(sa.select(S).where(S.c.id == sid).with_for_update()).first()
+        if row is None:
+            raise NotFound(f"no saved scheme {sid!r}")
+        if revision is None or row.revision != revision:
+            raise Conflict(f"scheme {sid!r} is at revision {row.revision}, not {revision}", current=_as_dict(row))
+        conn.execute(S.delete().where(S.c.id == sid))
+        versions.log(conn, None, "delete_scheme", author, before={"id": sid, "zones": row.zones})

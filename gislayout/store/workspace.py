@@ -1,0 +1,45 @@
+"""Select the version of the plan that a request (or a block of library code) reads its layers from.
+
+`plan(vid, as_of)` checks the version exists and returns the `dataversion.Plan` to select: its revision is part
+of every layer cache key, so an edit through any worker is seen by every worker on its next request, and
+`as_of` (a change number or an ISO 8601 time) reads the version as it was then.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import geopandas as gpd
+
+from .. import dataversion
+from ..errors import BadParameter
+from . import baseline, features, versions
+from .validation import EDITABLE
+
+
+def parse_as_of(vid: str, value: str | int | None) -> int | None:
+    """A change number from `value`: an integer, or an ISO 8601 time (the last change at or before it)."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadParameter(f"as_of must be a change number or an ISO 8601 time, got {text!r:.60}") from None
+    return versions.change_at(vid, when if when.tzinfo else when.replace(tzinfo=timezone.utc))
+
+
+def plan(vid: str, as_of: str | int | None = None) -> dataversion.Plan:
+    """The selection of version `vid` (as of `as_of`), or NotFound / BadParameter."""
+    baseline.ensure()
+    return dataversion.Plan(vid, versions.revision_of(vid), parse_as_of(vid, as_of))
+
+
+def layer(name: str) -> gpd.GeoDataFrame | None:
+    """Layer `name` of the selected version, or None when no version is selected or the layer is not versioned."""
+    selected = dataversion.plan()
+    if selected is None or name not in EDITABLE:
+        return None
+    return features.layer_gdf(selected.id, name, selected.as_of)

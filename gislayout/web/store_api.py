@@ -1,0 +1,247 @@
+"""The plan store over HTTP: versions, their features, history (reads open to all; writes need an editor).
+
+Writes carry the revision they are based on (`If-Match: "<revision>"`, or `revision` in the body or query) and
+get 409 with the current state when it is stale. Every write is one transaction.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..errors import BadParameter
+from ..store import baseline, features, schemes, versions, workspace
+from . import auth
+from .errors import check_params
+
+bp = Blueprint("store_api", __name__, url_prefix="/api/versions")
+schemes_bp = Blueprint("schemes_api", __name__, url_prefix="/api/schemes")
+
+
+def _revision() -> int | None:
+    """The revision a write is based on: If-Match, else `revision` in the JSON body, else in the query."""
+    raw = request.headers.get("If-Match")
+    if raw:
+        raw = raw.strip().removeprefix("W/").strip('"')
+    elif isinstance(_body(optional=True), dict) and "revision" in _body(optional=True):
+        raw = _body(optional=True)["revision"]
+    else:
+        raw = request.args.get("revision")
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool) or not str(raw).isdigit():
+        raise BadParameter(f"revision must be a whole number, got {raw!r:.40}")
+    return int(raw)
+
+
+def _body(optional: bool = False):
+    data = request.get_json(silent=True)
+    if data is None and not optional:
+        raise BadParameter("the body must be JSON (Content-Type: application/json)")
+    return data
+
+
+def _tagged(payload: dict, status: int = 200) -> Response:
+    resp = jsonify(payload)
+    resp.status_code = status
+    resp.headers["ETag"] = f'"{payload["revision"]}"'
+    return resp
+
+
+def _user() -> dict:
+    return auth.current_user()
+
+
+@bp.get("")
+def list_all():
+    """Every version of the plan (the baseline from layers/ first)."""
+    check_params(())
+    baseline.ensure()
+    return jsonify({"versions": versions.list_versions()})
+
+
+@bp.post("")
+@auth.require("editor")
+def branch():
+    """Branch a new version from `parent_id` (default: the current baseline)."""
+    body = _body()
+    if not isinstance(body, dict):
+        raise BadParameter(f"the body must be an object, got {body!r:.80}")
+    unknown = sorted(set(body) - {"parent_id", "name", "description"})
+    if unknown:
+        raise BadParameter(f"unknown field {unknown[0]!r}; a new version takes parent_id, name, description")
+    parent = body.get("parent_id") or baseline.ensure()
+    return _tagged(versions.branch(parent, body.get("name"), _user()["name"], body.get("description", "")), 201)
+
+
+@bp.get("/<vid>")
+def one(vid: str):
+    """One version."""
+    check_params(())
+    baseline.ensure()
+    return _tagged(versions.get(vid))
+
+
+@bp.patch("/<vid>")
+@auth.require("editor")
+def change(vid: str):
+    """Rename, describe, lock or unlock a version."""
+    return _tagged(versions.patch(vid, _body(), _revision(), _user()))
+
+
+@bp.delete("/<vid>")
+@auth.require("editor")
+def remove(vid: str):
+    """Delete a version nothing was branched from."""
+    versions.delete(vid, _revision(), _user())
+    return Response(status=204)
+
+
+@bp.get("/<vid>/features")
+def feature_collection(vid: str):
+    """The features of a version (optionally one layer, optionally as of an earlier change), as GeoJSON."""
+    check_params(("layer", "with_deleted"))
+    baseline.ensure()
+    as_of = workspace.parse_as_of(vid, request.args.get("as_of"))
+    with_deleted = request.args.get("with_deleted", "0")
+    if with_deleted not in ("0", "1"):
+        raise BadParameter(f"with_deleted must be 0 or 1, got {with_deleted!r:.20}")
+    data = features.collection(vid, request.args.get("layer") or None, as_of, with_deleted == "1")
+    return Response(jsonify(data).get_data(), mimetype="application/geo+json")
+
+
+@bp.get("/<vid>/features/<layer>/<fid>")
+def feature(vid: str, layer: str, fid: str):
+    """One feature of a version, with its revision (also as the ETag)."""
+    check_params(())
+    return _tagged(features.feature(vid, layer, fid))
+
+
+@bp.post("/<vid>/features/<layer>")
+@auth.require("editor")
+def add(vid: str, layer: str):
+    """Add a feature (a GeoJSON Feature, validated by the layer's schema)."""
+    return _tagged(features.add(vid, layer, _body(), _user()["name"]), 201)
+
+
+@bp.patch("/<vid>/features/<layer>/<fid>")
+@auth.require("editor")
+def update(vid: str, layer: str, fid: str):
+    """Move, re-shape or edit a feature: `geometry` and/or `properties` (merged), based on `revision`."""
+    return _tagged(features.update(vid, layer, fid, _body(), _revision(), _user()["name"]))
+
+
+@bp.delete("/<vid>/features/<layer>/<fid>")
+@auth.require("editor")
+def delete(vid: str, layer: str, fid: str):
+    """Delete a feature (it stays in the history and can be restored)."""
+    return _tagged(features.delete(vid, layer, fid, _revision(), _user()["name"]))
+
+
+@bp.post("/<vid>/features/<layer>/<fid>/restore")
+@auth.require("editor")
+def restore(vid: str, layer: str, fid: str):
+    """Restore a deleted feature."""
+    return _tagged(features.restore(vid, layer, fid, _revision(), _user()["name"]))
+
+
+@bp.get("/<vid>/history")
+def history(vid: str):
+    """The changes of a version (or of one feature: `fid`), newest first."""
+    check_params(("fid", "limit"))
+    limit = request.args.get("limit", "200")
+    if not limit.isdigit():
+        raise BadParameter(f"limit must be a whole number, got {limit!r:.20}")
+    return jsonify({"changes": features.history(vid, request.args.get("fid") or None, int(limit))})
+
+
+@schemes_bp.post("")
+@auth.require("editor")
+def scheme_add():
+    """Save a planner's region scheme: {id, title_zh, title_en, note, zones: [{id, name_zh, name_en, members}]}."""
+    return _tagged(schemes.save(_body(), _user()["name"]), 201)
+
+
+@schemes_bp.put("/<sid>")
+@auth.require("editor")
+def scheme_replace(sid: str):
+    """Replace a planner's scheme, based on its revision."""
+    body = _body()
+    if not isinstance(body, dict):
+        raise BadParameter(f"a scheme must be an object, got {body!r:.80}")
+    return _tagged(schemes.save({**body, "id": sid}, _user()["name"], _revision(), create=False))
+
+
+@schemes_bp.delete("/<sid>")
+@auth.require("editor")
+def scheme_delete(sid: str):
+    """Delete a planner's scheme."""
+    schemes.delete(sid, _revision(), _user()["name"])
+    return Response(status=204)
+
+
+def _openapi() -> dict:
+    from . import openapi as o
+    vid = o.path_param("vid", {"type": "string", "pattern": versions.VID.pattern}, "Version id")
+    layer = o.path_param("layer", {"type": "string", "enum": list(features.EDITABLE)}, "Editable layer")
+    fid = o.path_param("fid", {"type": "string"}, "Feature id")
+    sid = o.path_param("sid", {"type": "string", "pattern": schemes.SID.pattern}, "Saved scheme id")
+    rev = [o.query("revision", {"type": "integer", "minimum": 0}, "Revision the write is based on (or If-Match)")]
+    body = {"content": {"application/json": {"schema": {"type": "object"}}}}
+    writes = (400, 401, 403, 404, 409)
+    return {
+        "/api/versions": {
+            "get": o.operation("Versions of the plan", "Every version: the baseline loaded from layers/ (read-only) "
+                               "and planners' branches, with author, parent, lock and revision.", tag="store",
+                               errors=(400,), ok=o.json_object()),
+            "post": o.operation("Branch a version", "A new version from parent_id (default the baseline): "
+                                "{parent_id, name, description}. Needs an editor.", tag="store", body=body,
+                                errors=writes, ok=o.json_object(description="The new version (201)"))},
+        "/api/versions/{vid}": {
+            "get": o.operation("One version", "With its revision as the ETag.", tag="store", params=[vid],
+                               errors=(400, 404), ok=o.json_object()),
+            "patch": o.operation("Rename, describe, lock or unlock", "{name, description, locked} with the "
+                                 "revision; 409 with the current state when stale.", tag="store", params=[vid] + rev,
+                                 body=body, errors=writes, ok=o.json_object()),
+            "delete": o.operation("Delete a version", "Only one nothing was branched from (204).", tag="store",
+                                  params=[vid] + rev, errors=writes)},
+        "/api/versions/{vid}/features": o.get(
+            "Features of a version", "GeoJSON with each feature's layer and revision; as_of reads the version as "
+            "of a change number or an ISO 8601 time.", tag="store", errors=(400, 404),
+            params=[vid, o.query("layer", {"type": "string", "enum": list(features.EDITABLE)}, "One layer"),
+                    o.query("as_of", {"type": "string"}, "Change number or ISO 8601 time"),
+                    o.query("with_deleted", {"type": "string", "enum": ["0", "1"]}, "Include deleted features")],
+            ok=o.binary("application/geo+json")),
+        "/api/versions/{vid}/features/{layer}": {
+            "post": o.operation("Add a feature", "A GeoJSON Feature validated by the layer's schema (as "
+                                "layers/); prefecture and county follow from the point.", tag="store",
+                                params=[vid, layer], body=body, errors=writes,
+                                ok=o.json_object(description="The feature (201)"))},
+        "/api/versions/{vid}/features/{layer}/{fid}": {
+            "get": o.operation("One feature", "With its revision (also the ETag).", tag="store",
+                               params=[vid, layer, fid], errors=(400, 404), ok=o.json_object()),
+            "patch": o.operation("Move or edit a feature", "{geometry, properties (merged), revision}; 409 with "
+                                 "the current feature when stale.", tag="store", params=[vid, layer, fid] + rev,
+                                 body=body, errors=writes, ok=o.json_object()),
+            "delete": o.operation("Delete a feature", "It stays in the history and can be restored.", tag="store",
+                                  params=[vid, layer, fid] + rev, errors=writes, ok=o.json_object())},
+        "/api/versions/{vid}/features/{layer}/{fid}/restore": {
+            "post": o.operation("Restore a deleted feature", "", tag="store", params=[vid, layer, fid] + rev,
+                                body=body, errors=writes, ok=o.json_object())},
+        "/api/versions/{vid}/history": o.get(
+            "History of a version", "Who, when, what, before and after; newest first.", tag="store",
+            errors=(400, 404), params=[vid, o.query("fid", {"type": "string"}, "Only this feature"),
+                                       o.query("limit", {"type": "integer", "minimum": 1, "maximum": 10000},
+                                               "At most this many")], ok=o.json_object()),
+        "/api/schemes": {"post": o.operation(
+            "Save a region scheme", "A planner's scheme: every prefecture in exactly one zone; it appears "
+            "everywhere schemes do. Needs an editor.", tag="store", body=body, errors=writes,
+            ok=o.json_object(description="The saved scheme (201)"))},
+        "/api/schemes/{sid}": {
+            "put": o.operation("Replace a saved scheme", "Based on its revision.", tag="store",
+                               params=[sid] + rev, body=body, errors=writes, ok=o.json_object()),
+            "delete": o.operation("Delete a saved scheme", "204.", tag="store", params=[sid] + rev,
+                                  errors=writes)},
+    }
+
+
+OPENAPI_PATHS = _openapi

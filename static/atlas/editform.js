@@ -72,7 +72,9 @@
     F.close();
     ghost = target.ghost || null;
     const p = target.props || {};
-    const defaults = { precision: "site", location_basis: "named" };
+    // a point a planner places is a proposal, not a located fact (gislayout.schema: precision "planned")
+    const defaults = { precision: "planned", location_basis: "planner",
+      location_source: et("placed_by", { user: A.session.user, version: (A.currentVersion() || {}).id }) };
     const rows = fields(target.layer).map(([name, kind, options, required]) => {
       const value = p[name] !== undefined && p[name] !== null ? p[name] : target.fid ? null : defaults[name];
       return el("label", { class: "ef-row", "data-field": name }, el("span", { text: caption(name) + (required ? " *" : "") }),

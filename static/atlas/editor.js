@@ -30,9 +30,14 @@
 
   const vpath = () => A.versionPath(A.currentVersion().id);
   const fpath = (layer, fid) => vpath() + "/features/" + encodeURIComponent(layer) + "/" + encodeURIComponent(fid);
-  const revOf = (fid) => revisions[fid] !== undefined ? revisions[fid] : ((A.byId[fid] || {}).feature || {}).revision;
+  const revOf = function (fid) {
+    const f = (A.byId[fid] || {}).feature || { properties: {} };
+    return revisions[fid] !== undefined ? revisions[fid] : f.revision !== undefined ? f.revision : f.properties.revision;
+  };
+  /** The revision of every layout feature (the layer API's display copy does not carry them). */
   function loadRevisions() {
-    return A.getFresh(vpath() + "/features").then((fc) => fc.features.forEach((f) => (revisions[f.id || f.properties.id] = f.revision)));
+    return Promise.all(A.POINT_LAYERS.map((name) => A.getFresh(vpath() + "/features?layer=" + name).then((fc) =>
+      fc.features.forEach((f) => (revisions[f.id || f.properties.id] = f.revision)))));
   }
   /** After a write: the answer's revision, the layers and the panels again. */
   function written(answer, message) {

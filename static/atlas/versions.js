@@ -39,9 +39,9 @@
   };
   A.fetchLayer = function (name) {
     const v = A.currentVersion(), vid = A.state.version;
-    if (A.asOf && v) return A.getFresh(A.versionPath(v.id) + "/features?layer=" + encodeURIComponent(name) + "&as_of=" + A.asOf).then(withIds);
-    if (!vid) return plainFetch(name);  // the default baseline never changes under the page: cached
-    return A.getFresh("/layers/" + encodeURIComponent(name) + "?display=1&version=" + encodeURIComponent(vid)).then(withIds);
+    if (!vid && !A.asOf) return plainFetch(name);  // the default baseline never changes under the page: cached
+    const asOf = A.asOf && v ? "&as_of=" + A.asOf : "";
+    return A.getFresh("/layers/" + encodeURIComponent(name) + "?display=1&version=" + encodeURIComponent(vid || v.id) + asOf).then(withIds);
   };
   /** Load the layout layers again and redraw (after a switch or a write). */
   A.reloadPoints = function () {
@@ -162,7 +162,7 @@
     if (c.action !== "update" || !c.before || !c.after) return "";
     const pb = c.before.properties || c.before, pa = c.after.properties || c.after;
     const fields = Object.keys(Object.assign({}, pb, pa)).filter((k) => k !== "layer" && k !== "geometry" &&
-      JSON.stringify(pb[k]) !== JSON.stringify(pa[k]) && ["prefecture", "county", "lon", "lat"].indexOf(k) < 0);
+      JSON.stringify(pb[k]) !== JSON.stringify(pa[k]) && ["id", "deleted", "prefecture", "county", "lon", "lat"].indexOf(k) < 0);
     const gb = c.before.geometry, ga = c.after.geometry;
     const km = gb && ga ? A.map.distance(L.latLng(gb.coordinates[1], gb.coordinates[0]), L.latLng(ga.coordinates[1], ga.coordinates[0])) / 1000 : 0;
     return fields.join(", ") + (km >= 0.001 ? (fields.length ? "; " : "") + "↔ " + km.toFixed(km < 10 ? 2 : 1) + " km" : "");
@@ -179,8 +179,9 @@
           text: et("restore"), onclick: () => restore(c) }) : null));
   }
   function restore(c) {
-    const v = A.currentVersion();
-    A.send("POST", A.versionPath(v.id) + "/features/" + encodeURIComponent(c.layer) + "/" + encodeURIComponent(c.fid) + "/restore")
+    const path = A.versionPath(A.currentVersion().id) + "/features/" + encodeURIComponent(c.layer) + "/" + encodeURIComponent(c.fid);
+    A.getFresh(path)  // the deleted state's revision: the restore is based on it
+      .then((f) => A.send("POST", path + "/restore", { revision: f.revision }))
       .then(() => { A.toast(et("restored")); return A.reloadPoints(); })
       .then(() => showHistory(historyOf))
       .catch((err) => A.toast(et("failed", { message: err.message })));

@@ -40,6 +40,10 @@ class Options:
     tianditu_key: str = ""
     #: Links to the app's other pages: (label key in i18n.UI, URL).
     nav: tuple[tuple[str, str], ...] = ()
+    #: Accounts, when the app has them: who is signed in (JSON), the sign-in page, sign-out; "" = no accounts.
+    me: str = ""
+    login: str = ""
+    logout: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def render(state: AtlasState, options: Options, resources_json: str = "[]") -> R
         "defaults": AtlasState().to_json(),
         "vars": variables,
         "urls": {"geo": options.geo, "context": options.context, "layer": options.layer, "overlay": options.overlay,
-                 "relief": options.relief},
+                 "relief": options.relief, "me": options.me, "login": options.login, "logout": options.logout},
         "tianditu": bool(options.tianditu_key),
         "resources": {"overlays": shown, "notices": notices},
         "root_id": ROOT_ID,

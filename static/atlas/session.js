@@ -6,8 +6,7 @@
   const A = window.Atlas;
   // The page knows the layer API's address; the other API roots and the sign-in page sit beside it.
   const API = A.cfg.urls.layer.replace(/\/layers\/__name__.*$/, "");
-  const SITE = API.replace(/\/api$/, "");
-  A.apiUrl = (path) => API + path;
+  const urls = A.cfg.urls;  // me, login, logout: "" when the app has no accounts
 
   const STRINGS = {
     zh: {
@@ -65,11 +64,16 @@
   /* ---- the account ---- */
   A.session = { user: null, role: "viewer", csrf: "" };
   A.canEdit = () => !!A.session.user && (A.session.role === "editor" || A.session.role === "admin");
+  A.hasAccounts = !!urls.me;
   /** The sign-in page, coming back to this very view afterwards. */
-  A.signInUrl = () => SITE + "/login?next=" + encodeURIComponent(location.pathname + location.search + location.hash);
-  /** Ask the server who is signed in; anonymous when the accounts API answers nothing usable. */
+  A.signInUrl = () => urls.login + "?" + GL.url.query([["lang", A.state.lang],
+    ["next", location.pathname + location.search + location.hash]]);
+  A.signOut = () => fetch(urls.logout, { method: "POST", credentials: "same-origin",
+    headers: { "X-CSRF-Token": A.session.csrf } }).catch(() => null).then(() => location.reload());
+  /** Ask the server who is signed in; anonymous when the app has no accounts or they answer nothing usable. */
   A.loadSession = function () {
-    return fetch(API + "/auth/me", { credentials: "same-origin", cache: "no-store" })
+    if (!A.hasAccounts) return Promise.resolve(A.session);
+    return fetch(urls.me, { credentials: "same-origin", cache: "no-store" })
       .then((r) => (r.ok ? r.json() : {}))
       .catch(() => ({}))
       .then((me) => {

@@ -84,13 +84,15 @@
     ...A.versions.map((v) => el("option", { value: v.id, selected: cur && v.id === cur.id,
       text: v.name + (v.baseline ? " · " + et("baseline") : v.locked ? " · " + et("locked") : "") })));
     const s = A.session;
+    // the sign-in link is written when clicked, so that it comes back to the view as it is then
+    const signIn = el("a", { id: "sign-in", class: "btn", href: A.signInUrl(), text: et("sign_in"),
+      onclick: (e) => (e.currentTarget.href = A.signInUrl()) });
     const account = s.user
       ? el("span", { id: "account", class: "account", title: et("signed_in", { user: s.user, role: et("role_" + s.role) }) },
         el("span", { class: "account-name", text: s.user }),
-      el("button", { type: "button", class: "btn btn-small", id: "sign-out", text: et("sign_out"),
-        onclick: () => A.send("POST", "/auth/logout").catch(() => null).then(() => location.reload()) }))
-      : el("a", { id: "sign-in", class: "btn", href: A.signInUrl(), text: et("sign_in") });
-    bar.replaceChildren(select, account);
+        el("button", { type: "button", class: "btn btn-small", id: "sign-out", text: et("sign_out"), onclick: A.signOut }))
+      : A.hasAccounts ? signIn : null;
+    bar.replaceChildren(...[select, account].filter(Boolean));
   }
 
   /* ---- the panel: versions ---- */

@@ -31,23 +31,10 @@ def haversine_km(a: list[float], b: list[float]) -> float:
 
 
 def _add_editor(app) -> None:
-    """An editor account in the app's store: through the accounts module when it is there, else in the table."""
+    """An editor account in the app's store."""
+    from gislayout.store.accounts import add_user
     with app.app_context():
-        try:
-            from gislayout.store.accounts import add_user
-        except ImportError:
-            add_user = None
-        if add_user is not None:
-            add_user(EDITOR, PASSWORD, "editor")
-            return
-        import datetime
-
-        from werkzeug.security import generate_password_hash
-
-        from gislayout.store import db, models
-        with db.transaction() as conn:
-            conn.execute(models.users.insert().values(name=EDITOR, password_hash=generate_password_hash(PASSWORD),
-                                                      role="editor", created_at=datetime.datetime.now(datetime.UTC)))
+        add_user(EDITOR, PASSWORD, "editor")
 
 
 @pytest.fixture()

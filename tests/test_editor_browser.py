@@ -202,7 +202,7 @@ def test_markup_in_a_version_name_and_a_feature_name_shows_as_text(page, store_s
     page.wait_for_selector(f".leaflet-popup-content .popup[data-id='{fid}']")
     assert page.inner_text(".leaflet-popup-content .popup-name") == EVIL
     page.click(".leaflet-popup-content [data-edit=history]")
-    page.wait_for_selector(".history-head")
+    page.wait_for_selector(f"#history[data-fid='{fid}']")
     assert EVIL in page.inner_text(".history-head") and EVIL in page.inner_text(".change[data-action=add]")
     assert page.locator("img[src=x]").count() == 0 and page.locator("img[onerror]").count() == 0
     assert not [e for e in page.errors if e.startswith(("dialog", "pageerror"))]

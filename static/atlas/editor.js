@@ -9,7 +9,6 @@
   const VENDOR = document.currentScript.src.replace(/atlas\/editor\.js.*$/, "vendor/leaflet-geoman/");
   const F = A.editForm;  // static/atlas/editform.js
   let editing = false, geoman = null;
-  const revisions = {};  // feature id → the revision the map's copy was loaded at
 
   /** Load Leaflet-Geoman once, opting in only the layers the editor hands it (boundaries stay plain). */
   function loadGeoman() {
@@ -30,30 +29,21 @@
 
   const vpath = () => A.versionPath(A.currentVersion().id);
   const fpath = (layer, fid) => vpath() + "/features/" + encodeURIComponent(layer) + "/" + encodeURIComponent(fid);
-  const revOf = function (fid) {
-    const f = (A.byId[fid] || {}).feature || { properties: {} };
-    return revisions[fid] !== undefined ? revisions[fid] : f.revision !== undefined ? f.revision : f.properties.revision;
-  };
-  /** The revision of every layout feature (the layer API's display copy does not carry them). */
-  function loadRevisions() {
-    return Promise.all(A.POINT_LAYERS.map((name) => A.getFresh(vpath() + "/features?layer=" + name).then((fc) =>
-      fc.features.forEach((f) => (revisions[f.id || f.properties.id] = f.revision)))));
-  }
-  /** After a write: the answer's revision, the layers and the panels again. */
-  function written(answer, message) {
-    if (answer && answer.revision !== undefined) revisions[answer.id || answer.properties.id] = answer.revision;
+  /** The revision the map's copy of a feature has (a version's layers carry them: versions.js). */
+  const revOf = (fid) => ((A.byId[fid] || {}).feature || {}).revision;
+  /** After a write: the layers and the panels again. */
+  function written(message) {
     A.toast(message);
-    return loadRevisions().then(A.reloadPoints).then(() => A.emit("written"));  // the history's restore buttons need the map's state
+    return A.reloadPoints().then(() => A.emit("written"));  // the history's restore buttons need the map's state
   }
   function failed(err, hit) {
     if (err.status === 409) F.conflict(hit, err.current, reloadOne);
     else A.toast(et("failed", { message: err.message }));
     return A.reloadPoints();  // a marker dragged in vain goes back
   }
-  function reloadOne(hit, current) {
-    if (current && current.revision !== undefined) revisions[hit.feature.properties.id] = current.revision;
+  function reloadOne(hit) {
     F.close();
-    return loadRevisions().then(A.reloadPoints).then(() => A.openFeature(hit.feature.properties.id));
+    return A.reloadPoints().then(() => A.openFeature(hit.feature.properties.id));
   }
 
   /* ---- moving: every marker of the layout is draggable while editing ---- */
@@ -67,7 +57,7 @@
     marker.on("pm:dragend", () => {
       const ll = marker.getLatLng(), r = (v) => Math.round(v * 1e6) / 1e6;
       A.send("PATCH", fpath(hit.layer, id), { geometry: { type: "Point", coordinates: [r(ll.lng), r(ll.lat)] }, revision: revOf(id) })
-        .then((answer) => written(answer, et("moved")), (err) => failed(err, hit));
+        .then(() => written(et("moved")), (err) => failed(err, hit));
     });
   }
   A.on("points", () => editing && Object.entries(A.markers).forEach(([id, m]) => makeDraggable(id, m)));
@@ -92,7 +82,7 @@
         geometry: { type: "Point", coordinates: [Math.round(target.latlng.lng * 1e6) / 1e6, Math.round(target.latlng.lat * 1e6) / 1e6] } });
     return request.then((answer) => {
       F.close();
-      return written(answer, et("saved")).then(() => A.openFeature(answer.id || answer.properties.id));
+      return written(et("saved")).then(() => A.openFeature(answer.id));
     }, (err) => {
       if (err.status === 409) return F.conflict(A.byId[target.fid] || { layer: target.layer, feature: { properties: { id: target.fid } } }, err.current, reloadOne);
       F.error(err.message);
@@ -100,7 +90,6 @@
   }
   function editAttributes(layer, fid) {
     A.getFresh(fpath(layer, fid)).then((f) => {
-      revisions[fid] = f.revision;
       F.open({ layer: layer, fid: fid, revision: f.revision, props: f.properties, latlng: null }, save);
     }).catch((err) => A.toast(err.message));
   }
@@ -110,7 +99,7 @@
       el("button", { type: "button", class: "btn btn-small danger", "data-confirm": "delete", text: et("delete"), onclick: () => {
         map.closePopup();
         A.send("DELETE", fpath(layer, p.id) + "?revision=" + revOf(p.id))
-          .then(() => written(null, et("deleted")), (err) => failed(err, hit));
+          .then(() => written(et("deleted")), (err) => failed(err, hit));
       } }),
       el("button", { type: "button", class: "btn btn-small", text: et("cancel"), onclick: () => box.replaceChildren(...tools(layer, p)) }));
   }
@@ -159,7 +148,7 @@
   function start() {
     if (A.editBlock()) return;
     A.toast(et("loading_editor"));
-    Promise.all([loadGeoman(), loadRevisions()]).then(() => {
+    Promise.all([loadGeoman(), A.loadPoints()]).then(() => {  // the features as they are now, with their revisions
       editing = true;
       document.body.classList.add("editing");
       renderBar();

@@ -117,9 +117,10 @@
     const props = (current && current.properties) || {};
     const table = el("table", { class: "popup-table" });
     const coords = current && current.geometry ? current.geometry.coordinates.map((c) => Number(c).toFixed(5)).join(", ") : "";
-    [["name_zh", props.name_zh], ["name_en", props.name_en], ["kind", A.vocab("kind", props.kind)], ["prefecture", props.prefecture],
-      ["lon, lat", coords], ["revision", current ? current.revision : ""]].forEach(([k, v]) => {
-      if (v !== undefined && v !== null && v !== "") table.append(el("tr", {}, el("th", { text: caption(k) }), el("td", { text: String(v) })));
+    [[caption("name_zh"), props.name_zh], [caption("name_en"), props.name_en], [A.t("kind"), A.vocab("kind", props.kind)],
+      [A.t("prefecture"), A.prefectureName(props.prefecture)], [et("coordinates"), coords],
+      [et("revision"), current ? current.revision : ""], [et("deleted_state"), props.deleted ? et("yes") : ""]].forEach(([k, v]) => {
+      if (v !== undefined && v !== null && v !== "") table.append(el("tr", {}, el("th", { text: k }), el("td", { text: String(v) })));
     });
     panel.replaceChildren(el("h3", { class: "conflict", text: et("conflict") }), el("p", { class: "note", text: et("conflict_note") }), table,
       el("div", { class: "ef-buttons" }, el("button", { type: "button", class: "btn", id: "conflict-reload", text: et("reload"), onclick: () => reload(hit, current) }),

@@ -117,7 +117,12 @@
   A.on("popup", (ctx) => {
     if (A.POINT_LAYERS.indexOf(ctx.layer) < 0 || A.asOf) return;
     const items = tools(ctx.layer, ctx.props);
-    if (items.length) ctx.box.append(el("div", { class: "popup-edit" }, ...items));
+    if (!items.length) return;
+    const box = el("div", { class: "popup-edit" }, ...items);
+    // These buttons replace themselves or close the popup: a click on a button no longer in the page would
+    // reach the map as a click on the ground (Leaflet looks for the popup among its parents) and query there.
+    L.DomEvent.on(box, "click", L.DomEvent.stopPropagation);
+    ctx.box.append(box);
   });
 
   /* ---- the edit bar ---- */

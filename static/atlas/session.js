@@ -28,7 +28,7 @@
       subsectors: "细分领域", place: "所在地", place_auto: "由位置自动确定", source_hint: "政策条款，如 三(二)3",
       none: "（无）", placed_by: "由 {user} 在版本 {version} 中放置", saved: "已保存", moved: "已移动并保存", deleted: "已删除", restored: "已恢复",
       conflict: "已被他人修改", conflict_note: "你编辑期间，别人已修改了它。当前状态如下；重新载入后再改。",
-      reload: "重新载入", failed: "未保存：{message}", loading_editor: "正在载入编辑器…",
+      reload: "重新载入", coordinates: "经度, 纬度", revision: "修订号", deleted_state: "已删除", yes: "是", failed: "未保存：{message}", loading_editor: "正在载入编辑器…",
       version_saved: "版本已保存", version_deleted: "版本已删除", versions_failed: "无法载入版本列表",
     },
     en: {
@@ -54,7 +54,7 @@
       placed_by: "placed by {user} in version {version}", saved: "Saved", moved: "Moved and saved", deleted: "Deleted", restored: "Restored",
       conflict: "Changed by someone else",
       conflict_note: "Someone else changed it while you were editing. Its current state is below; reload it, then edit again.",
-      reload: "Reload", failed: "Not saved: {message}", loading_editor: "Loading the editor…",
+      reload: "Reload", coordinates: "lon, lat", revision: "Revision", deleted_state: "Deleted", yes: "yes", failed: "Not saved: {message}", loading_editor: "Loading the editor…",
       version_saved: "Version saved", version_deleted: "Version deleted", versions_failed: "Could not load the versions",
     },
   };

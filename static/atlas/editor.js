@@ -37,7 +37,9 @@
     return A.reloadPoints().then(() => A.emit("written"));  // the history's restore buttons need the map's state
   }
   function failed(err, hit) {
-    if (err.status === 409) F.conflict(hit, err.current, reloadOne);
+    // a 409 with the feature's current state is someone else's edit; without one (a version locked meanwhile)
+    // the server's message says what happened
+    if (err.status === 409 && err.current) F.conflict(hit, err.current, reloadOne);
     else A.toast(et("failed", { message: err.message }));
     return A.reloadPoints();  // a marker dragged in vain goes back
   }
@@ -84,7 +86,7 @@
       F.close();
       return written(et("saved")).then(() => A.openFeature(answer.id));
     }, (err) => {
-      if (err.status === 409) return F.conflict(A.byId[target.fid] || { layer: target.layer, feature: { properties: { id: target.fid } } }, err.current, reloadOne);
+      if (err.status === 409 && err.current) return F.conflict(A.byId[target.fid] || { layer: target.layer, feature: { properties: { id: target.fid } } }, err.current, reloadOne);
       F.error(err.message);
     });
   }

@@ -126,11 +126,12 @@ def compute(settings: config.Settings | None = None, parts: tuple[str, ...] = AL
     return h.hexdigest()[:20]
 
 
-def token(parts: tuple[str, ...] = ALL) -> str:
+def token(parts: tuple[str, ...] = ALL, plan_aware: bool = True) -> str:
     """The data version of the current settings: once per `scope()`, else computed on each call. With a version of
-    the plan selected, a token that covers `layers` names that version and its revision too."""
+    the plan selected, a token that covers `layers` names that version and its revision too (unless not
+    `plan_aware`: for what is read from the files whatever version is selected)."""
     memo = _MEMO.get()
-    selected = plan() if "layers" in parts else None
+    selected = plan() if "layers" in parts and plan_aware else None
     suffix = "" if selected is None else f"|plan:{selected.id}:{selected.revision}:{selected.as_of}"
     if memo is None:
         return compute(parts=parts) + suffix
@@ -168,11 +169,14 @@ class CacheInfo(NamedTuple):
     currsize: int
 
 
-def cached(maxsize: int = 32, parts: tuple[str, ...] = ALL) -> Callable[[Callable[..., T]], Callable[..., T]]:
+def cached(maxsize: int = 32, parts: tuple[str, ...] = ALL,
+           plan_aware: bool = True) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Memoise a function of the data on (settings, data version, arguments), least recently used out first.
 
     `parts` narrows the version to what the function reads (e.g. `("layers", "boundaries")`), so that
-    installing a raster does not rebuild what does not depend on rasters. The value is computed inside a
+    installing a raster does not rebuild what does not depend on rasters. `plan_aware=False` is for functions
+    that read `layers/` files only, never a version of the plan from the store (the files' schemas, vocabularies,
+    the layers no version edits): selecting a version does not make them compute again. The value is computed inside a
     `scope()`, so it is made from the very version it is stored under, and the functions it calls see that
     version too. Exceptions are not cached. Arguments must be hashable.
     """
@@ -188,7 +192,7 @@ def cached(maxsize: int = 32, parts: tuple[str, ...] = ALL) -> Callable[[Callabl
         @functools.wraps(fn)
         def wrapper(*args, **kwargs) -> T:
             with scope():
-                key = (config.settings(), token(parts), args, tuple(sorted(kwargs.items())))
+                key = (config.settings(), token(parts, plan_aware), args, tuple(sorted(kwargs.items())))
                 with lock:
                     if key in items:
                         items.move_to_end(key)

@@ -63,12 +63,13 @@ def _prefectures() -> set[str]:
     return set(boundaries.load("prefecture")["name_zh"])
 
 
-@dataversion.cached(maxsize=8)
 def _points(name: str) -> gpd.GeoDataFrame:
     from .store import workspace  # the store imports this module
-    versioned = workspace.layer(name)
-    if versioned is not None:
-        return regions.zone_columns(versioned)
+    return workspace.layer(name, _file_points)
+
+
+@dataversion.cached(maxsize=8, plan_aware=False)
+def _file_points(name: str) -> gpd.GeoDataFrame:
     filename = f"{name}.csv"
     df = schema.read_csv(filename)
     df = schema.validate(df, schema.ground_schema(name, _prefectures()), filename)
@@ -76,7 +77,7 @@ def _points(name: str) -> gpd.GeoDataFrame:
     return regions.zone_columns(gdf)
 
 
-@dataversion.cached(maxsize=2)
+@dataversion.cached(maxsize=2, plan_aware=False)
 def _footprints() -> gpd.GeoDataFrame:
     path = config.settings().layers_dir / "footprints.geojson"
     try:

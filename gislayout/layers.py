@@ -62,7 +62,7 @@ CATALOGUE: dict[str, LayerSpec] = {s.name: s for s in (
 )}
 
 
-@dataversion.cached(maxsize=4)
+@dataversion.cached(maxsize=4, plan_aware=False)
 def sectors() -> pd.DataFrame:
     """The one vocabulary of the five industries and their sub-sectors (`layers/sectors.csv`)."""
     df = schema.read_csv("sectors.csv")
@@ -71,24 +71,25 @@ def sectors() -> pd.DataFrame:
     return df
 
 
-@dataversion.cached(maxsize=4)
+@dataversion.cached(maxsize=4, plan_aware=False)
 def chains() -> pd.DataFrame:
     """The ten industrial chains of 三(二)1 with their member feature ids (`layers/chains.csv`)."""
     return schema.read_csv("chains.csv")
 
 
-@dataversion.cached(maxsize=4)
+@dataversion.cached(maxsize=4, plan_aware=False)
 def targets() -> pd.DataFrame:
     """The policy's quantitative targets (`layers/targets.csv`)."""
     return schema.validate(schema.read_csv("targets.csv"), schema.targets_schema(), "targets.csv")
 
 
-@dataversion.cached(maxsize=2 * len(POINT_LAYERS))
 def _point_layer(name: str) -> gpd.GeoDataFrame:
     from .store import workspace  # the store imports this module
-    versioned = workspace.layer(name)
-    if versioned is not None:
-        return regions.zone_columns(versioned)
+    return workspace.layer(name, _file_point_layer)
+
+
+@dataversion.cached(maxsize=2 * len(POINT_LAYERS), plan_aware=False)
+def _file_point_layer(name: str) -> gpd.GeoDataFrame:
     codes = set(sectors()["code"])
     prefectures = set(boundaries.load("prefecture")["name_zh"])
     df = schema.validate(schema.read_csv(f"{name}.csv"), schema.point_schema(name, codes, prefectures), f"{name}.csv")
@@ -96,7 +97,7 @@ def _point_layer(name: str) -> gpd.GeoDataFrame:
     return regions.zone_columns(gdf)
 
 
-@dataversion.cached(maxsize=12)
+@dataversion.cached(maxsize=12, plan_aware=False)
 def _boundary_layer(name: str, display: bool) -> gpd.GeoDataFrame:
     level = {"province": "province", "prefectures": "prefecture", "counties": "county"}[name]
     gdf = boundaries.load(level, display=display).copy()
@@ -212,10 +213,19 @@ def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
     return gdf[mask].reset_index(drop=True)
 
 
+@dataversion.cached(maxsize=4, plan_aware=False)
+def _file_counts() -> dict[str, int]:
+    return {name: len(load(name)) for name in CATALOGUE}
+
+
 def catalogue() -> list[dict]:
     """Every layer with titles, geometry type, feature count, source and the filters it takes."""
+    from .store.validation import EDITABLE  # the store imports this module
+    counts = _file_counts()
+    if dataversion.plan() is not None:  # the layers a version edits are counted in that version
+        counts = counts | {name: len(load(name)) for name in EDITABLE}
     return [{"name": s.name, "title_zh": s.title_zh, "title_en": s.title_en, "geometry_type": s.geometry_type,
-             "count": len(load(s.name)), "source": s.source, "group": s.group, "filters": list(s.filters)}
+             "count": counts[s.name], "source": s.source, "group": s.group, "filters": list(s.filters)}
             for s in CATALOGUE.values()]
 
 

@@ -83,7 +83,7 @@ def _saved_stamp() -> str:
 dataversion.register_stamp("layers", _saved_stamp)
 
 
-@dataversion.cached(maxsize=4)
+@dataversion.cached(maxsize=4, plan_aware=False)
 def schemes() -> dict[str, Scheme]:
     """All schemes: those of `layers/schemes/`, then those planners saved in the store, each validated."""
     from .store import schemes as saved  # the store imports this module
@@ -95,7 +95,7 @@ def schemes() -> dict[str, Scheme]:
     return out
 
 
-@dataversion.cached(maxsize=4)
+@dataversion.cached(maxsize=4, plan_aware=False)
 def file_schemes() -> dict[str, Scheme]:
     """The schemes in `layers/schemes/`, validated: every prefecture in exactly one zone."""
     prefectures = set(boundaries.load("prefecture")["name_zh"])

@@ -243,6 +243,23 @@ def test_wacc_updates_the_real_model(page, live_server):
     assert not page.errors and not page.blocked
 
 
+def test_cost_section_lists_the_source_of_each_default(page, live_server):
+    """The cost box names where each default of the chosen preset comes from, and follows the preset."""
+    page.goto(f"{live_server}/siting?lang=en{LINK}")
+    items = page.locator(".siting-cost-sources li")
+    items.first.wait_for(timeout=60000)
+    latest = items.all_inner_texts()
+    assert any(t.startswith("pv.capex: IRENA, Renewable Power Generation Costs in 2023") for t in latest)
+    assert page.locator(".siting-cost-sources li.siting-source-approximate").count() > 0
+    assert page.locator(".siting-cost-sources a").first.get_attribute("href").startswith("http")
+    page.locator("select[data-key=cost_preset]").select_option("2010")
+    page.wait_for_function("[...document.querySelectorAll('.siting-cost-sources li')].some("
+                           "(li) => li.textContent.includes('Table H.1'))", timeout=60000)
+    assert page.locator(".siting-cost-sources li").all_inner_texts() != latest
+    assert "cost_preset%3D2010" in page.url
+    assert not page.errors and not page.blocked
+
+
 def test_standalone_page_has_the_atlas_relief_and_context_layers(page, live_server):
     """/siting draws the atlas's offline relief and, zoomed in, its place names and rivers (atlas/context.js)."""
     page.goto(f"{live_server}/siting?lang=en")

@@ -66,6 +66,32 @@ def test_params_document_presets_with_sources(client):
     assert "degradation" in body["pv"]["defaults"] and "degradation" not in body["wind"]["defaults"]
 
 
+def test_every_cost_default_cites_its_source(client):
+    """Issue 12: every default of both presets is covered by a source with edition, year, table and URL, and
+    a value no China figure was found for says so (status 'approximate')."""
+    body = client.get("/api/siting/params").json
+    for tech in ("pv", "wind"):
+        for name, preset in body[tech]["cost_presets"].items():
+            values = {f"{tech}.{k}" for k in preset["values"]} | {f"grid_cost.{kv}" for kv in preset["grid_cost"]}
+            covered = {key for s in preset["sources"] for key in s["applies_to"]}
+            assert values <= covered, (name, values - covered)
+            for s in preset["sources"]:
+                assert s["status"] in ("cited", "approximate") and s["edition"] and s["table"], s
+                assert s["status"] == "cited" or "APPROXIMATE" in s["what"], s["what"]
+    pv_capex = [s for s in body["pv"]["cost_presets"]["2010"]["sources"] if "pv.capex" in s["applies_to"]]
+    assert pv_capex[0]["status"] == "cited" and "Figure 3.4" in pv_capex[0]["table"]
+
+
+def test_zone_files_and_the_cli_carry_the_cost_sources(client, runner):
+    data = client.get(f"/api/siting/zones?tech=pv&format=geojson&cost_preset=2010&{PLAIN}").get_json(force=True)
+    meta = data["metadata"]
+    assert meta["costs"]["preset"] == "2010" and meta["costs"]["capex"] > 0
+    assert {"pv.capex", "pv.wacc"} <= {key for s in meta["cost_sources"] for key in s["applies_to"]}
+    result = runner.invoke(args=["siting", "supply", "--tech", "wind", "-p", "max_zone=0", "-p", "min_area=1"])
+    assert result.exit_code == 0, result.output
+    assert "cost sources:" in result.output and "wind.capex" in result.output and "[approximate]" in result.output
+
+
 def test_cli_supply_writes_csv(runner, tmp_path):
     out = tmp_path / "curve.csv"
     result = runner.invoke(args=["siting", "supply", "--tech", "pv", "-p", "max_zone=0", "-p", "min_area=1",

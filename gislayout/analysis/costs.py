@@ -6,8 +6,10 @@
     f_deg = (1/n) Σ_{t=0}^{n−1} (1 − d)^t                    PV: average output factor over the lifetime
     LCOE = (capex'·CRF + opex) / (E / 1000)                  USD/MWh
 
-Every default comes from a preset (`2010`, the policy's year, or `latest`) whose sources are listed with
-title, year and URL; any explicit parameter overrides its preset value.
+Every default comes from a preset (`2010`, the policy's year, or `latest`) whose sources say which values
+they cover (`applies_to`), with title, edition, year, table and URL, and whether the value is the source's
+figure (`status` "cited") or an approximation no China figure could be found for ("approximate"); any
+explicit parameter overrides its preset value.
 """
 
 from __future__ import annotations
@@ -116,3 +118,10 @@ def lcoe(yield_mwh_per_mw: np.ndarray, grid_km: np.ndarray, voltage_kv: np.ndarr
 def sources(name: str) -> list[dict]:
     """The cited sources of preset `name`."""
     return presets()[name]["sources"]
+
+
+def citation(source: dict) -> str:
+    """One line for a printout: the values a source covers, its title, table and year, and its status."""
+    flag = "" if source.get("status") == "cited" else f" [{source.get('status', 'approximate')}]"
+    return (f"{', '.join(source.get('applies_to', []))}: {source['title']}, {source.get('table', '')} "
+            f"({source['year']}){flag} {source['url']}")

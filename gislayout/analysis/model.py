@@ -98,22 +98,24 @@ DOCS: dict[str, str] = {
     "max_zone": "largest zone side in km: contiguous areas are cut along a square grid of this size so that "
                 "zones are project-sized (0 = no cutting)",
     "top": "number of ranked zones returned with polygons (max 500; roll-ups use every zone)",
-    "cost_preset": "cost preset for the LCOE: '2010' (the policy's year) or 'latest' (IRENA Renewable Power "
-                   "Generation Costs in 2023, China); its values and sources are in `cost_presets` of "
-                   "/api/siting/params (gislayout/analysis/cost_presets.json). An explicit capex, opex, wacc, "
-                   "lifetime, degradation or grid_cost overrides the preset's",
-    "capex": "total installed cost in USD/kW (empty: the preset's; 2010: 4808 PV, 2042 wind, IRENA RPGC 2021 "
-             "Table H.1; latest: ~670 PV, ~990 wind, IRENA RPGC 2023 China)",
-    "opex": "fixed O&M in USD/kW/yr (empty: the preset's)",
+    "cost_preset": "cost preset for the LCOE: '2010' (the policy's year) or 'latest' (2023); its values and the "
+                   "source of each (title, edition, year, table, URL, and 'cited' or 'approximate') are in "
+                   "`cost_presets` of /api/siting/params (gislayout/analysis/cost_presets.json). An explicit capex, "
+                   "opex, wacc, lifetime, degradation or grid_cost overrides the preset's",
+    "capex": "total installed cost in USD/kW (empty: the preset's; PV: China's 4211 in 2010 and 671 in 2023, 2023 "
+             "USD, IRENA Renewable Power Generation Costs in 2023, Figure 3.4; wind: 2042 in 2010, the global "
+             "average of IRENA's 2021 edition, Table H.1, and ~990 latest, approximate: no China wind figure found)",
+    "opex": "fixed O&M in USD/kW/yr (empty: the preset's; approximate, about 1–2 % of capex a year)",
     "wacc": "real weighted average cost of capital in % (empty: the preset's; 2010: 7.5 %, IRENA's standard "
-            "assumption for China then)",
-    "lifetime": "economic lifetime in years (empty: the preset's, 25)",
+            "assumption for OECD countries and China then; latest: 4.0 %, approximate)",
+    "lifetime": "economic lifetime in years (empty: the preset's, 25, approximate)",
     "degradation": "PV output degradation in %/yr, applied as the average output factor over the lifetime "
                    "(empty: the preset's, 0.5 %/yr, Jordan & Kurtz 2013, NREL/JA-5200-51664)",
     "grid_kv": "minimum voltage in kV of the substation a zone connects to (layer substations; default 330 kV, "
                "the backbone of the Gansu grid)",
     "grid_cost": "connection cost in USD per kW per km of line to that substation, added to capex (empty: the "
-                 "preset's by voltage class of the substation reached)",
+                 "preset's by voltage class of the substation reached: ≥ 750 kV from cited European overhead-line "
+                 "costs per MW·km, lower voltages approximate)",
     "offtaker_km": "inverse view: distance in km within which a zone's potential counts as reachable by an "
                    "offtaker (zone centre to offtaker)",
     "max_lcoe": "inverse view and supply curve threshold: only zones at or below this LCOE in USD/MWh count as "

@@ -21,11 +21,16 @@ FORMATS = {"geojson": ("application/geo+json", "geojson"),
 
 
 def metadata(tech: str, params: dict, notes: list[str], criteria: list[dict],
-             caveat: list[str] | None = None) -> dict:
-    """What produced a file: technology, parameters, criteria sources, notes, caveat and attribution."""
+             caveat: list[str] | None = None, costs: dict | None = None,
+             cost_sources: list[dict] | None = None) -> dict:
+    """What produced a file: technology, parameters, criteria and cost sources, notes, caveat and attribution."""
     out = {"generator": "gislayout siting", "tech": tech, "params": params,
            "criteria": [{k: c[k] for k in ("key", "units", "source", "resolution")} for c in criteria],
            "notes": notes, "attribution": config.BOUNDARY_ATTRIBUTION, "policy": config.POLICY_CITATION}
+    if costs:
+        # the cost values the LCOE used, and where each default comes from (cited or approximate)
+        out["costs"] = costs
+        out["cost_sources"] = cost_sources or []
     if caveat:
         out["basis"] = "technical upper bound"
         out["caveat"] = caveat

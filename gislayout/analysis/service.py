@@ -359,7 +359,9 @@ def zones_file(result: Run, fmt: str) -> bytes:
     """The top zones as a `fmt` file (geojson, gpkg, csv) with the run's parameters, notes and caveat attached."""
     s = result.stack
     meta = outputs.metadata(s.tech, dict(result.params.values), result.notes, s.criteria_meta(result.extra),
-                            caveat=[item["en"] for item in run_caveat(result)["items"]])
+                            caveat=[item["en"] for item in run_caveat(result)["items"]],
+                            costs=result.costs.as_dict() if result.costs else None,
+                            cost_sources=costs_mod.sources(result.costs.preset) if result.costs else None)
     return outputs.to_bytes(zones_gdf(result), fmt, f"siting_{s.tech}_zones", meta, geometry_type=ZONE_GEOMETRY)
 
 

@@ -56,7 +56,7 @@ def _rows(vid: str, seq: int) -> list[dict]:
     return out
 
 
-@dataversion.cached(maxsize=4, parts=("layers",))
+@dataversion.cached(maxsize=4, parts=("layers",), plan_aware=False)
 def ensure() -> str:
     """The id of the baseline matching `layers/` now, loading it first if the store lacks it."""
     digest = source_hash()

@@ -38,10 +38,16 @@ def layer_schema(layer: str):
     return schema.ground_schema(layer, prefectures)
 
 
-@dataversion.cached(maxsize=len(EDITABLE), parts=("layers",))
+@dataversion.cached(maxsize=len(EDITABLE), parts=("layers",), plan_aware=False)
 def columns(layer: str) -> tuple[str, ...]:
     """The columns of `layers/<layer>.csv`, in the file's order (the order a version's layer is returned in)."""
     return tuple(schema.read_csv(f"{layer}.csv").columns)
+
+
+@dataversion.cached(maxsize=len(EDITABLE), parts=("layers",), plan_aware=False)
+def numeric_columns(layer: str) -> tuple[str, ...]:
+    """The columns `layer`'s schema types as numbers."""
+    return tuple(name for name, col in layer_schema(layer).columns.items() if str(col.dtype).startswith("float"))
 
 
 def plain(value):
@@ -104,9 +110,11 @@ def frame(layer: str, rows: list[tuple[dict, BaseGeometry, int]]) -> gpd.GeoData
     """A layer as `gislayout.layers.load` gives it (same columns and types) from (props, geometry, revision)."""
     cols = columns(layer)
     records = [{**{c: p.get(c) for c in cols}, "lon": g.x, "lat": g.y} for p, g, _ in rows]
-    # as text first, like `schema.read_csv`, so that the schema coerces to the very types the CSV path gets
+    # as text first, like `schema.read_csv`, then the numeric columns as the schema types them: the very types
+    # the CSV path gets. Every row was validated when it was written, so the checks are not run again here.
     df = pd.DataFrame(records, columns=list(cols)).astype(object).astype("str")
-    df = schema.validate(df, layer_schema(layer), f"{layer} of a version")
-    gdf = gpd.GeoDataFrame(df, geometry=[g for _, g, _ in rows], crs="EPSG:4326")
+    df = df.astype({c: "float64" for c in numeric_columns(layer) if c in df.columns})
+    geometry = gpd.GeoSeries(gpd.array.from_shapely([g for _, g, _ in rows], crs="EPSG:4326"), index=df.index)
+    gdf = gpd.GeoDataFrame(df, geometry=geometry)
     gdf["revision"] = [r for _, _, r in rows]
     return gdf

@@ -8,6 +8,7 @@ of every layer cache key, so an edit through any worker is seen by every worker 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Callable
 
 import geopandas as gpd
 
@@ -37,9 +38,16 @@ def plan(vid: str, as_of: str | int | None = None) -> dataversion.Plan:
     return dataversion.Plan(vid, versions.revision_of(vid), parse_as_of(vid, as_of))
 
 
-def layer(name: str) -> gpd.GeoDataFrame | None:
-    """Layer `name` of the selected version, or None when no version is selected or the layer is not versioned."""
+def layer(name: str, from_files: Callable[[str], gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Layer `name` of the selected version with its zone columns, or `from_files(name)` when no version is
+    selected or the layer is not one a version edits."""
     selected = dataversion.plan()
     if selected is None or name not in EDITABLE:
-        return None
-    return features.layer_gdf(selected.id, name, selected.as_of)
+        return from_files(name)
+    return _version_layer(name, selected)
+
+
+@dataversion.cached(maxsize=64, parts=("layers", "boundaries"))
+def _version_layer(name: str, selected: dataversion.Plan) -> gpd.GeoDataFrame:
+    from .. import regions
+    return regions.zone_columns(features.layer_gdf(selected.id, name, selected.as_of))

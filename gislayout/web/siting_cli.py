@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..analysis import exclusions, model, outputs, service, sites, upload
+from ..analysis import costs, exclusions, model, outputs, service, sites, upload
 from .cli import user_errors
 
 
@@ -79,9 +79,18 @@ def run_command(tech: str, pairs, excludes, output: Path | None, as_json: bool) 
         click.echo(f"{caveat['title']['en']}:")
         for item in caveat["items"]:
             click.echo(f"  - {item['en']}")
+        _echo_cost_sources(summary["cost_sources"])
     if output is not None:
         output.write_bytes(service.zones_file(result, fmt))
         click.echo(f"wrote {len(result.top)} zones to {output}")
+
+
+def _echo_cost_sources(sources: list[dict]) -> None:
+    """The cost preset's sources, one a line, so a printout says where each cost default comes from."""
+    if sources:
+        click.echo("cost sources:")
+        for source in sources:
+            click.echo(f"  - {costs.citation(source)}")
 
 
 @siting.command("sites")
@@ -129,7 +138,8 @@ def supply_command(tech: str, pairs, excludes, output: Path | None, as_json: boo
     curve = service.supply_curve(result)
     offtakers = service.supply.inverse(stack, result.zones, result.economics, params)
     if as_json:
-        click.echo(json.dumps({"costs": result.costs.as_dict(), "supply_curve": curve, "offtakers": offtakers},
+        click.echo(json.dumps({"costs": result.costs.as_dict(), "cost_sources": costs.sources(result.costs.preset),
+                               "supply_curve": curve, "offtakers": offtakers},
                               ensure_ascii=False, indent=1, default=str))
     else:
         click.echo(service.headline(result)["en"])
@@ -138,6 +148,7 @@ def supply_command(tech: str, pairs, excludes, output: Path | None, as_json: boo
             click.echo(f"  ≤ {lcoe:>5} USD/MWh: {mw:>12,.0f} MW")
         for row in offtakers[:15]:
             click.echo(f"  {row['name_en'][:50]:50} {row['intensity_class']:6} {row['reachable_mw']:>12,.0f} MW")
+        _echo_cost_sources(costs.sources(result.costs.preset))
     if output is not None:
         output.write_bytes(service.supply_csv(curve))
         click.echo(f"wrote the supply curve to {output}")

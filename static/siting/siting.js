@@ -29,6 +29,7 @@
       save_a: "存为方案 A", save_b: "存为方案 B", compare: "比较 A 与 B", close: "关闭比较", scenario: "方案 {name}",
       scenario_total: "{zones} 个区，{mw} MW", lcoe_range: "LCOE {lo}–{hi}", defaults: "默认参数",
       saved: "已保存方案 {name}", need_both: "请先保存方案 A 和 B。",
+      cost_sources: "成本默认值来源", cited: "已引用", approximate: "近似值，待核实",
       keys: {
         resource: "资源", elevation: "海拔", slope: "坡度", demand: "距园区/基地", town: "距城镇", grid: "距电网",
         seat_buffer: "市州驻地排除半径 km", town_buffer: "县城排除半径 km", park_buffer: "园区/基地排除半径 km",
@@ -57,6 +58,7 @@
       save_a: "Save as A", save_b: "Save as B", compare: "Compare A and B", close: "Close comparison",
       scenario: "Scenario {name}", scenario_total: "{zones} zones, {mw} MW", lcoe_range: "LCOE {lo}–{hi}",
       defaults: "default parameters", saved: "Saved scenario {name}", need_both: "Save scenarios A and B first.",
+      cost_sources: "Sources of the cost defaults", cited: "cited", approximate: "approximate, to be checked",
       keys: {
         resource: "Resource", elevation: "Elevation", slope: "Slope", demand: "Distance to parks/bases",
         town: "Distance to towns", grid: "Distance to the grid", seat_buffer: "Prefecture-seat buffer km", town_buffer: "County-seat buffer km",
@@ -233,10 +235,24 @@
         el("span", { text: label(key) + (m.units && label(key).indexOf(m.units) < 0 ? " (" + m.units + ")" : "") }), input));
     });
     root.querySelectorAll("input[name=siting-tech]").forEach((r) => (r.checked = r.value === state.tech));
+    renderCostSources();
+  }
+  /** Where each default of the chosen cost preset comes from: the values it covers, title, edition, table,
+   * year and link, and whether the value is the source's figure or an approximation still to be checked. */
+  function renderCostSources() {
+    const presets = state.info[state.tech].cost_presets || {}, preset = presets[current("cost_preset")];
+    const list = $(".siting-cost-sources");
+    list.replaceChildren(...((preset && preset.sources) || []).map((s) => el("li",
+      { class: "siting-source-" + (s.status || "approximate"), title: s.what },
+      el("b", { text: (s.applies_to || []).join(", ") + ": " }),
+      el("a", { href: s.url, target: "_blank", rel: "noopener", text: s.title }),
+      el("span", { text: (s.table ? ", " + s.table : "") + " (" + s.year + ")" }),
+      el("small", { class: "siting-source-status", text: " · " + t(s.status === "cited" ? "cited" : "approximate") }))));
   }
   function onInput(ev) {
     const key = ev.target.dataset.key;
     state.values[key] = ev.target.value;
+    if (key === "cost_preset") renderCostSources();
     writeHash();
     if ($(".siting-auto").checked) schedule();
   }

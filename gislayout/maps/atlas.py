@@ -44,6 +44,8 @@ class Options:
     me: str = ""
     login: str = ""
     logout: str = ""
+    #: The scheme editor page, linked from the scheme control ("" when the app has none).
+    scheme_editor: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,8 @@ def render(state: AtlasState, options: Options, resources_json: str = "[]") -> R
         "defaults": AtlasState().to_json(),
         "vars": variables,
         "urls": {"geo": options.geo, "context": options.context, "layer": options.layer, "overlay": options.overlay,
-                 "relief": options.relief, "me": options.me, "login": options.login, "logout": options.logout},
+                 "relief": options.relief, "scheme_editor": options.scheme_editor, "me": options.me,
+                 "login": options.login, "logout": options.logout},
         "tianditu": bool(options.tianditu_key),
         "resources": {"overlays": shown, "notices": notices},
         "root_id": ROOT_ID,

@@ -40,6 +40,7 @@ UI: dict[str, tuple[str, str]] = {
                     "Online basemaps need the internet and are off by default."),
     "filters": ("筛选", "Filters"),
     "scheme": ("区域格局", "Region scheme"),
+    "edit_scheme": ("编辑或新建区域格局", "Edit or add a scheme"),
     "zone": ("区域", "Zone"),
     "sector": ("产业", "Sector"),
     "level": ("级别", "Level"),

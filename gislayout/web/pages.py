@@ -14,6 +14,8 @@ from .resources_api import tile_template
 bp = Blueprint("pages", __name__)
 #: The other pages the atlas links to, when the app has them: (label key, endpoint).
 NAV = (("nav_siting", "siting.siting_page"), ("nav_compare", "compare.page"))
+#: The page the scheme control links to, to edit the scheme shown or make a new one.
+SCHEME_EDITOR = "scheme_editor.page"
 
 
 def _options() -> maps.Options:
@@ -26,6 +28,7 @@ def _options() -> maps.Options:
         overlay=tile_template(),
         tianditu_key=current_app.config.get("TIANDITU_KEY", ""),
         nav=tuple((key, url_for(endpoint)) for key, endpoint in NAV if endpoint in current_app.view_functions),
+        scheme_editor=url_for(SCHEME_EDITOR) if SCHEME_EDITOR in current_app.view_functions else "",
         **({"me": url_for("auth.me"), "login": url_for("auth.login_page"), "logout": url_for("auth.logout")}
            if "auth.me" in current_app.view_functions else {}),
     )

@@ -69,6 +69,8 @@
     const active = A.LIST_FILTERS.some((k) => A.state[k].length);
     box.replaceChildren(
       el("label", { class: "scheme-row" }, el("span", { text: A.t("scheme") }), scheme),
+      cfg.urls.scheme_editor ? el("a", { class: "scheme-edit", id: "scheme-edit", text: A.t("edit_scheme"),
+        href: cfg.urls.scheme_editor + "?" + GL.url.query([["scheme", A.state.scheme]].concat(A.state.lang === "zh" ? [] : [["lang", A.state.lang]])) }) : null,
       section("zone", zones), section("sector", sectors), section("level", levels), section("kind", kinds),
       section("prefecture", prefs),
       el("button", { type: "button", class: "btn btn-small", id: "clear-filters", disabled: !active, text: A.t("clear_filters"),

@@ -6,6 +6,7 @@ import functools
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from .. import boundaries, layers, resources
 from ..errors import BadParameter, GislayoutError, NotFound
@@ -29,6 +30,7 @@ def user_errors(command):
 
 
 @click.command("build")
+@with_appcontext
 @click.option("--force/--no-force", default=False, help="Rebuild even if the built files are current.")
 @user_errors
 def build_command(force: bool) -> None:
@@ -45,6 +47,7 @@ def build_command(force: bool) -> None:
 
 
 @click.command("validate")
+@with_appcontext
 @user_errors
 def validate_command() -> None:
     """Validate every layer file, scheme and table against its schema."""
@@ -55,9 +58,9 @@ def validate_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands on `app`."""
-    from . import compare_cli, export_cli, resources_cli, siting_cli, store_cli
+    from . import compare_cli, export_cli, resources_cli, siting_cli, store_cli, users_cli
     app.cli.add_command(build_command)
     app.cli.add_command(validate_command)
-    for module in (resources_cli, siting_cli, export_cli, compare_cli, store_cli):
+    for module in (resources_cli, siting_cli, export_cli, compare_cli, store_cli, users_cli):
         for command in module.commands:
             app.cli.add_command(command)

@@ -69,7 +69,8 @@ def branch():
     unknown = sorted(set(body) - {"parent_id", "name", "description"})
     if unknown:
         raise BadParameter(f"unknown field {unknown[0]!r}; a new version takes parent_id, name, description")
-    parent = body.get("parent_id") or baseline.ensure()
+    current_baseline = baseline.ensure()  # a fresh store gets its baseline before anything is branched from it
+    parent = body.get("parent_id") or current_baseline
     return _tagged(versions.branch(parent, body.get("name"), _user()["name"], body.get("description", "")), 201)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from ..store import backup, baseline, db, schema_setup, versions
 from .cli import user_errors
 
 
-@click.group("store")
+@click.group("store", cls=AppGroup)
 def store_group() -> None:
     """The plan store (GISLAYOUT_DATABASE_URL, else instance/gislayout.gpkg)."""
 

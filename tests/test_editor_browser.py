@@ -187,7 +187,7 @@ def test_markup_in_a_version_name_and_a_feature_name_shows_as_text(page, store_s
     base = store_server
     csrf = sign_in(page, base)
     headers = {"X-CSRF-Token": csrf}
-    assert api(page, base, "/api/versions")["versions"][0]["id"] == "2010"  # loads the baseline (a POST does not)
+    assert api(page, base, "/api/versions")["versions"][0]["id"] == "2010"
     version = page.request.post(f"{base}/api/versions", data={"parent_id": "2010", "name": EVIL}, headers=headers)
     assert version.status == 201, version.text()
     vid = version.json()["id"]

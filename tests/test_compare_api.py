@@ -139,7 +139,8 @@ def test_csv_export_of_the_table(client):
     ("/api/compare/print.gif?left=province&right=province", 400, "'gif'"),
     ("/api/compare/print.png?left=zone:2021:nowhere&right=province", 400, "'nowhere'"),
     ("/api/compare/version?format=kml", 400, "'kml'"),
-    ("/api/compare/version?layers=enterprises", 400, "'enterprises'"),
+    ("/api/compare/version?layers=rivers", 400, "'rivers'"),
+    ("/api/compare/version?version=no-such-version", 404, "'no-such-version'"),
     ("/compare?lang=fr", 400, "'fr'"),
     ("/api/compare/print.png?left=province&right=province&lang=xx", 400, "'xx'"),
 ])

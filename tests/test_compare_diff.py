@@ -180,13 +180,18 @@ def test_upload_over_the_byte_limit_is_413(client):
 @pytest.mark.parametrize("fields, fragment", [
     ({"tolerance_m": "far"}, "'far'"),
     ({"tolerance_m": "-5"}, "'-5'"),
-    ({"layers": "projects"}, "'projects'"),
+    ({"layers": "rivers"}, "'rivers'"),
     ({"format": "kml"}, "'kml'"),
     ({"colour": "red"}, "'colour'"),
 ])
 def test_bad_diff_options_name_the_value(client, crafted, fields, fragment):
     resp = _post(client, "v.geojson", json.dumps(crafted[0]).encode(), **fields)
     assert fragment in assert_error_shape(resp, 400)["message"]
+
+
+def test_an_unknown_version_to_diff_against_is_404_naming_it(client, crafted):
+    resp = _post(client, "v.geojson", json.dumps(crafted[0]).encode(), against="no-such-version")
+    assert "'no-such-version'" in assert_error_shape(resp, 404)["message"]
 
 
 def test_no_file_is_400_naming_the_field(client):

@@ -226,3 +226,13 @@ def test_moving_a_point_into_another_prefecture_updates_prefecture_and_county(br
     moved = features.update(vid, "parks", fid, {"geometry": {"type": "Point", "coordinates": [98.49, 39.73]}}, 1, "a")
     assert moved["properties"]["prefecture"] == "酒泉市" and moved["properties"]["county"] == "肃州区"
     assert haversine_km((park.loc[fid].geometry.x, park.loc[fid].geometry.y), (98.49, 39.73)) > 500
+
+
+def test_editing_attributes_keeps_the_place_fields_as_they_are(branch):
+    vid = branch["id"]
+    parks = features.layer_gdf(vid, "parks")
+    row = parks[parks["county"].isna()].iloc[0] if parks["county"].isna().any() else parks.iloc[0]
+    edited = features.update(vid, "parks", row["id"], {"properties": {"name_en": "Only the name"}}, 1, "ana")
+    changed = {k for k, v in edited["properties"].items() if k not in ("deleted", "layer")
+               and v != (None if (isinstance(row[k], float) and math.isnan(row[k])) else row[k])}
+    assert changed == {"name_en"}

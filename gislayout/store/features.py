@@ -172,11 +172,12 @@ def update(vid: str, layer: str, fid: str, body: dict, revision: int | None, aut
             raise Conflict(f"feature {fid!r} is deleted; restore it first", current=_row_feature(row))
         point = geometry(geom_json) if geom_json is not None else old_point
         merged = {**row.props, **{k: v for k, v in props.items() if k not in ("layer", "deleted")}}
-        if geom_json is not None and not point.equals(old_point) and not {"precision", "location_basis"} & set(props):
+        moved = not point.equals(old_point)
+        if moved and not {"precision", "location_basis"} & set(props):
             # a moved point is the planner's proposal now, not the located fact it was
             merged |= {"precision": "planned", "location_basis": "planner",
                        "location_source": f"placed by {author} in version {vid}"}
-        return validate(layer, merged, point), point, False
+        return validate(layer, merged, point, placed=moved), point, False
 
     return _write(vid, layer, fid, revision, author, "update", make)
 

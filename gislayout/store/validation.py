@@ -86,17 +86,18 @@ def place(point: BaseGeometry) -> tuple[str, str | None]:
     raise BadParameter(f"point ({point.x:.5f}, {point.y:.5f}) is outside Gansu")
 
 
-def validate(layer: str, props: dict, point: BaseGeometry) -> dict:
-    """`props` checked and typed by `layer`'s schema, with prefecture and county from `point`; or BadParameter
-    naming each field at fault. The result holds every column of the layer's file except lon and lat."""
+def validate(layer: str, props: dict, point: BaseGeometry, placed: bool = True) -> dict:
+    """`props` checked and typed by `layer`'s schema, with prefecture and county from `point` when `placed` (a
+    new or moved point; an edit of attributes keeps them as they are); or BadParameter naming each field at
+    fault. The result holds every column of the layer's file except lon and lat."""
     if not isinstance(props, dict):
         raise BadParameter(f"properties must be an object, got {props!r:.80}")
     unknown = sorted(set(props) - set(columns(layer)) - {"layer", "lon", "lat"})
     if unknown:
         raise BadParameter(f"unknown field {unknown[0]!r} for layer {layer!r}; fields: {', '.join(columns(layer))}")
-    prefecture, county = place(point)
-    row = {c: props.get(c) for c in columns(layer)} | {"prefecture": prefecture, "county": county,
-                                                        "lon": round(point.x, 6), "lat": round(point.y, 6)}
+    row = {c: props.get(c) for c in columns(layer)} | {"lon": round(point.x, 6), "lat": round(point.y, 6)}
+    if placed:
+        row["prefecture"], row["county"] = place(point)
     df = pd.DataFrame([row]).astype(object)
     try:
         checked = schema.validate(df, layer_schema(layer), f"{layer} feature")

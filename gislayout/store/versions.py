@@ -141,9 +141,7 @@ def create(conn: sa.Connection, *, vid: str, name: str, author: str, description
 
 def branch(parent_id: str, name: str, author: str, description: str = "") -> dict:
     """A new version holding the current features of `parent_id`."""
-    name = _name(name)
-    if not isinstance(description, str) or len(description) > 5000:
-        raise BadParameter("description must be text of at most 5000 characters")
+    name, description = _name(name), _description(description)
     with db.transaction() as conn:
         get(parent_id, conn)
         vid = _new_id(conn, name)
@@ -156,12 +154,26 @@ def branch(parent_id: str, name: str, author: str, description: str = "") -> dic
         return get(vid, conn)
 
 
-def _check_revision(row: dict, revision: int | None) -> None:
+def _for_change(conn: sa.Connection, vid: str, revision: int | None, what: str) -> dict:
+    """Version `vid` locked for this transaction, if it is at `revision` and not a baseline."""
     if revision is None:
         raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)")
-    if row["revision"] != revision:
-        raise Conflict(f"version {row['id']!r} is at revision {row['revision']}, not {revision}: "
-                       "someone else changed it", current=row)
+    row = conn.execute(sa.select(V).where(V.c.id == check_id(vid)).with_for_update()).first()
+    if row is None:
+        raise NotFound(f"no version {vid!r}; see /api/versions")
+    current = _as_dict(row)
+    if current["revision"] != revision:
+        raise Conflict(f"version {vid!r} is at revision {current['revision']}, not {revision}: "
+                       "someone else changed it", current=current)
+    if current["baseline"]:
+        raise Conflict(f"version {vid!r} is a baseline and cannot be {what}")
+    return current
+
+
+def _description(value) -> str:
+    if not isinstance(value, str) or len(value) > 5000:
+        raise BadParameter(f"description must be text of at most 5000 characters, got {value!r:.80}")
+    return value
 
 
 def patch(vid: str, changes: dict, revision: int | None, user: dict) -> dict:
@@ -172,20 +184,12 @@ def patch(vid: str, changes: dict, revision: int | None, user: dict) -> dict:
     if unknown:
         raise BadParameter(f"unknown field {unknown[0]!r}; a version takes name, description, locked")
     with db.transaction() as conn:
-        row = conn.execute(sa.select(V).where(V.c.id == check_id(vid)).with_for_update()).first()
-        if row is None:
-            raise NotFound(f"no version {vid!r}; see /api/versions")
-        current = _as_dict(row)
-        _check_revision(current, revision)
-        if current["baseline"]:
-            raise Conflict(f"version {vid!r} is a baseline and cannot be changed")
+        current = _for_change(conn, vid, revision, "changed")
         values: dict = {}
         if "name" in changes:
             values["name"] = _name(changes["name"])
         if "description" in changes:
-            if not isinstance(changes["description"], str) or len(changes["description"]) > 5000:
-                raise BadParameter("description must be text of at most 5000 characters")
-            values["description"] = changes["description"]
+            values["description"] = _description(changes["description"])
         if "locked" in changes:
             if not isinstance(changes["locked"], bool):
                 raise BadParameter(f"locked must be true or false, got {changes['locked']!r:.40}")
@@ -204,13 +208,7 @@ def patch(vid: str, changes: dict, revision: int | None, user: dict) -> dict:
 def delete(vid: str, revision: int | None, user: dict) -> None:
     """Delete a version that no other version was branched from (its features and history go with it)."""
     with db.transaction() as conn:
-        row = conn.execute(sa.select(V).where(V.c.id == check_id(vid)).with_for_update()).first()
-        if row is None:
-            raise NotFound(f"no version {vid!r}; see /api/versions")
-        current = _as_dict(row)
-        _check_revision(current, revision)
-        if current["baseline"]:
-            raise Conflict(f"version {vid!r} is a baseline and cannot be deleted")
+        current = _for_change(conn, vid, revision, "deleted")
         if current["locked"]:
             raise Conflict(f"version {vid!r} is locked by {current['locked_by']}; unlock it first")
         children = conn.execute(sa.select(V.c.id).where(V.c.parent_id == vid)).scalars().all()

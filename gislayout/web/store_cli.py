@@ -37,9 +37,7 @@ def versions_command() -> None:
 @user_errors
 def dump_command(path: str) -> None:
     """Write the whole store to the GeoPackage PATH (a backup; restore it with `store restore`)."""
-    for table, count in backup.dump(path).items():
-        click.echo(f"{table}: {count}")
-    click.echo(f"dumped to {path}")
+    _report(backup.dump(path), f"dumped to {path}")
 
 
 @store_group.command("restore")
@@ -47,9 +45,13 @@ def dump_command(path: str) -> None:
 @user_errors
 def restore_command(path: str) -> None:
     """Fill an empty store from the dump PATH (any backend: a dump of the embedded store restores into PostGIS)."""
-    for table, count in backup.restore(path).items():
+    _report(backup.restore(path), f"restored from {path}")
+
+
+def _report(counts: dict[str, int], done: str) -> None:
+    for table, count in counts.items():
         click.echo(f"{table}: {count}")
-    click.echo(f"restored from {path}")
+    click.echo(done)
 
 
 commands = [store_group]

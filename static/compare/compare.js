@@ -1,5 +1,6 @@
-/* The compare page: the state (mode, left, right, lang) lives in the URL; every change rewrites the URL, the
-   maps, the table, the charts and the export links. Data text is only ever set with textContent. */
+/* The compare page: the state (mode, left, right, lang, and the versions a and b being diffed) lives in the URL;
+   every change rewrites the URL, the maps, the table, the charts and the export links. Data text is only ever
+   set with textContent. */
 (function () {
   "use strict";
   const cfg = JSON.parse(document.getElementById("compare-config").textContent);
@@ -24,13 +25,24 @@
   }
 
   // ---- state and URL ----
+  // The two stored versions being diffed ({a, b}) or null; kept in the URL beside the areas.
+  let versionPair = null;
+
+  function readVersions() {
+    const q = new URLSearchParams(location.search);
+    return q.get("a") || q.get("b") ? { a: q.get("a") || "", b: q.get("b") || "" } : null;
+  }
+
   function readState() {
     const q = new URLSearchParams(location.search);
     if (q.has("scheme_left") || q.has("scheme_right")) {
       const ids = cfg.schemes.map((s) => s.id);
       return { mode: "schemes", left: q.get("scheme_left") || ids[0], right: q.get("scheme_right") || ids[ids.length - 1] };
     }
-    return { mode: "areas", left: q.get("left") || cfg.defaults.left, right: q.get("right") || cfg.defaults.right };
+    // a link to a diff of versions alone shows them over the whole province
+    const defaults = (q.get("a") || q.get("b")) && !q.get("left") && !q.get("right")
+      ? { left: "province", right: "province" } : cfg.defaults;
+    return { mode: "areas", left: q.get("left") || defaults.left, right: q.get("right") || defaults.right };
   }
 
   function params(state, withLang) {
@@ -43,6 +55,17 @@
       q.set("right", state.right);
     }
     if (withLang) q.set("lang", withLang);
+    return q;
+  }
+
+  /** The page's own query: the comparison, the versions being diffed and the language. */
+  function pageParams(state, withLang) {
+    const q = params(state);
+    if (versionPair) {
+      if (versionPair.a) q.set("a", versionPair.a);
+      if (versionPair.b) q.set("b", versionPair.b);
+    }
+    q.set("lang", withLang);
     return q;
   }
 
@@ -199,7 +222,7 @@
     }
     const a = AREAS.get(state[side]);
     let text = a ? name(a) : state[side];
-    if (state.diff) text += " — " + (side === "left" ? t.version2010 : t.versionUploaded);
+    if (state.diff) text += " — " + state.diff[side];
     return text;
   }
 
@@ -218,8 +241,8 @@
     $("cmp-export-csv").href = `${cfg.urls.compare}?${q}&format=csv`;
     $("cmp-export-png").href = `${cfg.urls.print.replace("__fmt__", "png")}?${q}`;
     $("cmp-export-pdf").href = `${cfg.urls.print.replace("__fmt__", "pdf")}?${q}`;
-    $("cmp-lang-zh").href = "?" + params(state, "zh").toString();
-    $("cmp-lang-en").href = "?" + params(state, "en").toString();
+    $("cmp-lang-zh").href = "?" + pageParams(state, "zh").toString();
+    $("cmp-lang-en").href = "?" + pageParams(state, "en").toString();
     $("cmp-atlas-link").href = atlasLink(state);
     $("cmp-caption-left").textContent = caption(state, "left");
     $("cmp-caption-right").textContent = caption(state, "right");
@@ -234,8 +257,8 @@
   function apply(state, how) {
     state.diff = current ? current.diff : false;
     current = state;
-    if (how === "push") history.pushState(null, "", "?" + params(state, lang).toString());
-    if (how === "replace") GL.url.replace(params(state, lang).toString(), "");
+    if (how === "push") history.pushState(null, "", "?" + pageParams(state, lang).toString());
+    if (how === "replace") GL.url.replace(pageParams(state, lang).toString(), "");
     setControls(state);
     renderLinks(state);
     renderLegend(state);
@@ -306,12 +329,27 @@
     const done = () => { $("cmp-share").textContent = t.copied; };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(done, () => {});
   });
-  window.addEventListener("popstate", () => apply(readState(), null));
+  window.addEventListener("popstate", () => {
+    versionPair = readVersions();
+    apply(readState(), null);
+    versions.select(versionPair);
+  });
 
-  CompareVersions.init({ cfg, t, lang, maps, message, onDiff: (on) => {
-    current.diff = on;
-    renderLegend(current);
-    renderLinks(current);
-  } });
+  versionPair = readVersions();
   apply(readState(), "replace");
+  const versions = CompareVersions.init({ cfg, t, lang, maps, message,
+    versions: () => versionPair,
+    onVersions: (pair, how) => {  // a diff of two stored versions shown (or cleared): put it in the URL
+      const same = JSON.stringify(pair) === JSON.stringify(versionPair);
+      versionPair = pair;
+      if (how === "push" && !same) history.pushState(null, "", "?" + pageParams(current, lang).toString());
+      else GL.url.replace(pageParams(current, lang).toString(), "");
+      renderLinks(current);
+    },
+    onDiff: (captions) => {  // {left, right} captions of a shown diff, or null
+      current.diff = captions;
+      renderLegend(current);
+      renderLinks(current);
+    } });
+  window.gislayoutCompare.diffItems = () => maps.diffItems || [];
 })();

@@ -28,8 +28,15 @@
       L.control.scale({ imperial: false }).addTo(m);
     });
     sync(left, right);
+    // The diff draws above the layout's symbols (marker pane 600, tooltips 650) in SVG, so that each changed
+    // feature is an element of its own to hover and click, whatever symbol lies under it.
+    const renderers = {};
+    for (const [side, m] of [["left", left], ["right", right]]) {
+      m.createPane("diffPane").style.zIndex = 620;
+      renderers[side] = L.svg({ pane: "diffPane" });
+    }
     const state = { maps: { left, right }, groups: { left: L.layerGroup().addTo(left), right: L.layerGroup().addTo(right) },
-      diff: { left: L.layerGroup().addTo(left), right: L.layerGroup().addTo(right) }, cfg, t,
+      diff: { left: L.layerGroup().addTo(left), right: L.layerGroup().addTo(right) }, renderers, cfg, t,
       sym: GL.symbology(cfg.symbology) };
     return state;
   }
@@ -117,25 +124,79 @@
     });
   }
 
-  /** The version diff: version 2010 positions on the left map, the uploaded version on the right. */
-  function showDiff(state, fc, showUnchanged, lang) {
+  /** A popup of one diff row: name, status, layer and id, the distance moved, the changed fields. */
+  function diffPopup(p, lang, t) {
+    const km = p.moved ? ` · ${p.moved_km} km` : "";
+    const node = GL.el("div", { class: "cmp-popup", "data-id": p.id },
+      GL.el("strong", { text: p["name_" + lang] || p.name_zh || p.id }),
+      GL.el("div", { text: `${(t && t[p.status]) || p.status}${km}` }),
+      GL.el("div", { class: "cmp-popup-id", text: `${(t && t.layerNames[p.layer]) || p.layer || ""} · ${p.id}` }));
+    const before = p.before || {};
+    const after = p.after || {};
+    (p.changed_fields ? p.changed_fields.split(";") : []).forEach((f) => {
+      node.appendChild(GL.el("div", { text: `${f}: ${before[f] ?? "—"} → ${after[f] ?? "—"}` }));
+    });
+    return node;
+  }
+
+  /** Two short strokes at `to`, pointing along from → to: the head of the move arrow. */
+  function arrowHead(map, from, to, color, where) {
+    const a = map.project(from, 8);
+    const b = map.project(to, 8);
+    const angle = Math.atan2(b.y - a.y, b.x - a.x);
+    const len = Math.min(14, a.distanceTo(b) / 2);
+    const wing = (da) => map.unproject(L.point(b.x - len * Math.cos(angle + da), b.y - len * Math.sin(angle + da)), 8);
+    return L.polyline([wing(0.45), to, wing(-0.45)], { ...where, color, weight: 2.5, interactive: false });
+  }
+
+  /** The version diff: version A's places on the left map, version B's on the right. Added features show at
+   *  their new place (B), removed ones at their old place (on both maps, dashed on B), moved ones as an arrow
+   *  from the old place to the new with the distance, changed ones at their place. `state.diffItems` lists
+   *  what is drawn ({id, status, side}) for tests and the console. */
+  function showDiff(state, fc, showUnchanged, lang, t) {
     state.diff.left.clearLayers();
     state.diff.right.clearLayers();
+    state.diffItems = [];
     if (!fc) return;
+    const add = (side, layer, p) => {
+      state.diff[side].addLayer(layer);
+      const node = layer.getElement && layer.getElement();
+      if (node) node.dataset.id = p.id;
+      state.diffItems.push({ id: p.id, status: p.status, side, layer: p.layer });
+    };
+    const on = (side, extra) => ({ pane: "diffPane", renderer: state.renderers[side], ...extra });
     for (const f of fc.features) {
       const p = f.properties;
       if (p.status === "unchanged" && !showUnchanged) continue;
       const color = state.sym.diff[p.status] || "#000";
-      const label = `${p["name_" + lang] || p.id} · ${p.status}${p.distance_km ? ` · ${p.distance_km} km` : ""}`;
-      const marker = (latlng) => L.circleMarker(latlng, { radius: 8, color, weight: 3, fill: false }).bindTooltip(tooltip(label));
-      const geom = L.geoJSON(f).getBounds().getCenter();
+      const label = `${p["name_" + lang] || p.name_zh || p.id} · ${(t && t[p.status]) || p.status}` +
+        (p.moved ? ` · ${p.moved_km} km` : "");
+      const marker = (side, latlng, extra) => L.circleMarker(latlng, on(side, { radius: 8, color, weight: 3, fill: true,
+        fillOpacity: 0.15, className: "cmp-diff cmp-diff-" + p.status, ...extra }))
+        .bindTooltip(tooltip(label)).bindPopup(diffPopup(p, lang, t));
+      const here = L.geoJSON(f).getBounds().getCenter();
       const from = p.from_lat !== null && p.from_lat !== undefined ? L.latLng(p.from_lat, p.from_lon) : null;
-      if (p.status !== "added") state.diff.left.addLayer(marker(p.status === "removed" ? geom : (from || geom)));
-      if (p.status !== "removed") state.diff.right.addLayer(marker(geom));
-      if (p.status === "moved" && from) {
-        state.diff.right.addLayer(L.polyline([from, geom], { color, weight: 2, dashArray: "4 4" }));
+      if (p.status === "added") {
+        add("right", marker("right", here), p);
+      } else if (p.status === "removed") {
+        add("left", marker("left", here), p);
+        add("right", marker("right", here, { dashArray: "3 4", fillOpacity: 0 }), p);
+      } else if (p.status === "moved" && from) {
+        add("left", marker("left", from), p);
+        add("right", marker("right", from, { radius: 5, weight: 2, dashArray: "3 4", fillOpacity: 0 }), p);
+        const line = L.polyline([from, here], on("right", { color, weight: 2.5, className: "cmp-diff-arrow" }))
+          .bindTooltip(tooltip(`${p.moved_km} km`), { permanent: true, direction: "center", className: "cmp-km" })
+          .bindPopup(diffPopup(p, lang, t));
+        add("right", line, p);
+        add("right", arrowHead(state.maps.right, from, here, color, on("right")), p);
+        add("right", marker("right", here), p);
+      } else {
+        add("left", marker("left", from || here), p);
+        add("right", marker("right", here), p);
       }
     }
+    const bounds = L.featureGroup(state.diff.right.getLayers().concat(state.diff.left.getLayers())).getBounds();
+    if (bounds.isValid()) state.maps.right.fitBounds(bounds.pad(0.15), { maxZoom: 9, animate: false });
   }
 
   window.CompareMaps = { create, show, showDiff };

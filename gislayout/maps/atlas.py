@@ -40,6 +40,10 @@ class Options:
     tianditu_key: str = ""
     #: Links to the app's other pages: (label key in i18n.UI, URL).
     nav: tuple[tuple[str, str], ...] = ()
+    #: Accounts, when the app has them: who is signed in (JSON), the sign-in page, sign-out; "" = no accounts.
+    me: str = ""
+    login: str = ""
+    logout: str = ""
     #: The scheme editor page, linked from the scheme control ("" when the app has none).
     scheme_editor: str = ""
 
@@ -75,6 +79,8 @@ def context() -> dict:
                       "lon": r.seat_lon} for r in counties.itertuples()],
         "kinds": {name: list(schema.KINDS[name]) for name in layers.POINT_LAYERS},
         "levels": list(schema.LEVELS),
+        # the version editor's form offers only the location bases a precision allows, as the schema checks
+        "edit": {"precisions": list(schema.PRECISIONS), "bases": {p: list(b) for p, b in schema.BASES.items()}},
         "vocab": i18n.vocabularies(),
         "strings": i18n.both(),
         "basemaps": basemaps.describe(),
@@ -137,7 +143,8 @@ def render(state: AtlasState, options: Options, resources_json: str = "[]") -> R
         "defaults": AtlasState().to_json(),
         "vars": variables,
         "urls": {"geo": options.geo, "context": options.context, "layer": options.layer, "overlay": options.overlay,
-                 "relief": options.relief, "scheme_editor": options.scheme_editor},
+                 "relief": options.relief, "scheme_editor": options.scheme_editor, "me": options.me,
+                 "login": options.login, "logout": options.logout},
         "tianditu": bool(options.tianditu_key),
         "resources": {"overlays": shown, "notices": notices},
         "root_id": ROOT_ID,

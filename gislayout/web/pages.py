@@ -29,6 +29,8 @@ def _options() -> maps.Options:
         tianditu_key=current_app.config.get("TIANDITU_KEY", ""),
         nav=tuple((key, url_for(endpoint)) for key, endpoint in NAV if endpoint in current_app.view_functions),
         scheme_editor=url_for(SCHEME_EDITOR) if SCHEME_EDITOR in current_app.view_functions else "",
+        **({"me": url_for("auth.me"), "login": url_for("auth.login_page"), "logout": url_for("auth.logout")}
+           if "auth.me" in current_app.view_functions else {}),
     )
 
 

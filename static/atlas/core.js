@@ -76,6 +76,7 @@
     }
     if (s.selected) add("sel", s.selected);
     if (s.choro) add("choro", s.choro);
+    if (s.version) add("version", s.version);  // the version of the layout shown (static/atlas/versions.js)
     return GL.url.query(parts);
   };
   A.writeUrl = function () {

@@ -65,12 +65,17 @@
   A.cluster.on("clustermouseover", (e) => e.layer.getElement() && (e.layer.getElement().title = A.t("sym_group")));
   let layoutMarkers = [];
 
+  /** One layout layer as GeoJSON; static/atlas/versions.js makes it the layer of the version shown. */
+  A.fetchLayer = (name) => A.fetchJSON(A.url("layer", name) + "?display=1");
   A.loadPoints = function () {
-    return Promise.all(A.POINT_LAYERS.map((name) =>
-      A.fetchJSON(A.url("layer", name) + "?display=1").then((fc) => {
+    return Promise.all(A.POINT_LAYERS.map((name) => A.fetchLayer(name))).then((collections) => {
+      A.byId = {};  // loaded again after a version switch or an edit: features may have gone
+      collections.forEach((fc, i) => {
+        const name = A.POINT_LAYERS[i];
         A.data[name] = fc.features;
         fc.features.forEach((f) => (A.byId[f.properties.id] = { layer: name, feature: f }));
-      })));
+      });
+    });
   };
 
   /** The Leaflet icon of a point: the specification's symbol, hollow (white inside, coloured ring) if approximate. */

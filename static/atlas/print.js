@@ -14,6 +14,7 @@
       ["scheme", A.state.scheme]];
     A.LIST_FILTERS.forEach((k) => A.state[k].length && parts.push([k, A.state[k].join(",")]));
     if (A.state.choro) parts.push(["choro", A.state.choro]);
+    if (A.state.version) parts.push(["version", A.state.version]);  // the version of the layout shown
     return A.api.print.replace("__name__", fmt) + "?" + GL.url.query(parts);
   };
   function refresh() {

@@ -77,7 +77,9 @@
     return !(pane && AREA_PANE.test(pane.className));
   }
   map.on("click", (e) => {
-    if (map.getContainer().classList.contains("measuring") || onFeature(e)) return;  // the measure tool owns its clicks
+    // the measure tool and the editor's point drawing (Leaflet-Geoman's cursor class) own their clicks
+    const owned = ["measuring", "geoman-draw-cursor"].some((c) => map.getContainer().classList.contains(c));
+    if (owned || onFeature(e)) return;
     A.queryAt(e.latlng);
   });
 })();

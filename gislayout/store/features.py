@@ -132,10 +132,10 @@ def add(vid: str, layer: str, body: dict, author: str) -> dict:
     return _row_feature(row)
 
 
-def _locked_current(conn, vid: str, layer: str, fid: str, revision: int | None):
+def _locked_current(conn, vid: str, layer: str, fid: str, revision: int | None, lock: bool = True):
     if revision is None:
         raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)")
-    row = _current(conn, vid, fid, lock=True)
+    row = _current(conn, vid, fid, lock=lock)
     if row is None or row.layer != layer:
         raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}")
     if row.revision != revision:
@@ -146,11 +146,19 @@ def _locked_current(conn, vid: str, layer: str, fid: str, revision: int | None):
 
 def _write(vid: str, layer: str, fid: str, revision: int | None, author: str, action: str, make) -> dict:
     check_layer(layer)
+    # The new state is made and validated from a read before the write transaction, so that the write lock (all of
+    # SQLite's) is held only for the write itself; inside, the row must still be the one read, else 409.
+    with db.reading() as conn:
+        versions.get(vid, conn)
+        read = _locked_current(conn, vid, layer, fid, revision, lock=False)
+    props, point, deleted = make(read, read.geom)
     with db.transaction() as conn:
         versions.writable(conn, vid)
         row = _locked_current(conn, vid, layer, fid, revision)
+        if row.pk != read.pk:  # written (and perhaps reverted to this revision number) in between: start again
+            raise Conflict(f"feature {fid!r} was changed by someone else; reload it and try again",
+                           current=_row_feature(row))
         before = _row_feature(row)
-        props, point, deleted = make(row, row.geom)
         after = {"type": "Feature", "id": fid, "geometry": mapping(point), "properties": props,
                  "revision": row.revision + 1, **({"deleted": True} if deleted else {})}
         seq = versions.log(conn, vid, action, author, layer, fid, before, after)

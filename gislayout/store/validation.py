@@ -29,6 +29,7 @@ def check_layer(layer: str) -> str:
     return layer
 
 
+@dataversion.cached(maxsize=len(EDITABLE), parts=("layers", "boundaries"), plan_aware=False)
 def layer_schema(layer: str):
     """The pandera schema of `layer`'s file."""
     from .. import layers

@@ -215,7 +215,8 @@ def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
 
 @dataversion.cached(maxsize=4, plan_aware=False)
 def _file_counts() -> dict[str, int]:
-    return {name: len(load(name)) for name in CATALOGUE}
+    with dataversion.select_plan(None):  # the files' counts, whichever version the caller has selected
+        return {name: len(load(name)) for name in CATALOGUE}
 
 
 def catalogue() -> list[dict]:

@@ -182,6 +182,15 @@ def test_branch_drag_a_park_add_a_base_and_save(page, store_server):
     # the bad clause's 400; the new base's "recorded in these datasets" section knows only baseline features (404)
     assert unwanted(page.errors, (400, 404)) == []
 
+    # and /compare shows both against the baseline, in the table and on the map
+    page.goto(f"{base}/compare?a=2010&b={vid}&lang=en")
+    page.wait_for_selector("#cmp-diff-result[data-state=ready]")
+    row = page.locator(f"#cmp-diff-table tr[data-id={park['id']}]")
+    assert row.get_attribute("class") == "cmp-status-moved"
+    assert float(row.locator("td.cmp-moved-km").inner_text()) == pytest.approx(5.0, abs=0.5)
+    assert page.locator(f"#cmp-diff-table tr[data-id={new_id}]").get_attribute("class") == "cmp-status-added"
+    assert page.locator(f"#cmp-map-right path.cmp-diff-arrow[data-id={park['id']}]").count() == 1
+
 
 def test_markup_in_a_version_name_and_a_feature_name_shows_as_text(page, store_server):
     base = store_server

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__, bilingual, config, ground, layers, regions, symbology
+from .. import __version__, bilingual, config, dataversion, ground, layers, regions, symbology
 from . import cache, qgis, styles, vector
 from .metadata import LICENCE, PRODUCER, Metadata, for_layer, now_utc
 
@@ -180,9 +180,19 @@ def _project_files() -> list[Path]:
     return sorted(Path(__file__).parent.glob("*.py"))
 
 
+def _plan_label() -> str:
+    """`files`, or the selected version of the plan with its revision (and `as_of`) that the bundle is of."""
+    plan = dataversion.plan()
+    if plan is None:
+        return "files"
+    return f"{plan.id}-r{plan.revision}" + (f"-at{plan.as_of}" if plan.as_of is not None else "")
+
+
 def version(rasters: list[Raster]) -> str:
-    """The fingerprint of everything the bundle holds: layer files, rasters and this package's code."""
-    return cache.fingerprint(cache.data_files() + [r.path for r in rasters] + _project_files())
+    """The fingerprint of everything the bundle holds: layer files, the version of the plan, rasters and this
+    package's code."""
+    digest = cache.fingerprint(cache.data_files() + [r.path for r in rasters] + _project_files())
+    return f"{_plan_label()}-{digest}"
 
 
 def write(directory: Path) -> tuple[list[str], dict[str, Path]]:
@@ -235,7 +245,8 @@ def build(force: bool = False) -> Path:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
         # A bundle is rebuilt because its files changed; re-read and re-validate them rather than trust caches.
-        layers.validate_all()
+        with dataversion.select_plan(None):  # the files; a version's features were checked when written
+            layers.validate_all()
         with tempfile.TemporaryDirectory(prefix="bundle-", dir=target.parent) as tmp:
             tmpdir = Path(tmp)
             names, raster_paths = write(tmpdir)
@@ -248,7 +259,9 @@ def build(force: bool = False) -> Path:
                     else:
                         zf.write(tmpdir / rel, rel)
             os.replace(partial, target)
-        for old in bundle_dir().glob("gislayout-bundle-*.zip"):
+        plan = dataversion.plan()
+        stale = f"gislayout-bundle-{plan.id}-r*.zip" if plan else "gislayout-bundle-files-*.zip"
+        for old in bundle_dir().glob(stale):  # older bundles of the same files or version; others stay
             if old != target:
                 old.unlink(missing_ok=True)
         return target

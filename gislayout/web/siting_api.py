@@ -15,11 +15,12 @@ from ..analysis.energy import turbine_names
 from ..errors import BadParameter, InvalidData, ResourceUnavailable
 from ..maps import sitingpage
 from . import openapi
+from .errors import GLOBAL_PARAMS
 
 bp = Blueprint("siting", __name__)
 
 #: Query keys that are not model parameters.
-_NOT_PARAMS = ("tech", "format", "exclude", "lang", "filename", "purpose", "grid")
+_NOT_PARAMS = ("tech", "format", "exclude", "lang", "filename", "purpose", "grid") + GLOBAL_PARAMS
 
 
 def _tech() -> str:

@@ -20,8 +20,9 @@ bp = Blueprint("siting_tiles", __name__)
 def tile_template(tech: str, changed: dict) -> str:
     """The XYZ URL template ({z}/{x}/{y}) of a run's surface: its changed parameters (off = no threshold)."""
     args = {k: ("off" if v is None else v) for k, v in changed.items()}
-    if request.args.get("exclude"):
-        args["exclude"] = request.args["exclude"]
+    for key in ("exclude", "version", "as_of"):  # the same exclusions and version of the plan as the run
+        if request.args.get(key):
+            args[key] = request.args[key]
     url = url_for("siting_tiles.tile", z="__z__", x="__x__", y="__y__", tech=tech, **args)
     return url.replace("__z__", "{z}").replace("__x__", "{x}").replace("__y__", "{y}")
 

@@ -59,7 +59,9 @@
     const lon = Math.round(latlng.lng * 1e5) / 1e5, lat = Math.round(latlng.lat * 1e5) / 1e5;
     const popup = L.popup({ maxWidth: 380, className: "query-popup" }).setLatLng(latlng)
       .setContent(el("div", { class: "popup query", text: A.t("loading") })).openOn(map);
-    return A.fetchJSON(A.api.point + "?lon=" + lon + "&lat=" + lat).then((d) => {
+    // the nearest base, park and substation come from the version of the plan shown, if one is
+    const version = A.state.version ? "&version=" + encodeURIComponent(A.state.version) : "";
+    return A.fetchJSON(A.api.point + "?lon=" + lon + "&lat=" + lat + version).then((d) => {
       popup.setContent(() => A.queryContent(d));  // a function: Leaflet rebuilds it on a language switch
     }).catch((err) => {
       const outside = /outside Gansu/.test(err.message);

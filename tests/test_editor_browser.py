@@ -271,3 +271,23 @@ def test_a_stale_drag_shows_the_current_state_and_a_deleted_feature_comes_back(p
     page.wait_for_function("id => !!Atlas.byId[id]", arg=park["id"])
     assert api(page, base, f"/api/versions/{vid}/features/parks/{park['id']}")["properties"]["deleted"] is False
     assert unwanted(page.errors, (409,)) == []
+
+
+def test_ground_layers_a_version_holds_follow_the_version_shown(page, store_server):
+    base = store_server
+    csrf = sign_in(page, base)
+    vid = page.request.post(f"{base}/api/versions", data={"name": "No big plant"},
+                            headers={"X-CSRF-Token": csrf}).json()["id"]
+    plants = api(page, base, f"/api/versions/{vid}/features?layer=plants")["features"]
+    gone = plants[0]["id"]
+    resp = page.request.delete(f"{base}/api/versions/{vid}/features/plants/{gone}?revision=1",
+                               headers={"X-CSRF-Token": csrf})
+    assert resp.ok, resp.text()
+    shown = "() => Atlas.cluster.getLayers().filter((m) => m.options.layer === 'plants').map((m) => m.options.fid)"
+    open_atlas(page, base, "layers=plants")
+    page.wait_for_selector("body[data-ground-ready]")
+    page.wait_for_function(f"id => ({shown})().includes(id)", arg=gone)
+    page.evaluate("vid => Atlas.setVersion(vid)", vid)
+    page.wait_for_function(f"id => !({shown})().includes(id) && ({shown})().length > 0", arg=gone)
+    page.evaluate("() => Atlas.setVersion('')")
+    page.wait_for_function(f"id => ({shown})().includes(id)", arg=gone)

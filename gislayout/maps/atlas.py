@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import folium
 
 from .. import boundaries, config, dataversion, layers, regions, schema, symbology
+from ..store.validation import EDITABLE
 from . import basemaps, contextlayers, i18n, overlays, relief
 from .elements import AtlasMap, Fullscreen, MiniMap, ScaleBar, named
 from .state import ZOOM_RANGE, AtlasState, Choices
@@ -145,6 +146,7 @@ def render(state: AtlasState, options: Options, resources_json: str = "[]") -> R
         "urls": {"geo": options.geo, "context": options.context, "layer": options.layer, "overlay": options.overlay,
                  "relief": options.relief, "scheme_editor": options.scheme_editor, "me": options.me,
                  "login": options.login, "logout": options.logout},
+        "editable": list(EDITABLE),  # the layers a version of the plan holds (the rest are the same in all)
         "tianditu": bool(options.tianditu_key),
         "resources": {"overlays": shown, "notices": notices},
         "root_id": ROOT_ID,

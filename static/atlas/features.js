@@ -97,7 +97,7 @@
     const p = f.properties, approximate = A.isApproximate(p);
     const [lon, lat] = f.geometry.coordinates;
     const marker = L.marker([lat, lon], { icon: A.pointIcon(style.shape, style.colour, approximate, style.size),
-      riseOnHover: true, keyboard: true, approximate: approximate, layer: name });
+      riseOnHover: true, keyboard: true, approximate: approximate, layer: name, fid: p.id });
     marker.on("add", () => {
       const node = marker.getElement();
       node.dataset.id = p.id;

@@ -69,9 +69,13 @@
   };
 
   /* ---- loading and drawing ---- */
+  // A ground layer a version of the plan holds comes from the version shown (static/atlas/versions.js).
+  const versioned = (name) => (cfg.editable || []).indexOf(name) >= 0 && A.state.version;
+  const geoUrl = (name) => A.url("geo", name) + (versioned(name)
+    ? "?version=" + encodeURIComponent(A.state.version) + (A.asOf ? "&as_of=" + A.asOf : "") : "");
   function load(name) {
     if (!loading[name]) {
-      loading[name] = A.fetchJSON(A.url("geo", name)).then((fc) => (data[name] = fc.features)).catch((err) => {
+      loading[name] = A.fetchJSON(geoUrl(name)).then((fc) => (data[name] = fc.features)).catch((err) => {
         delete loading[name];
         console.warn(err);
         A.toast(A.t("load_failed", { name: A.pick(A.layerSpec(name), "title") }));
@@ -157,6 +161,10 @@
       el("li", { "data-legend": "group" }, group, A.t("sym_group")))];
   });
 
+  A.on("version", () => (cfg.editable || []).forEach((name) => {
+    delete loading[name];
+    delete data[name];
+  }));
   A.on("points", () => A.syncGround());
   A.renderPanels();
   A.syncGround().then(() => {

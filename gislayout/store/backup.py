@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from ..errors import BadParameter, Conflict
 from . import db
-from .models import JSON, metadata
+from .models import metadata
 
 #: GeoPackage's own row id column, named so it cannot clash with the store's `fid` (a feature's id).
 _FID = {"FID": "gpkg_row"}
@@ -27,7 +27,7 @@ TABLES = [t for t in metadata.sorted_tables]
 
 
 def _is_json(column: sa.Column) -> bool:
-    return column.type is JSON or isinstance(column.type, sa.JSON) or "JSON" in type(column.type).__name__
+    return isinstance(column.type, sa.JSON)
 
 
 def _out(value, column: sa.Column):

@@ -47,7 +47,7 @@ def layer(name: str, from_files: Callable[[str], gpd.GeoDataFrame]) -> gpd.GeoDa
     return _version_layer(name, selected)
 
 
-@dataversion.cached(maxsize=64, parts=("layers", "boundaries"))
+@dataversion.cached(maxsize=64, parts=("layers", "boundaries"), plan_aware=False)  # the plan is an argument
 def _version_layer(name: str, selected: dataversion.Plan) -> gpd.GeoDataFrame:
     from .. import regions
     return regions.zone_columns(features.layer_gdf(selected.id, name, selected.as_of))

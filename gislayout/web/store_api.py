@@ -20,10 +20,11 @@ schemes_bp = Blueprint("schemes_api", __name__, url_prefix="/api/schemes")
 def _revision() -> int | None:
     """The revision a write is based on: If-Match, else `revision` in the JSON body, else in the query."""
     raw = request.headers.get("If-Match")
+    body = _body(optional=True)
     if raw:
         raw = raw.strip().removeprefix("W/").strip('"')
-    elif isinstance(_body(optional=True), dict) and "revision" in _body(optional=True):
-        raw = _body(optional=True)["revision"]
+    elif isinstance(body, dict) and "revision" in body:
+        raw = body["revision"]
     else:
         raw = request.args.get("revision")
     if raw is None or raw == "":

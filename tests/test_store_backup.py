@@ -9,6 +9,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import pyogrio
 import pytest
 
 from gislayout.store import accounts
@@ -45,6 +46,8 @@ def test_dump_and_restore_keep_everything(source, store_url, tmp_path):
     out = source["app"].test_cli_runner().invoke(args=["store", "dump", str(dump)])
     assert out.exit_code == 0, out.output
     assert "dumped to" in out.output and "features: " in out.output
+    credits = " ".join(pyogrio.read_dataframe(dump, layer="attribution")["attribution"])
+    assert "OpenStreetMap" in credits and "CC BY 4.0" in credits
     target = create_app({"TESTING": True, "DATABASE_URL": store_url, "SECRET_KEY": "t"})
     out = target.test_cli_runner().invoke(args=["store", "restore", str(dump)])
     assert out.exit_code == 0, out.output

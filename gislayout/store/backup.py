@@ -1,6 +1,7 @@
 """`flask store dump` / `restore`: the whole store as one GeoPackage, for backups and moving between backends.
 
-Each table becomes a layer of the same name (`features` with its geometry, the others as attribute tables);
+Each table becomes a layer of the same name (`features` with its geometry, the others as attribute tables),
+and the layer `attribution` carries the licences and attributions of the data the features come from;
 JSON columns are written as JSON text and times as ISO 8601 UTC, so the file is readable by any GIS or SQLite
 tool. A restore fills an empty store in one transaction, keeping every id, revision and change number.
 """
@@ -57,6 +58,14 @@ def _in(value, column: sa.Column):
     return value
 
 
+def attribution() -> pd.DataFrame:
+    """One row per source of the store's features: the policy, the boundaries and each open-data layer."""
+    from .. import config, ground
+    rows = [("policy layers", config.POLICY_CITATION), ("boundaries", config.BOUNDARY_ATTRIBUTION)]
+    rows += [(layer, text) for layer, text in ground.ATTRIBUTION.items()]
+    return pd.DataFrame(rows, columns=["layer", "attribution"])
+
+
 def dump(path: str | Path) -> dict[str, int]:
     """Write every table of the current store to the GeoPackage `path` (replaced); the row count of each."""
     path = Path(path)
@@ -78,6 +87,8 @@ def dump(path: str | Path) -> dict[str, int]:
             else:
                 pyogrio.write_dataframe(df, tmp, layer=str(table.name), driver="GPKG", layer_options=_FID)
             counts[table.name] = len(rows)
+    # the open data the baseline carries keeps its licence and attribution in the file
+    pyogrio.write_dataframe(attribution(), tmp, layer="attribution", driver="GPKG", layer_options=_FID)
     tmp.replace(path)
     return counts
 

@@ -23,17 +23,24 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def build_default(force: bool = False) -> Path:
+def is_current() -> bool:
+    """True when the installed estimate was built by this method from this calibration table."""
+    meta = store.installed_meta().get(NAME)
+    return bool(meta) and meta.get("fingerprint") == _fingerprint()
+
+
+def build_default(force: bool = False, estimated: tuple | None = None) -> Path:
     """Build (or keep, if current) the calibrated offline GHI estimate; returns the COG path.
 
     Takes about 10 s on one core: clear-sky sums for 12 mean days at 1/12°, then calibration and its
     leave-one-out validation (`validation`), whose measured error the metadata and the bias text report.
+    `estimated`: the (monthly, notes) of `solar.estimate_monthly()` when the caller has computed them already.
     """
     meta = store.installed_meta().get(NAME)
     if meta and not force and meta.get("fingerprint") == _fingerprint():
         return store.tif_path(NAME)
     started = time.perf_counter()
-    monthly, notes = solar.estimate_monthly()
+    monthly, notes = estimated if estimated is not None else solar.estimate_monthly()
     raw = monthly.sum(axis=0)
     factor, report = calibration.factor_field(raw)
     monthly = monthly * factor

@@ -156,6 +156,82 @@ BUILTIN: dict[str, ResourceSpec] = {s.name: s for s in (
 )}
 
 
+GWA_ATTRIBUTION = ("Global Wind Atlas 3.0, a free, web-based application developed, owned and operated by the "
+                   "Technical University of Denmark (DTU) in partnership with the World Bank Group, utilizing data "
+                   "provided by Vortex, using funding provided by the Energy Sector Management Assistance Program "
+                   "(ESMAP). For additional information: https://globalwindatlas.info. Averaged to the ERA5 0.25° "
+                   "grid by FZJ (RESKit, MIT); cropped to Gansu by gislayout (values unchanged).")
+GSA_ATTRIBUTION = ("Data obtained from the Global Solar Atlas 2.0, a free, web-based application is developed and "
+                   "operated by the company Solargis s.r.o. on behalf of the World Bank Group, utilizing Solargis "
+                   "data, with funding provided by the Energy Sector Management Assistance Program (ESMAP). For "
+                   "additional information: https://globalsolaratlas.info. Averaged to the ERA5 0.25° grid by FZJ "
+                   "(RESKit, MIT); cropped to Gansu and converted to kWh/m²/yr by gislayout.")
+_GWA3_BIAS_EN = ("Modelled, not measured. 0.25° (~25 km) cell means of GWA's 250 m field: each cell mixes ridges "
+                 "and valleys, so in the mountains (Longnan, Tianshui, Gannan, Qilian) it is far above what a valley "
+                 "town feels (the Wudu cell is 5.45 m/s, Jiuquan 4.25); use it as a resource indicator for open or "
+                 "ridge sites, not as the wind at a town. Speed only: no power density, no Weibull k, no direction. "
+                 "One long-term mean (2008–2017). Height (100 m) inferred from the file's use by its provider.")
+_GWA3_BIAS_ZH = ("模型值，非实测。为全球风能图谱 250 m 风速在 0.25°（约 25 km）格内的平均：山区（陇南、天水、甘南、祁连山）"
+                 "格内含山脊，远高于河谷城镇的实际风速；宜作开阔地或山脊的资源指示，不代表城镇风速。仅有风速，"
+                 "无风功率密度、Weibull 形状参数和风向。2008–2017 年多年平均。高度（100 m）由数据提供方的用法推断。")
+_GSA025_BIAS_EN = ("Satellite-derived (Solargis), not measured. 0.25° (~25 km) cell means: valley and ridge detail is "
+                   "lost; registration of this file is uncertain by ±0.25° (one cell). Lower than the Chinese figures "
+                   "in the western Hexi (Dunhuang 11 % under the 2008 news figure).")
+_GSA025_BIAS_ZH = ("卫星反演（Solargis），非实测。0.25°（约 25 km）格平均，河谷、山脊细节缺失；本文件配准误差约 ±0.25°"
+                   "（一格）。河西西部低于国内数值（敦煌比 2008 年报道值低 11%）。")
+_ANCHORED_BIAS_EN = ("An estimate: the offline estimate's uncalibrated 1/12° pattern, rescaled so that each 0.25° "
+                     "cell's mean equals the Global Solar Atlas's. Its 0.25° means are GSA's (satellite-derived, "
+                     "registration ±0.25°); the detail inside a cell is the clear-sky model's (terrain, turbidity), "
+                     "not measured.")
+_ANCHORED_BIAS_ZH = ("估算值：离线估算（未订正）的 1/12° 空间形态，按全球太阳能图谱每个 0.25° 格的均值缩放。0.25° "
+                     "格均值即 GSA 数值（卫星反演，配准误差 ±0.25°）；格内细节来自晴空模型（地形、浑浊度），非实测。")
+
+SHIPPED_CLI = "flask --app app build"
+
+BUILTIN.update({s.name: s for s in (
+    ResourceSpec(
+        "gwa3_ws100_025", "100 m 平均风速（全球风能图谱 3，0.25° 格均值）",
+        "Mean wind speed at 100 m, Global Wind Atlas 3 (0.25° cell means)", "wind_speed", 100.0,
+        "0.25° (~25 km): means of the GWA 250 m field over the ERA5 0.25° cells", "GWA 3: 2008–2017",
+        GWA + "; averaged to 0.25° by FZJ (RESKit)",
+        "Global Wind Atlas 3 long-term mean wind speed at 100 m (WRF mesoscale + WAsP microscale downscaling of "
+        "ERA5), averaged over each ERA5 0.25° cell by FZJ RESKit (`GWA_mean_ERA5_pixel.tif`), cropped to "
+        "92–109 E, 32–43 N (cell centres) and shipped in layers/resources/gwa3_ws100m_0p25deg (see SOURCE.md); "
+        "installed by `flask build` with its values unchanged.",
+        "CC BY 4.0 (Global Wind Atlas 3.0, DTU with the World Bank Group, funded by ESMAP); RESKit averaging MIT "
+        "(FZJ-ICE-2); modified: cropped",
+        f"{_GWA3_BIAS_EN} {_GWA3_BIAS_ZH}", False, SHIPPED_CLI, rank=60,
+        extra={"attribution": GWA_ATTRIBUTION, "bias_zh": _GWA3_BIAS_ZH, "bias_en": _GWA3_BIAS_EN,
+               "shipped": True}),
+    ResourceSpec(
+        "gsa_ghi_025", "年水平面总辐射（全球太阳能图谱 2，0.25° 格均值）",
+        "Annual GHI, Global Solar Atlas 2 (0.25° cell means)", "ghi", None,
+        "0.25° (~25 km): GSA long-term averages over the ERA5 0.25° cells", "Solargis long-term average (period "
+        "not recorded in the file)", GSA + "; averaged to 0.25° by FZJ (RESKit)",
+        "Global Solar Atlas 2 long-term average daily GHI (kWh/m²/day), averaged over each ERA5 0.25° cell by FZJ "
+        "RESKit (`GSA_GHI_mean_ERA5_pixel.tif`), cropped and ×365 to kWh/m²/yr (band 1; band 2 keeps kWh/m²/day); "
+        "shipped in layers/resources/gsa2_ghi_0p25deg (see SOURCE.md), installed by `flask build` unchanged.",
+        "CC BY 4.0 (Global Solar Atlas 2.0, © Solargis, for the World Bank Group, funded by ESMAP); RESKit "
+        "averaging MIT (FZJ-ICE-2); modified: cropped, converted to kWh/m²/yr",
+        f"{_GSA025_BIAS_EN} {_GSA025_BIAS_ZH}", False, SHIPPED_CLI, rank=70,
+        extra={"attribution": GSA_ATTRIBUTION, "bias_zh": _GSA025_BIAS_ZH, "bias_en": _GSA025_BIAS_EN,
+               "shipped": True}),
+    ResourceSpec(
+        "ghi_gsa_anchored", "年水平面总辐射（以全球太阳能图谱定标的估算）",
+        "Annual GHI, estimate anchored to the Global Solar Atlas", "ghi", None,
+        "1/24° (~4.6 km) as stored: the 1/12° estimate pattern on the 0.25° cell means",
+        "GSA long-term average (0.25° means); pattern from MERRA-2 2011–2015 and Linke turbidity",
+        GSA + "; averaged to 0.25° by FZJ (RESKit); within-cell pattern from the gislayout offline estimate",
+        "The offline estimate before calibration (no cited figure used), at 1/12°, divided by its own mean over "
+        "each 0.25° cell of the Global Solar Atlas crop and multiplied by the GSA value of that cell: every 0.25° "
+        "cell's mean equals GSA's, the pattern inside it is the estimate's. Computed on a 1/24° grid on which "
+        "both grids' edges fall.", "CC BY 4.0 (Global Solar Atlas 2.0, © Solargis); derived by gislayout",
+        f"{_ANCHORED_BIAS_EN} {_ANCHORED_BIAS_ZH}", True, SHIPPED_CLI, rank=80,
+        extra={"attribution": GSA_ATTRIBUTION + " Within-cell pattern: gislayout offline estimate (MERRA-2, pvlib).",
+               "bias_zh": _ANCHORED_BIAS_ZH, "bias_en": _ANCHORED_BIAS_EN}),
+)})
+
+
 def spec_from_meta(meta: dict) -> ResourceSpec:
     """The catalogue entry of an installed raster: its built-in spec updated by the sidecar metadata."""
     base = BUILTIN.get(meta["name"])
@@ -202,22 +278,39 @@ def default_for(quantity: str) -> str | None:
     return candidates[0][1] if candidates else None
 
 
-def _caption(spec: ResourceSpec, installed_now: bool, lang: str, bias_zh: str = ESTIMATE_BIAS_ZH) -> str:
+def _caption(spec: ResourceSpec, installed_now: bool, lang: str, bias_zh: str = ESTIMATE_BIAS_ZH,
+             meta: dict | None = None) -> str:
     q = QUANTITIES[spec.quantity]
+    meta = meta or {}
     if not installed_now:
         if spec.quantity in WIND:
-            return {"zh": f"风能资源未安装：gislayout 不附带任何风能气候数据，地图不显示任何风能数值。"
-                          f"安装命令：{spec.install_command}",
-                    "en": f"Wind resource not installed: gislayout ships no wind climatology, so no wind values "
-                          f"are shown. Install it with: {spec.install_command}"}[lang]
+            return {"zh": f"风能资源未安装，地图不显示任何风能数值。安装命令：{spec.install_command}",
+                    "en": f"Wind resource not installed, so no wind values are shown. Install it with: "
+                          f"{spec.install_command}"}[lang]
         return {"zh": f"{spec.title_zh}未安装。安装命令：{spec.install_command}",
                 "en": f"{spec.title_en} is not installed. Install it with: {spec.install_command}"}[lang]
     height = f" @ {spec.height_m:g} m" if spec.height_m else ""
+    chosen = (meta.get("choice") or {}).get(f"caption_{lang}", "")
     if lang == "zh":
         text = f"{spec.title_zh}{height}（{q.units}）。来源：{spec.source}"
-        return text + (f"。{bias_zh}" if spec.is_estimate else "")
+        if spec.is_estimate or meta.get("bias_zh") and meta.get("shipped"):
+            text += f"。{meta.get('bias_zh') or bias_zh}"
+        return text + (f" {chosen}" if chosen else "")
     text = f"{spec.title_en}{height} ({q.units}). Source: {spec.source}"
-    return text + (f". Estimate: {spec.bias}" if spec.is_estimate else "")
+    if spec.is_estimate:
+        text += f". Estimate: {meta.get('bias_en') or spec.bias}"
+    elif meta.get("shipped") and meta.get("bias_en"):
+        text += f". {meta['bias_en']}"
+    return text + (f" {chosen}" if chosen else "")
+
+
+def _bounds(meta: dict) -> list[list[float]]:
+    """[[south, west], [north, east]] of an installed raster from its sidecar (the common extent otherwise)."""
+    t, shape = meta.get("transform"), meta.get("shape")
+    if not meta.get("own_grid") or not t or not shape:
+        return grid.overlay_bounds()
+    west, north = t[2], t[5]
+    return [[north + t[4] * shape[0], west], [north, west + t[0] * shape[1]]]
 
 
 def entry(spec: ResourceSpec) -> dict:
@@ -229,10 +322,11 @@ def entry(spec: ResourceSpec) -> dict:
     out = {k: v for k, v in asdict(spec).items() if k not in ("rank", "extra")}
     out.update(units=q.units, installed=is_installed, in_use=is_installed and default_for(spec.quantity) == spec.name,
                vmin=meta.get("vmin", q.vmin), vmax=meta.get("vmax", q.vmax), colors=list(q.colors),
-               caption_zh=_caption(spec, is_installed, "zh", meta.get("bias_zh", ESTIMATE_BIAS_ZH)),
-               caption_en=_caption(spec, is_installed, "en"),
-               bounds=grid.overlay_bounds())
-    for key in ("created", "origin", "summary", "calibration", "checks", "validation"):
+               caption_zh=_caption(spec, is_installed, "zh", meta.get("bias_zh", ESTIMATE_BIAS_ZH), meta),
+               caption_en=_caption(spec, is_installed, "en", meta=meta),
+               bounds=_bounds(meta), attribution=meta.get("attribution", spec.extra.get("attribution")))
+    for key in ("created", "origin", "summary", "calibration", "checks", "validation", "choice", "station_checks",
+                "source_sha256", "source_record"):
         if key in meta:
             out[key] = meta[key]
     return out

@@ -158,3 +158,18 @@ def remove(name: str) -> bool:
         if cached:
             cached[1].close()
     return existed
+
+
+def update_meta(name: str, updates: dict) -> None:
+    """Merge `updates` into the sidecar of installed raster `name`, atomically (the COG is untouched)."""
+    with open(meta_path(name), encoding="utf-8") as fh:
+        meta = json.load(fh)
+    meta.update(updates)
+    tmp = fileio.temp_path(meta_path(name))
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(meta, fh, ensure_ascii=False, indent=1)
+        with _LOCK:
+            os.replace(tmp, meta_path(name))
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -34,11 +34,16 @@ def user_errors(command):
 @click.option("--force/--no-force", default=False, help="Rebuild even if the built files are current.")
 @user_errors
 def build_command(force: bool) -> None:
-    """Validate every layer and rebuild derived files: boundaries, the offline solar estimate, the relief, and
+    """Validate every layer and rebuild derived files: boundaries, the resources (the offline solar estimate, the
+    shipped wind and solar atlas crops, the solar default chosen by measured error), the relief, and
     the plan store's baseline version (loaded from layers/ when they changed)."""
     path = boundaries.build(force=force)
     click.echo(f"boundaries: {path}")
-    click.echo(f"solar default: {resources.build_default(force=force)}")
+    choice = resources.build_all(force=force)
+    errors = ", ".join(f"{n} {choice['summary'][n]['mean_abs_pct']:.2f} %" for n in choice["order"])
+    click.echo(f"resources: {', '.join(resources.installed())}")
+    click.echo(f"solar default: {choice['default']} (mean error on cited figures it did not use: {errors})")
+    click.echo(f"wind default: {resources.default_for('wind_speed')}")
     click.echo(f"relief basemap: {relief.build(force=force)}")
     for name, count in layers.validate_all().items():
         click.echo(f"{name}: {count} features")

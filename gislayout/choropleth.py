@@ -1,4 +1,4 @@
-"""Prefectures or counties coloured by one statistic: mean GHI, recorded MW by fuel, or the number of bases or
+"""Prefectures or counties coloured by one statistic: mean GHI, mean wind speed, recorded MW by fuel, or the number of bases or
 parks. One value per unit, classed into the "choropleth" ramp of `gislayout/symbology.json`.
 
 The recorded megawatts come from the `plants` layer (WRI Global Power Plant Database rows in Gansu): they are
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 
-from .errors import BadParameter
+from .errors import BadParameter, ResourceUnavailable
 
 UNITS = ("prefectures", "counties")
 #: stat → (title zh, title en, units zh, units en).
 STATS: dict[str, tuple[str, str, str, str]] = {
     "ghi_mean": ("平均年水平面总辐射", "Mean annual GHI", "kWh/m²/年", "kWh/m²/yr"),
+    "wind_mean": ("平均风速", "Mean wind speed", "m/s", "m/s"),
     "mw_wind": ("数据集记录的风电装机", "Wind MW recorded in these datasets", "MW", "MW"),
     "mw_solar": ("数据集记录的光伏装机", "Solar MW recorded in these datasets", "MW", "MW"),
     "mw_coal": ("数据集记录的煤电装机", "Coal MW recorded in these datasets", "MW", "MW"),
@@ -98,13 +99,22 @@ def choropleth(unit: str = "prefectures", stat: str = "ghi_mean", scheme: str | 
     ramp = list(symbology.spec()["ramps"]["choropleth"])
     title_zh, title_en, units_zh, units_en = STATS[stat]
     table = _units_table(unit)
-    if stat == "ghi_mean":
-        answer = resources.stats(resource=None, unit=unit, scheme=scheme)
+    if stat in ("ghi_mean", "wind_mean"):
+        resource = None
+        if stat == "wind_mean":
+            resource = resources.default_for("wind_speed")
+            if resource is None:
+                raise ResourceUnavailable("no wind speed resource is installed; install the shipped Global Wind "
+                                          "Atlas crop with `flask --app app build`")
+        answer = resources.stats(resource=resource, unit=unit, scheme=scheme)
         values = {row["id"]: row["mean"] for row in answer["stats"]}
         source, note = answer["source"], ("估算值，误差见资源元数据" if answer["is_estimate"] else "",
                                           "An estimate; its measured error is in the resource's metadata"
                                           if answer["is_estimate"] else "")
         title_zh, title_en = f"{title_zh}（{answer['title_zh']}）", f"{title_en} ({answer['title_en']})"
+        if stat == "wind_mean":
+            caveat = resources.get_spec(resource).extra
+            note = (caveat.get("bias_zh", ""), caveat.get("bias_en", ""))
     elif stat.startswith("mw_"):
         values = _counts(unit, "plants", "capacity_mw", {"kind": stat[3:]})
         source, note = "WRI Global Power Plant Database v1.3.0 (CC BY 4.0)", RECORD_NOTE

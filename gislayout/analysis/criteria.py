@@ -243,7 +243,9 @@ def _install_hint(tech: str) -> str:
     from .. import resources
 
     spec = resources.BUILTIN["gsa_ghi" if tech == "pv" else "gwa_ws100"]
-    return f"`{spec.install_command}` (offline: `{resources.CLI} import FILE`)"
+    shipped = resources.BUILTIN["gsa_ghi_025" if tech == "pv" else "gwa3_ws100_025"]
+    return (f"`{shipped.install_command}` (the shipped {'Global Solar' if tech == 'pv' else 'Global Wind'} Atlas "
+            f"crop), or `{spec.install_command}` (offline: `{resources.CLI} import FILE`)")
 
 
 def _height_of(info: dict, name: str) -> float | None:

@@ -15,7 +15,7 @@ from rasterio.warp import reproject
 from .. import dataversion
 from ..errors import BadParameter, number
 from . import registry, places, store
-from .registry import DISPLAYED, QUANTITIES
+from .registry import DISPLAYED, QUANTITIES, WIND
 
 
 @dataversion.cached(maxsize=4)
@@ -26,18 +26,26 @@ def _readers() -> tuple[list[tuple[dict, np.ndarray, tuple]], list[dict]]:
         if not entry["installed"]:
             continue
         arr, transform = store.band1(entry["name"])
-        head = {k: entry[k] for k in ("name", "title_zh", "title_en", "quantity", "units", "height_m", "source",
-                                      "is_estimate", "in_use")}
+        head = {k: entry.get(k) for k in ("name", "title_zh", "title_en", "quantity", "units", "height_m", "source",
+                                          "licence", "attribution", "is_estimate", "in_use")}
         head["measured_error"] = _measured_error(entry)
         readers.append((head, arr, tuple(~transform)[:6]))
+    have_wind = any(registry.default_for(q) for q in WIND)
     missing = [{"quantity": q, "title_zh": QUANTITIES[q].title_zh, "title_en": QUANTITIES[q].title_en,
                 "install_command": registry.get_spec(_best_builtin(q)).install_command}
-               for q in DISPLAYED if registry.default_for(q) is None and _best_builtin(q)]
+               for q in DISPLAYED if registry.default_for(q) is None and _best_builtin(q)
+               and not (q in WIND and have_wind)]  # a wind speed answers for wind; power density is optional
     return readers, missing
 
 
 def _measured_error(entry: dict) -> dict | None:
     """The estimate's error as its leave-one-out validation measured it (per cent), or None if not measured."""
+    choice = (entry.get("choice") or {}).get("this")
+    if choice:
+        return {"mean_abs_pct": choice["mean_abs_pct"], "max_abs_pct": choice["max_abs_pct"],
+                "max_region_zh": choice["max_figure"], "max_region_en": choice["max_region_en"],
+                "figures": choice["figures"], "method": "cited figures it did not use",
+                "default_by_error": bool((entry.get("choice") or {}).get("is_default"))}
     summary = (entry.get("validation") or {}).get("summary")
     if not entry.get("is_estimate") or not summary:
         return None
@@ -47,8 +55,10 @@ def _measured_error(entry: dict) -> dict | None:
 
 
 def _best_builtin(quantity: str) -> str | None:
-    names = sorted((s.rank, s.name) for s in registry.BUILTIN.values() if s.quantity == quantity)
-    return names[0][1] if names else None
+    """The built-in to suggest for `quantity`: one that installs offline (`flask build`) first, then by rank."""
+    names = sorted(("fetch" in s.install_command, s.rank, s.name) for s in registry.BUILTIN.values()
+                   if s.quantity == quantity)
+    return names[0][2] if names else None
 
 
 def value_at(arr: np.ndarray, inv: tuple, lon: float, lat: float) -> float | None:

@@ -324,7 +324,11 @@ def entry(spec: ResourceSpec) -> dict:
                vmin=meta.get("vmin", q.vmin), vmax=meta.get("vmax", q.vmax), colors=list(q.colors),
                caption_zh=_caption(spec, is_installed, "zh", meta.get("bias_zh", ESTIMATE_BIAS_ZH), meta),
                caption_en=_caption(spec, is_installed, "en", meta=meta),
-               bounds=_bounds(meta), attribution=meta.get("attribution", spec.extra.get("attribution")))
+               bounds=_bounds(meta), attribution=meta.get("attribution", spec.extra.get("attribution")),
+               caveat_zh=meta.get("bias_zh", spec.extra.get("bias_zh")),
+               caveat_en=meta.get("bias_en", spec.extra.get("bias_en")),
+               validation_zh=(meta.get("choice") or {}).get("caption_zh"),
+               validation_en=(meta.get("choice") or {}).get("caption_en"))
     for key in ("created", "origin", "summary", "calibration", "checks", "validation", "choice", "station_checks",
                 "source_sha256", "source_record"):
         if key in meta:

@@ -6,7 +6,7 @@
   "use strict";
   const A = window.Atlas, map = A.map, el = A.el;
   const UNITS = ["prefectures", "counties"];
-  const STATS = ["ghi_mean", "mw_wind", "mw_solar", "mw_coal", "mw_hydro", "bases", "parks"];
+  const STATS = ["ghi_mean", "wind_mean", "mw_wind", "mw_solar", "mw_coal", "mw_hydro", "bases", "parks"];
   const box = document.getElementById("choropleth");
   const pane = map.createPane("choropleth");
   pane.style.zIndex = 382;  // over the zones' fills (380), which would tint it, under the outlines (385+)

@@ -74,7 +74,7 @@
         after: el("span", { class: "count", "data-count": c.name, text: shown === total ? String(total) : shown + "/" + total }) });
     });
     const resources = cfg.resources.overlays.map((o) => el("div", { class: "overlay-item" },
-      check(o.name, overlayTitle(o)),
+      check(o.name, overlayTitle(o), o.in_use ? { after: el("small", { class: "in-use", "data-in-use": o.name, text: " · " + A.t("res_in_use") }) } : null),
       el("label", { class: "opacity" }, el("span", { text: A.t("opacity") }),
         el("input", { type: "range", min: "0", max: "100", step: "5", "data-opacity": o.name,
           value: String(Math.round(100 * (A.state.opacity[o.name] !== undefined ? A.state.opacity[o.name] : 0.7))),
@@ -122,7 +122,9 @@
       const box = el("div", { class: "legend-resource", "data-legend": o.name },
         el("p", { class: "legend-title", text: overlayTitle(o) + " (" + o.units + ")" }),
         gradient(o), el("p", { class: "legend-source" }, el("b", { text: A.t("data_source") + ": " }), o.source || ""));
-      if (o.is_estimate) box.append(el("p", { class: "legend-bias" }, el("b", { text: A.t("estimate") + " · " + A.t("bias") + ": " }), o.bias || ""));
+      if (o.is_estimate) box.append(el("p", { class: "legend-bias" }, el("b", { text: A.t("estimate") + " · " + A.t("bias") + ": " }), A.pick(o, "caveat") || o.bias || ""));
+      else if (A.pick(o, "caveat")) box.append(el("p", { class: "legend-caveat" }, el("b", { text: A.t("res_caveat") + ": " }), A.pick(o, "caveat")));
+      if (A.pick(o, "validation")) box.append(el("p", { class: "legend-validation", "data-validation": o.name }, el("b", { text: A.t("res_validation") + ": " }), A.pick(o, "validation")));
       parts.push(box);
     });
     parts.push(...extra("legend"));

@@ -19,10 +19,13 @@
   function resourceValue(r) {
     const parts = [r.value === null ? "—" : num(r.value, r.value >= 100 ? 0 : 2) + " " + r.units];
     if (r.is_estimate) parts.push(el("span", { class: "q-flag", text: " " + A.t("estimate") }));
+    if (r.in_use) parts.push(el("span", { class: "q-in-use", text: " · " + A.t("q_in_use") }));
     if (r.measured_error) {
+      const key = r.measured_error.method === "leave-one-out" ? "q_error" : "q_error_choice";
       parts.push(el("small", { class: "q-error", "data-q-error": r.name,
-        text: A.t("q_error", { mean: num(r.measured_error.mean_abs_pct, 1), max: num(r.measured_error.max_abs_pct, 1) }) }));
+        text: A.t(key, { mean: num(r.measured_error.mean_abs_pct, 1), max: num(r.measured_error.max_abs_pct, 1) }) }));
     }
+    if (r.source) parts.push(el("small", { class: "q-source", "data-q-source": r.name, text: A.t("q_source") + ": " + r.source + (r.licence ? " · " + r.licence : "") }));
     return parts;
   }
 

@@ -27,7 +27,8 @@ def _readers() -> tuple[list[tuple[dict, np.ndarray, tuple]], list[dict]]:
             continue
         arr, transform = store.band1(entry["name"])
         head = {k: entry.get(k) for k in ("name", "title_zh", "title_en", "quantity", "units", "height_m", "source",
-                                          "licence", "attribution", "is_estimate", "in_use")}
+                                          "source_zh", "source_en", "licence", "attribution", "is_estimate",
+                                          "in_use")}
         head["measured_error"] = _measured_error(entry)
         readers.append((head, arr, tuple(~transform)[:6]))
     have_wind = any(registry.default_for(q) for q in WIND)

@@ -202,7 +202,8 @@ BUILTIN.update({s.name: s for s in (
         "(FZJ-ICE-2); modified: cropped",
         f"{_GWA3_BIAS_EN} {_GWA3_BIAS_ZH}", False, SHIPPED_CLI, rank=60,
         extra={"attribution": GWA_ATTRIBUTION, "bias_zh": _GWA3_BIAS_ZH, "bias_en": _GWA3_BIAS_EN,
-               "shipped": True}),
+               "shipped": True, "source_zh": "全球风能图谱 3（丹麦技术大学 DTU 与世界银行集团，ESMAP 资助）；"
+                                              "FZJ（RESKit）求 0.25° 格均值"}),
     ResourceSpec(
         "gsa_ghi_025", "年水平面总辐射（全球太阳能图谱 2，0.25° 格均值）",
         "Annual GHI, Global Solar Atlas 2 (0.25° cell means)", "ghi", None,
@@ -215,7 +216,8 @@ BUILTIN.update({s.name: s for s in (
         "averaging MIT (FZJ-ICE-2); modified: cropped, converted to kWh/m²/yr",
         f"{_GSA025_BIAS_EN} {_GSA025_BIAS_ZH}", False, SHIPPED_CLI, rank=70,
         extra={"attribution": GSA_ATTRIBUTION, "bias_zh": _GSA025_BIAS_ZH, "bias_en": _GSA025_BIAS_EN,
-               "shipped": True}),
+               "shipped": True, "source_zh": "全球太阳能图谱 2（Solargis 为世界银行集团制作，ESMAP 资助）；"
+                                              "FZJ（RESKit）求 0.25° 格均值"}),
     ResourceSpec(
         "ghi_gsa_anchored", "年水平面总辐射（以全球太阳能图谱定标的估算）",
         "Annual GHI, estimate anchored to the Global Solar Atlas", "ghi", None,
@@ -228,7 +230,8 @@ BUILTIN.update({s.name: s for s in (
         "both grids' edges fall.", "CC BY 4.0 (Global Solar Atlas 2.0, © Solargis); derived by gislayout",
         f"{_ANCHORED_BIAS_EN} {_ANCHORED_BIAS_ZH}", True, SHIPPED_CLI, rank=80,
         extra={"attribution": GSA_ATTRIBUTION + " Within-cell pattern: gislayout offline estimate (MERRA-2, pvlib).",
-               "bias_zh": _ANCHORED_BIAS_ZH, "bias_en": _ANCHORED_BIAS_EN}),
+               "bias_zh": _ANCHORED_BIAS_ZH, "bias_en": _ANCHORED_BIAS_EN,
+               "source_zh": "全球太阳能图谱 2 的 0.25° 格均值；格内形态来自 gislayout 离线估算"}),
 )})
 
 
@@ -292,7 +295,7 @@ def _caption(spec: ResourceSpec, installed_now: bool, lang: str, bias_zh: str = 
     height = f" @ {spec.height_m:g} m" if spec.height_m else ""
     chosen = (meta.get("choice") or {}).get(f"caption_{lang}", "")
     if lang == "zh":
-        text = f"{spec.title_zh}{height}（{q.units}）。来源：{spec.source}"
+        text = f"{spec.title_zh}{height}（{q.units}）。来源：{meta.get('source_zh') or spec.source}"
         if spec.is_estimate or meta.get("bias_zh") and meta.get("shipped"):
             text += f"。{meta.get('bias_zh') or bias_zh}"
         return text + (f" {chosen}" if chosen else "")
@@ -325,6 +328,7 @@ def entry(spec: ResourceSpec) -> dict:
                caption_zh=_caption(spec, is_installed, "zh", meta.get("bias_zh", ESTIMATE_BIAS_ZH), meta),
                caption_en=_caption(spec, is_installed, "en", meta=meta),
                bounds=_bounds(meta), attribution=meta.get("attribution", spec.extra.get("attribution")),
+               source_zh=meta.get("source_zh", spec.extra.get("source_zh", spec.source)), source_en=spec.source,
                caveat_zh=meta.get("bias_zh", spec.extra.get("bias_zh")),
                caveat_en=meta.get("bias_en", spec.extra.get("bias_en")),
                validation_zh=(meta.get("choice") or {}).get("caption_zh"),

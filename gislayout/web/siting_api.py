@@ -197,7 +197,10 @@ def params_info():
         try:
             stack = service.stack(tech)
         except ResourceUnavailable as exc:
-            entry.update(available=False, message=exc.message, defaults=model.defaults(tech), criteria=[])
+            what = "太阳能（GHI）" if tech == "pv" else "风能（风速）"
+            entry.update(available=False, message=exc.message, defaults=model.defaults(tech), criteria=[],
+                         message_zh=f"{what}资源未安装，无法选址。运行 `flask --app app build` 安装附带的全球"
+                                    f"{'太阳能' if tech == 'pv' else '风能'}图谱数据。")
         else:
             entry.update(available=True, message="", defaults=model.defaults(tech, stack.resource_kind),
                          criteria=stack.criteria_meta(), resource_kind=stack.resource_kind, notes=stack.notes,

@@ -121,7 +121,7 @@
     cfg.resources.overlays.filter((o) => A.isVisible(o.name)).forEach((o) => {
       const box = el("div", { class: "legend-resource", "data-legend": o.name },
         el("p", { class: "legend-title", text: overlayTitle(o) + " (" + o.units + ")" }),
-        gradient(o), el("p", { class: "legend-source" }, el("b", { text: A.t("data_source") + ": " }), o.source || ""));
+        gradient(o), el("p", { class: "legend-source" }, el("b", { text: A.t("data_source") + ": " }), A.pick(o, "source") || o.source || ""));
       if (o.is_estimate) box.append(el("p", { class: "legend-bias" }, el("b", { text: A.t("estimate") + " · " + A.t("bias") + ": " }), A.pick(o, "caveat") || o.bias || ""));
       else if (A.pick(o, "caveat")) box.append(el("p", { class: "legend-caveat" }, el("b", { text: A.t("res_caveat") + ": " }), A.pick(o, "caveat")));
       if (A.pick(o, "validation")) box.append(el("p", { class: "legend-validation", "data-validation": o.name }, el("b", { text: A.t("res_validation") + ": " }), A.pick(o, "validation")));

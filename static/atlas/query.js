@@ -25,7 +25,7 @@
       parts.push(el("small", { class: "q-error", "data-q-error": r.name,
         text: A.t(key, { mean: num(r.measured_error.mean_abs_pct, 1), max: num(r.measured_error.max_abs_pct, 1) }) }));
     }
-    if (r.source) parts.push(el("small", { class: "q-source", "data-q-source": r.name, text: A.t("q_source") + ": " + r.source + (r.licence ? " · " + r.licence : "") }));
+    if (r.source) parts.push(el("small", { class: "q-source", "data-q-source": r.name, text: A.t("q_source") + ": " + (A.pick(r, "source") || r.source) + (r.licence ? " · " + r.licence.split(" (")[0] : "") }));
     return parts;
   }
 

@@ -512,7 +512,7 @@
   function availability() {
     const info = state.info[state.tech];
     $(".siting-run").disabled = !info.available;
-    message(info.available ? "" : info.message);
+    message(info.available ? "" : (lang() === "zh" && info.message_zh) || info.message);
   }
   let tries = 0;
   (function wait() {

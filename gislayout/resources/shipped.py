@@ -24,10 +24,10 @@ import rasterio
 
 from .. import config
 from ..errors import LayerDataError
-from . import registry, store
+from . import registry, store, wind_checks
 
 #: Bump when the install changes, so `install_shipped()` reinstalls an older file.
-METHOD_VERSION = 1
+METHOD_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,8 @@ def install(crop: Crop, force: bool = False) -> Path:
                 origin=f"shipped crop layers/resources/{crop.folder}/{crop.file}", source_file=crop.file,
                 source_sha256=actual, source_record=f"layers/resources/{crop.folder}/SOURCE.md", file_tags=tags,
                 own_grid=True)
+    if spec.quantity == "wind_speed":
+        meta["station_checks"] = wind_checks.check(bands[0], transform)
     return store.install(crop.name, bands, transform, crs, meta,
                          descriptions=[d or f"band{i + 1}" for i, d in enumerate(descriptions)])
 

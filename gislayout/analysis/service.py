@@ -175,14 +175,22 @@ def caveat(stack_: Stack, uploaded_exclusions: bool = False, density: float | No
         if bright_km2:
             where_en = f" {bright_km2:,.0f} km² of these zones lie where it exceeds that."
             where_zh = f"本次候选区中有 {bright_km2:,.0f} km² 位于此类区域。"
-        items.append({"key": "bright_ghi",
-                      "en": f"The resource is the offline GHI estimate, likely too bright above "
-                            f"~{ESTIMATE_BRIGHT_KWH:,.0f} kWh/m²/yr (high mountains: Qilian and Altun ranges above "
-                            f"~3000 m); install the Global Solar Atlas (`flask --app app resources fetch gsa`) for "
-                            f"satellite-derived figures.{where_en}",
-                      "zh": f"资源为离线 GHI 估算：年总辐射高于约 {ESTIMATE_BRIGHT_KWH:,.0f} kWh/m² 处（祁连山、"
-                            f"阿尔金山等海拔约 3000 米以上高山）可能偏高；可安装全球太阳能图谱（卫星反演数据）获得更可靠数值。"
-                            f"{where_zh}"})
+        if stack_.resource_name != "ghi_estimate":
+            items.append({"key": "estimated_ghi",
+                          "en": f"The resource {stack_.resource_name!r} is an estimate: its 0.25° means are the Global "
+                                f"Solar Atlas's, the detail inside each cell the offline model's. Cells above "
+                                f"~{ESTIMATE_BRIGHT_KWH:,.0f} kWh/m²/yr would be flagged as unreliable.{where_en}",
+                          "zh": f"资源 {stack_.resource_name} 为估算值：0.25° 格均值取自全球太阳能图谱，格内细节来自离线模型。"
+                                f"年总辐射高于约 {ESTIMATE_BRIGHT_KWH:,.0f} kWh/m² 的栅格将标为不可靠。{where_zh}"})
+        else:
+            items.append({"key": "bright_ghi",
+                          "en": f"The resource is the offline GHI estimate, likely too bright above "
+                                f"~{ESTIMATE_BRIGHT_KWH:,.0f} kWh/m²/yr (high mountains: Qilian and Altun ranges above "
+                                f"~3000 m); install the Global Solar Atlas (`flask --app app resources fetch gsa`) for "
+                                f"satellite-derived figures.{where_en}",
+                          "zh": f"资源为离线 GHI 估算：年总辐射高于约 {ESTIMATE_BRIGHT_KWH:,.0f} kWh/m² 处（祁连山、"
+                                f"阿尔金山等海拔约 3000 米以上高山）可能偏高；可安装全球太阳能图谱（卫星反演数据）获得更可靠数值。"
+                                f"{where_zh}"})
     return {"basis": "technical upper bound",
             "title": {"en": "Technical potential: an upper bound", "zh": "技术可开发潜力：上限值"},
             "items": items}

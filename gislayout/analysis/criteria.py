@@ -446,6 +446,10 @@ def _build(tech: str, cell_m: float, token: tuple) -> Stack:
     source = f"resource {name!r}" + (f" ({info['conversion']})" if info.get("conversion") else "")
     if info.get("bias"):
         notes.append(f"Resource {name!r} ({info.get('source', 'source not stated')}): {info['bias']}")
+    attribution = (info.get("extra") or {}).get("attribution")
+    if attribution or info.get("licence"):  # carried into every siting export's metadata
+        notes.append(f"Resource {name!r} licence: {info.get('licence') or 'not recorded'}."
+                     + (f" Attribution: {attribution}" if attribution else ""))
     res = str(info.get("resolution", "as imported")) + "; bilinear onto the grid"
     height = _height_of(info, name) if tech == "wind" else None
     if tech == "wind" and height is None:

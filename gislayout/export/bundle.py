@@ -50,6 +50,9 @@ class Raster:
     source: str
     licence: str
     note: str
+    attribution: str = ""
+    validation: str = ""
+    in_use: bool = False
 
 
 def _percentiles(ds) -> tuple[float, float]:
@@ -78,7 +81,8 @@ def installed_rasters() -> list[Raster]:
         title = " ".join(t for t in (item.get("title_zh"), item.get("title_en")) if t) or item["name"]
         out.append(Raster(item["name"], Path(ds.name), title, item.get("units", ""), float(vmin), float(vmax), ramp,
                           ds.crs.to_wkt() if ds.crs else "", tuple(ds.bounds), item.get("source", ""),
-                          item.get("licence", item.get("license", "")), item.get("bias", "")))
+                          item.get("licence", item.get("license", "")), item.get("bias", ""),
+                          item.get("attribution") or "", item.get("validation_en") or "", bool(item.get("in_use"))))
     return out
 
 
@@ -170,9 +174,14 @@ def readme(metas: dict[str, Metadata], rasters: list[Raster], generated: str) ->
     lines += ["", "Licence of the layers:", f"  {LICENCE}"]
     lines += [f"  {m.layer}: {m.licence}" for m in metas.values() if m.licence != LICENCE]
     for r in rasters:
-        lines += ["", f"Raster {r.path.name}: {r.title}", f"  Source: {r.source}", f"  Licence: {r.licence}"]
+        lines += ["", f"Raster {r.path.name}: {r.title}" + (" (in use by default)" if r.in_use else ""),
+                  f"  Source: {r.source}", f"  Licence: {r.licence}"]
+        if r.attribution:
+            lines.append(f"  Attribution: {r.attribution}")
         if r.note:
             lines.append(f"  Note: {r.note}")
+        if r.validation:
+            lines.append(f"  Validation: {r.validation}")
     return "\n".join(lines) + "\n"
 
 
@@ -217,7 +226,8 @@ def write(directory: Path) -> tuple[list[str], dict[str, Path]]:
         rel = f"{RASTER_DIR}/{r.path.name}"
         files.append(rel)
         raster_layers.append(qgis.RasterLayer(rel, r.title, r.vmin, r.vmax, r.ramp, r.units, r.crs_wkt,
-                                              f"{r.source}\n{r.licence}\n{r.note}".strip(), r.bounds,
+                                              "\n".join(t for t in (r.source, r.licence, r.attribution, r.note,
+                                                                      r.validation) if t), r.bounds,
                                               visible=not raster_layers))
     # Points on top, then regions, boundaries, rasters at the bottom.
     rank = {"布局 Layout": 0, GROUND_GROUP: 1, "边界 Boundaries": 2, "区域格局 Regions": 3}

@@ -302,3 +302,34 @@ def build_candidates(force: bool = False) -> dict:
         store.update_meta(name, {"rank": rank, "choice": dict(choice, caption_en=en, caption_zh=zh,
                                                               this=summary[name], is_default=name == default)})
     return choice
+
+
+def markdown(choice: dict) -> str:
+    """The validation table of `choice` as Markdown: one row per figure, one column per candidate (error in %,
+    `used` where the shipped field used the figure and the error comes from a refit without it), and a summary."""
+    rows = choice["rows"]
+    names = list(choice["order"])
+    figures = list(dict.fromkeys(r["figure"] for r in rows))
+    by = {(r["figure"], r["candidate"]): r for r in rows}
+    head = "| figure | cited | compared as | " + " | ".join(f"`{n}`" for n in names) + " |"
+    out = [head, "|" + " --- |" * (3 + len(names))]
+    for fig in figures:
+        first = by[(fig, names[0])]
+        cells = []
+        for n in names:
+            r = by[(fig, n)]
+            mark = " (used; refit without it)" if r["used_by_field"] else (" (refit without " + ", ".join(
+                r["left_out"]) + ")" if r["left_out"] else "")
+            cells.append(f"{r['value']:.0f} → {r['error_pct']:+.1f} %{mark}")
+        out.append(f"| {first['region_en']} ({fig}) | {first['cited']} | {first['kind']} | " + " | ".join(cells) + " |")
+    out += ["", "| candidate | mean abs. error, all figures (ranking) | max | value/range figures | bounds met | "
+                "strict (no refit needed) | figures the field used |", "|" + " --- |" * 7]
+    for n in names:
+        s = choice["summary"][n]
+        strict = "—" if s["strict_mean_abs_pct"] is None else f"{s['strict_mean_abs_pct']:.2f} % ({s['strict_figures']})"
+        used = ", ".join(s["used"]) or "none"
+        out.append(f"| `{n}`{' **default**' if n == choice['default'] else ''} | {s['mean_abs_pct']:.2f} % "
+                   f"({s['figures']}) | {s['max_abs_pct']:.1f} % ({s['max_region_en']}) | "
+                   f"{s['value_range_mean_abs_pct']:.2f} % ({s['value_range_figures']}) | "
+                   f"{s['bounds_met']} / {s['bounds']} | {strict} | {used} |")
+    return "\n".join(out) + "\n"

@@ -153,3 +153,21 @@ def check(speed100: np.ndarray, transform: Affine) -> dict:
     return {"assumptions": ASSUMPTIONS, "rows": rows, "summary": summary,
             "method": "region: area-weighted mean over the places the figure covers; cell: the 0.25° cell holding "
                       "the figure's point; value vs itself, range vs midpoint, bound by distance outside"}
+
+
+def markdown(checks: dict) -> str:
+    """The wind checks as a Markdown table with their summary."""
+    out = ["| figure | cited | height (m) | region mean | error | cell at the point (3×3 max) | error | source |",
+           "|" + " --- |" * 8]
+    for r in checks["rows"]:
+        h = f"{r['height_m']:g}" + ("" if r["height_stated"] else " (assumed)")
+        e1 = "not compared" if r["region_error_pct"] is None else f"{r['region_error_pct']:+.1f} %"
+        e2 = "not compared" if r["cell_error_pct"] is None else f"{r['cell_error_pct']:+.1f} %"
+        out.append(f"| {r['name_en']} | {r['cited']} {r['units']} | {h} | {r['region_mean']:g} | {e1} | "
+                   f"{r['cell']:g} ({r['cell_3x3_max']:g}) | {e2} | {r['source_type']} |")
+    out.append("")
+    for q, s in checks["summary"].items():
+        label = "wind speed" if q == "speed" else "wind power density"
+        out.append(f"- {label}: mean |error| of the region means {s['mean_abs_region_error_pct']:.1f} % over "
+                   f"{s['figures']} figures (mean signed error {s['mean_region_error_pct']:+.1f} %)")
+    return "\n".join(out) + "\n"

@@ -85,4 +85,18 @@ def remove_command(name: str) -> None:
     click.echo(f"removed {name}" if removed else f"{name} was not installed")
 
 
+@resources_group.command("validation")
+@user_errors
+def validation_command() -> None:
+    """Print, as Markdown, the solar candidates' validation table and the wind checks (as in docs/RESOURCES.md)."""
+    from ..resources import solar_choice, store, wind_checks
+    metas = store.installed_meta()
+    choice = next((m["choice"] for m in metas.values() if m.get("choice")), None)
+    wind = next((m["station_checks"] for m in metas.values() if m.get("station_checks")), None)
+    if choice is None or wind is None:
+        raise click.ClickException("not built yet: run `flask --app app build` first")
+    click.echo(solar_choice.markdown(choice))
+    click.echo(wind_checks.markdown(wind))
+
+
 commands: list[click.Command] = [resources_group]

@@ -90,9 +90,13 @@ DOCS: dict[str, str] = {
                "(≈ 34 ha/MW total project area, NREL Denholm et al. 2009, NREL/TP-6A2-45834)",
     "pr": "PV performance ratio, from pvlib's PVWatts: (1 − 14.08 % system losses) × 0.96 inverter × "
           "temperature factor at the SAPM cell temperature for 800 W/m², 20 °C air, 3 m/s wind",
-    "turbine": "windpowerlib turbine type whose power curve converts wind speed to power",
-    "hub": "hub height in m; the resource is scaled from its own height with the power law",
-    "shear": "power-law (Hellman) wind shear exponent; 1/7 for open flat terrain",
+    "turbine": "windpowerlib turbine type whose power curve (corrected for air density at the cell's elevation) "
+               "converts wind speed to power; any type listed in `turbines`",
+    "hub": "hub height in m (default 80); the resource is scaled from its own height (100 m for the default "
+           "Global Wind Atlas 3 layer) to the hub with the power law and `shear`",
+    "shear": "power-law (Hellman) wind shear exponent used to scale the resource's speed (given at 100 m for the "
+             "default Global Wind Atlas 3 layer) to hub height: v_hub = v_100 × (hub / 100)^shear; default 1/7, "
+             "open flat terrain",
     "k": "Weibull shape factor of the wind speed distribution around the mean (2 = Rayleigh)",
     "min_area": "smallest zone kept, km²",
     "max_zone": "largest zone side in km: contiguous areas are cut along a square grid of this size so that "

@@ -175,8 +175,8 @@ def caveat(stack_: Stack, uploaded_exclusions: bool = False, density: float | No
         if bright_km2:
             where_en = f" {bright_km2:,.0f} km² of these zones lie where it exceeds that."
             where_zh = f"本次候选区中有 {bright_km2:,.0f} km² 位于此类区域。"
-        if stack_.resource_name != "ghi_estimate":
-            items.append({"key": "estimated_ghi",
+        if stack_.resource_name == "ghi_gsa_anchored":
+            items.append({"key": "bright_ghi",
                           "en": f"The resource {stack_.resource_name!r} is an estimate: its 0.25° means are the Global "
                                 f"Solar Atlas's, the detail inside each cell the offline model's. Cells above "
                                 f"~{ESTIMATE_BRIGHT_KWH:,.0f} kWh/m²/yr would be flagged as unreliable.{where_en}",

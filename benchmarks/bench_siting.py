@@ -1,6 +1,10 @@
 """Benchmark: siting recompute on the 1 km Gansu grid, precomputed stack vs a naive per-request pipeline.
 
-    python benchmarks/bench_siting.py [--tech pv|wind] [--fast-runs 30] [--naive-runs 3]
+    python benchmarks/bench_siting.py [--tech pv|wind|both] [--fast-runs 30] [--naive-runs 3]
+
+Default: both, wind beside PV (each on the resource `flask build` installs: the solar default and the shipped
+Global Wind Atlas 3 layer). Wind's settings also move the hub height and the shear exponent, which change the
+yield of every cell (the turbine's capacity-factor table is built once per turbine and Weibull k).
 
 Fast path (since issue 12 with offtakers, distance to the ≥ 330 kV grid, LCOE per zone, the supply curve
 and the offtakers' inverse view): the criterion stack is built once (`criteria.build`, cached under a key of
@@ -166,6 +170,9 @@ def param_sets(tech: str, n: int) -> list[dict]:
         q["t_elevation"] = f"{rng.uniform(2500, 4000):.0f}"
         q["wacc"] = f"{rng.uniform(2, 10):.1f}"
         q["capex"] = f"{rng.uniform(500, 1500):.0f}" if tech == "pv" else f"{rng.uniform(800, 2000):.0f}"
+        if tech == "wind":
+            q["hub"] = f"{rng.uniform(70, 140):.0f}"
+            q["shear"] = f"{rng.uniform(0.10, 0.25):.3f}"
         out.append(q)
     return out
 
@@ -188,11 +195,18 @@ def ms(samples: list[float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--tech", choices=criteria.TECHS, default="pv")
+    parser.add_argument("--tech", choices=(*criteria.TECHS, "both"), default="both")
     parser.add_argument("--fast-runs", type=int, default=30)
     parser.add_argument("--naive-runs", type=int, default=3)
     args = parser.parse_args()
+    original = criteria.read_resource
+    for tech in (criteria.TECHS if args.tech == "both" else (args.tech,)):
+        criteria.read_resource = original
+        bench(argparse.Namespace(**{**vars(args), "tech": tech}))
+        print()
 
+
+def bench(args) -> None:
     reader, label = resource_reader(args.tech)
     criteria.read_resource = reader
     print(f"siting benchmark, tech={args.tech}; resource: {label}")

@@ -120,19 +120,38 @@ def capacity_factor_table(turbine: str, k: float) -> np.ndarray:
     return prob @ curves / rated
 
 
-def capacity_factor(mean_speed_hub, density, turbine: str = DEFAULT_TURBINE, k: float = 2.0) -> np.ndarray:
-    """Capacity factor (0–1) at mean hub-height speeds and air densities, bilinear in the table."""
-    table = capacity_factor_table(turbine, float(k))
-    v = np.clip(np.asarray(mean_speed_hub, dtype=float), _MEANS[0], _MEANS[-1])
-    r = np.clip(np.asarray(density, dtype=float), _RHOS[0], _RHOS[-1])
-    fi = (v - _MEANS[0]) / (_MEANS[1] - _MEANS[0])
+def density_index(density) -> tuple[np.ndarray, np.ndarray]:
+    """(column below, weight of the column above) of each air density in the table's `_RHOS` axis.
+
+    Elevation, hence density, does not change between siting runs: the siting model computes this once per
+    stack and passes it to `capacity_factor`, which then only interpolates along the speed axis per run.
+    """
+    r = np.clip(np.nan_to_num(np.asarray(density, dtype=np.float64), nan=_RHOS[0]), _RHOS[0], _RHOS[-1])
     fj = (r - _RHOS[0]) / (_RHOS[1] - _RHOS[0])
-    i = np.minimum(np.floor(fi).astype(int), _MEANS.size - 2)
-    j = np.minimum(np.floor(fj).astype(int), _RHOS.size - 2)
-    a, b = fi - i, fj - j
-    out = (table[i, j] * (1 - a) * (1 - b) + table[i + 1, j] * a * (1 - b)
-           + table[i, j + 1] * (1 - a) * b + table[i + 1, j + 1] * a * b)
-    return np.where(np.isfinite(mean_speed_hub), out, np.nan)
+    j = np.minimum(np.floor(fj).astype(np.int32), _RHOS.size - 2)
+    return j, (fj - j).astype(np.float32)
+
+
+def capacity_factor(mean_speed_hub, density, turbine: str = DEFAULT_TURBINE, k: float = 2.0,
+                    index: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Capacity factor (0–1) at mean hub-height speeds and air densities, bilinear in the table.
+
+    `index`: `density_index(density)`, when the caller has it (then `density` is not read).
+    """
+    table = capacity_factor_table(turbine, float(k)).astype(np.float32)
+    flat, cols = table.ravel(), table.shape[1]
+    j, b = index if index is not None else density_index(density)
+    speed = np.asarray(mean_speed_hub, dtype=np.float32)
+    finite = np.isfinite(speed)
+    v = np.clip(np.where(finite, speed, np.float32(_MEANS[0])), _MEANS[0], _MEANS[-1])
+    fi = (v - np.float32(_MEANS[0])) * np.float32(1 / (_MEANS[1] - _MEANS[0]))
+    i = np.minimum(fi.astype(np.int32), _MEANS.size - 2)
+    a = fi - i
+    base = i * cols + j
+    lo = flat[base] + (flat[base + cols] - flat[base]) * a          # along speed, density column j
+    hi = flat[base + 1] + (flat[base + cols + 1] - flat[base + 1]) * a  # along speed, column j + 1
+    out = lo + (hi - lo) * b
+    return np.where(finite, out, np.float32(np.nan))
 
 
 def hub_speed(speed, height_m: float, hub_m: float, shear: float) -> np.ndarray:
@@ -148,9 +167,14 @@ def speed_from_power_density(wpd, k: float = 2.0, rho: float = 1.225) -> np.ndar
 
 
 def wind_yield(resource, kind: str, height_m: float, elevation_m, turbine: str, hub: float, shear: float,
-               k: float) -> np.ndarray:
-    """Annual wind yield in MWh per MW installed (capacity factor × 8760 h) for each cell."""
+               k: float, index: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Annual wind yield in MWh per MW installed (capacity factor × 8760 h) for each cell.
+
+    `index`: `density_index(air_density(elevation_m))`, when the caller keeps it (then `elevation_m` is not read).
+    """
     resource = np.asarray(resource, dtype=float)
     speed = speed_from_power_density(resource, k) if kind == "wind_power_density" else resource
-    cf = capacity_factor(hub_speed(speed, height_m, hub, shear), air_density(elevation_m), turbine, k)
-    return (cf * HOURS).astype(np.float32)
+    if index is None:
+        index = density_index(air_density(elevation_m))
+    cf = capacity_factor(hub_speed(speed, height_m, hub, shear), None, turbine, k, index=index)
+    return (cf * np.float32(HOURS)).astype(np.float32)

@@ -57,8 +57,11 @@ def yield_per_mw(stack_: Stack, params: Params) -> np.ndarray:
         elevation = stack_.elevation_m if stack_.elevation_m is not None else np.zeros_like(resource)
         if len(cache) > 8:
             cache.clear()
+        index = stack_.__dict__.get("_density_index")
+        if index is None:  # air density from elevation: fixed for the stack, interpolated once
+            index = stack_.__dict__["_density_index"] = energy.density_index(energy.air_density(elevation))
         cache[key] = energy.wind_yield(resource, stack_.resource_kind, stack_.resource_height_m or 100.0,
-                                       elevation, *key)
+                                       elevation, *key, index=index)
     return cache[key]
 
 

@@ -83,7 +83,10 @@ def find(stack: Stack, surface: Surface, params: Params, yield_mwh_per_mw: np.nd
     resource = per_zone(np.nan_to_num(stack.layers["resource"].values)) / cells * resource_factor(stack, params)
     max_score = np.full(n, -np.inf)
     np.maximum.at(max_score, lab, score)
-    x, y = grid.centres(stack.rows, stack.cols)
+    centres = stack.__dict__.get("_centres")
+    if centres is None:  # fixed for the stack: computed once
+        centres = stack.__dict__["_centres"] = grid.centres(stack.rows, stack.cols)
+    x, y = centres
     cx, cy = per_zone(x) / cells, per_zone(y) / cells
 
     table = pd.DataFrame({

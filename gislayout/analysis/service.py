@@ -296,11 +296,18 @@ def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray, econ: pd.
     for col in ("id", "name_zh", "name_en", "layer"):
         values = demand[col].to_numpy() if col in demand else None
         out[f"nearest_{col}"] = [values[n[0]] if n is not None and values is not None else None for n in pairs]
-    out["nearest_km"] = [round(n[1], 1) if n is not None else None for n in pairs]
+    out["nearest_km"] = [float(round_km([n[1]])[0]) if n is not None else None for n in pairs]
     if econ is not None:
         _economics_columns(stack_, out, econ.iloc[rows].reset_index(drop=True), econ.attrs.get("substations"))
     out["lon"], out["lat"] = np.round(lon, 5), np.round(lat, 5)
     return out
+
+
+def round_km(km) -> np.ndarray:
+    """Km to 0.1 km; a positive distance below 0.05 km keeps two decimals (at least 0.01), so 0 means inside."""
+    km = np.asarray(km, dtype=float)
+    small = (km > 0) & (km < 0.05)
+    return np.where(small, np.maximum(np.round(km, 2), 0.01), np.round(km, 1))
 
 
 def _pick(frame: pd.DataFrame, idx, col: str) -> list:
@@ -312,7 +319,7 @@ def _economics_columns(stack_: Stack, out: pd.DataFrame, econ: pd.DataFrame, sub
     """Flat LCOE, capacity factor, substation and offtaker columns (flat so that CSV and GPKG carry them)."""
     out["lcoe_usd_mwh"] = econ["lcoe"].round(1).to_numpy()
     out["capacity_factor"] = econ["capacity_factor"].round(4).to_numpy()
-    out["grid_km"] = econ["grid_km"].astype(float).round(1).to_numpy()
+    out["grid_km"] = round_km(econ["grid_km"])
     sub = econ["substation"].to_numpy()
     subs = stack_.substations if subs is None else subs
     out["substation_id"] = _pick(subs, sub, "id")
@@ -322,7 +329,7 @@ def _economics_columns(stack_: Stack, out: pd.DataFrame, econ: pd.DataFrame, sub
     off, offt = econ["offtaker"].to_numpy(), stack_.offtakers
     for col in ("id", "name_zh", "name_en", "layer", "sectors", "intensity_class"):
         out[f"offtaker_{col}"] = _pick(offt, off, col)
-    out["offtaker_km"] = econ["offtaker_km"].astype(float).round(1).to_numpy()
+    out["offtaker_km"] = round_km(econ["offtaker_km"])
 
 
 def nest(row: dict) -> dict:

@@ -169,11 +169,18 @@ def caveat(stack_: Stack, uploaded_exclusions: bool = False, density: float | No
                             f"1 km 格网：小于数公里的绿洲、城镇、湖泊和耕地无法分辨。默认排除水体、森林、湿地、耕地、"
                             f"耕地/自然植被镶嵌、城镇用地和冰雪，以及 Natural Earth 冰川、机场跑道缓冲区、城镇和园区缓冲区"
                             f"{up_zh}。gislayout 未附带自然保护地数据：可上传多边形将其排除。"})
+    elif uploaded_exclusions:
+        items.append({"key": "land_cover",
+                      "en": "No land-cover, water, farmland or protected-area data is in this stack: only the "
+                            "uploaded exclusion polygons (and the buffers around towns and parks) are removed.",
+                      "zh": "此格网未含土地覆被、水体、耕地和自然保护地数据：仅排除已上传的排除区"
+                            "（以及城镇、园区周边缓冲区）。"})
     else:
         items.append({"key": "land_cover",
-                      "en": f"No land-cover data is in this stack: only the buffers around towns and parks{up_en} "
-                            f"are removed.",
-                      "zh": f"此格网未含土地覆被数据：仅排除城镇、园区周边缓冲区{up_zh}。"})
+                      "en": "No land-cover, water, farmland or protected-area exclusion is applied (no such data is "
+                            "in this stack; only buffers around towns and parks). Upload polygons to exclude them.",
+                      "zh": "未排除土地覆被、水体、耕地和自然保护地（此格网未含此类数据，仅排除城镇、园区周边"
+                            "缓冲区）。可上传排除区多边形将其排除。"})
     if "slope" not in stack_.layers:
         items.append({"key": "slope",
                       "en": "Slope is not applied: no DEM fine enough for slope is installed (the built-in terrain "
@@ -214,18 +221,20 @@ def _features(stack_: Stack, grid: str | None) -> dict:
     cache = stack_.__dict__.setdefault("_feature_geoms", {})
     if grid not in cache:
         crs = stack_.grid.crs
-        out = {"demand": distances.points(stack_.demand["lon"], stack_.demand["lat"], crs),
-               "offtakers": distances.points(stack_.offtakers["lon"], stack_.offtakers["lat"], crs)
-               if len(stack_.offtakers) else np.array([], dtype=object)}
+        def pts(frame: pd.DataFrame) -> np.ndarray:
+            if not len(frame) or "lon" not in frame or "lat" not in frame:
+                return np.array([], dtype=object)
+            return distances.points(frame["lon"], frame["lat"], crs)
+
+        out = {"demand": pts(stack_.demand), "offtakers": pts(stack_.offtakers)}
         if grid:
             gdf = gridstore.load(grid)
             out["grid"] = clip_project(gdf.to_crs(config.WGS84).geometry.values, wgs84_box(stack_.grid), crs)
             out["grid_kv"] = pd.to_numeric(gdf.get("max_voltage_kv"), errors="coerce").to_numpy(float)
         else:
             subs = stack_.substations
-            out["grid"] = (distances.points(subs["lon"], subs["lat"], crs) if len(subs)
-                           else np.array([], dtype=object))
-            out["grid_kv"] = subs["max_voltage_kv"].to_numpy(float) if len(subs) else np.array([])
+            out["grid"] = pts(subs)
+            out["grid_kv"] = subs["max_voltage_kv"].to_numpy(float) if len(out["grid"]) else np.array([])
         if len(cache) > 8:
             cache.clear()
         cache[grid] = out
@@ -241,8 +250,9 @@ def _measure(stack_: Stack, params: Params, polys: list, econ: pd.DataFrame | No
         return {"nearest": (np.array([], np.int64), np.array([]))}
     crs = stack_.grid.crs
     f = _features(stack_, grid)
-    out = {"nearest": distances.nearest(polys, f["demand"], crs)}
-    if econ is None:
+    # a stack without feature coordinates (synthetic tests) keeps the grid's cell-centre distances
+    out = {"nearest": distances.nearest(polys, f["demand"], crs)} if len(f["demand"]) else {}
+    if econ is None or not len(f["grid"]) or (len(stack_.offtakers) and not len(f["offtakers"])):
         return out
     n = len(polys)
     kv_all = f["grid_kv"]
@@ -288,7 +298,7 @@ def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray, econ: pd.
     })
     for scheme_id, zone_of in _scheme_lookups().items():
         out[f"zone_{scheme_id}"] = [zone_of.get(p) for p in prefs]
-    if near is not None and len(near["nearest"][0]) == len(rows):
+    if near and len(near["nearest"][0]) == len(rows):
         pairs = [(int(i), float(k)) if i >= 0 else None for i, k in zip(*near["nearest"])]
     else:  # no polygon measured: the grid's nearest cell
         pairs = zones_mod.nearest_demand(stack_, found, rows)
@@ -388,7 +398,7 @@ def rollups(result: Run) -> dict:
         by_region[scheme_id] = _records(g)
     pref["share_of_target"] = (pref["capacity_mw"] / target).round(3)
     return {
-        "basis": "technical potential, an upper bound: land cover (MODIS 0.05°), glaciers, runway, town and park "
+        "basis": "technical upper bound (technical potential): land cover (MODIS 0.05°), glaciers, runway, town and park "
                  "buffers excluded; no protected areas unless uploaded (see `caveat` and `waterfall`)",
         "total": {"zones": int(len(result.zones)),
                   "area_km2": round(float(result.zones.table["area_km2"].sum()), 1),

@@ -25,7 +25,7 @@
       min: "≥", max: "≤", lang: "EN", unavailable: "不可用",
       lcoe: "LCOE 美元/MWh", cf: "容量系数", grid_km: "并网 km", offtaker: "用电方", offtaker_km: "用电距离 km",
       supply_title: "供给曲线：累计装机与度电成本", supply_x: "平准化度电成本 LCOE（{units}）", supply_y: "累计装机（{units}）",
-      supply_total: "合计", supply_by_prefecture: "按市州（最大 {n} 个）", supply_target: "2015 年目标 {mw} MW", supply_reach: "LCOE ≤ {lcoe} {units}：{mw} MW（目标的 {share}%）",
+      supply_total: "合计", supply_by_prefecture: "按市州（最大 {n} 个）", supply_target: "2015 年目标 {mw} MW", supply_reach: "LCOE ≤ {lcoe} {units}：{mw} MW（为目标的 {times} 倍）",
       save_a: "存为方案 A", save_b: "存为方案 B", compare: "比较 A 与 B", close: "关闭比较", scenario: "方案 {name}",
       scenario_total: "{zones} 个区，{mw} MW", lcoe_range: "LCOE {lo}–{hi}", defaults: "默认参数",
       saved: "已保存方案 {name}", need_both: "请先保存方案 A 和 B。",
@@ -54,7 +54,7 @@
       lcoe: "LCOE USD/MWh", cf: "Capacity factor", grid_km: "Grid km", offtaker: "Offtaker", offtaker_km: "Offtaker km",
       supply_title: "Supply curve: cumulative capacity against LCOE", supply_x: "Levelised cost of energy ({units})",
       supply_y: "Cumulative capacity ({units})", supply_total: "Total", supply_by_prefecture: "By prefecture (largest {n})", supply_target: "2015 target {mw} MW",
-      supply_reach: "LCOE ≤ {lcoe} {units}: {mw} MW ({share}% of the target)",
+      supply_reach: "LCOE ≤ {lcoe} {units}: {mw} MW ({times}× the target)",
       save_a: "Save as A", save_b: "Save as B", compare: "Compare A and B", close: "Close comparison",
       scenario: "Scenario {name}", scenario_total: "{zones} zones, {mw} MW", lcoe_range: "LCOE {lo}–{hi}",
       defaults: "default parameters", saved: "Saved scenario {name}", need_both: "Save scenarios A and B first.",
@@ -290,6 +290,7 @@
       total.zones ? null : el("p", { class: "siting-none", text: t("none") }),
       el("p", { class: "siting-timing", text: t("timing", { ms: fmt(body.timings_ms.total, 0) }) })].filter(Boolean));
     renderCaveat(body.caveat);
+    if (window.SitingWaterfall) window.SitingWaterfall.render($(".siting-waterfall"), body, ctx);
     window.SitingSupply.render($(".siting-supply"), body, ctx);
     // the costed columns show when the model returns them (a model without LCOE leaves them out)
     const has = (k) => body.table.some((row) => row[k] !== undefined);

@@ -105,6 +105,8 @@ def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygo
     traced = zones_mod.polygons(stack_, found, rows) if n else []
     near = _measure(stack_, params, traced, econ, costs, grid)
     table = _describe(stack_, found, rows, econ, near)
+    if costs is not None and "lcoe_usd_mwh" in table:
+        _cny_columns(stack_.tech, table, costs.preset)
     geoms = traced if polygons else []
     t3 = time.perf_counter()
     by_pref = zones_mod.rollup_by_prefecture(stack_, found, params, yields)
@@ -320,6 +322,14 @@ def round_km(km) -> np.ndarray:
     return np.where(small, np.maximum(np.round(km, 2), 0.01), np.round(km, 1))
 
 
+def _cny_columns(tech: str, table: pd.DataFrame, preset: str) -> None:
+    """LCOE in 元/千瓦时 beside USD/MWh, and the benchmark on-grid tariff of the preset's year where one is cited."""
+    at = table.columns.get_loc("lcoe_usd_mwh") + 1
+    table.insert(at, "lcoe_cny_kwh", np.round(costs_mod.to_cny_per_kwh(table["lcoe_usd_mwh"], preset), 3))
+    tariff = [costs_mod.tariff_for(preset, tech, p) for p in table["prefecture"]]
+    table.insert(at + 1, "tariff_cny_kwh", [t["cny_per_kwh"] if t else None for t in tariff])
+
+
 def _pick(frame: pd.DataFrame, idx, col: str) -> list:
     values = frame[col].to_numpy() if col in frame else None
     return [values[i] if values is not None and i >= 0 else None for i in idx]
@@ -449,6 +459,8 @@ def zones_file(result: Run, fmt: str) -> bytes:
                             costs=result.costs.as_dict() if result.costs else None,
                             cost_sources=costs_mod.sources(result.costs.preset) if result.costs else None,
                             waterfall=waterfall(result), headline=headline(result),
+                            currency=costs_mod.currency(result.costs.preset) if result.costs else None,
+                            tariffs=costs_mod.tariffs(result.costs.preset, s.tech) if result.costs else None,
                             distance_rule=DISTANCE_RULE)
     return outputs.to_bytes(zones_gdf(result), fmt, f"siting_{s.tech}_zones", meta, geometry_type=ZONE_GEOMETRY)
 
@@ -475,6 +487,8 @@ def summary(result: Run) -> dict:
         "rollups": rollups(result),
         "costs": result.costs.as_dict() if result.costs else None,
         "cost_sources": costs_mod.sources(result.costs.preset) if result.costs else [],
+        "currency": costs_mod.currency(result.costs.preset) if result.costs else None,
+        "tariffs": costs_mod.tariffs(result.costs.preset, s.tech) if result.costs else [],
         "supply_curve": supply_curve(result),
         "offtakers": supply.inverse(s, result.zones, result.economics, result.params)
         if result.economics is not None else [],
@@ -494,10 +508,17 @@ def supply_curve(result: Run) -> dict:
 
 
 def headline(result: Run) -> dict:
-    """One rounded sentence in zh and en: zones, GW, times the 2015 target, LCOE range, with the caveat."""
+    """One rounded sentence in zh and en: zones, GW, times the 2015 target, LCOE range (USD/MWh and 元/千瓦时)."""
     lcoe = result.economics["lcoe"].to_numpy(float) if result.economics is not None else np.array([])
-    return supply.headline(float(result.zones.table["capacity_mw"].sum()), len(result.zones), lcoe,
-                           target_mw(result.stack.tech))
+    out = supply.headline(float(result.zones.table["capacity_mw"].sum()), len(result.zones), lcoe,
+                          target_mw(result.stack.tech))
+    if out["lcoe_range"] and result.costs is not None:
+        lo, hi = (float(v) for v in costs_mod.to_cny_per_kwh(out["lcoe_range"], result.costs.preset))
+        out["lcoe_range_cny_kwh"] = [round(lo, 2), round(hi, 2)]
+        rate = costs_mod.cny_per_usd(result.costs.preset)
+        out["zh"] = out["zh"].replace("美元/MWh", f"美元/MWh（{lo:.2f}–{hi:.2f} 元/千瓦时，按 1 美元 = {rate:g} 元）")
+        out["en"] = out["en"].replace("USD/MWh", f"USD/MWh ({lo:.2f}–{hi:.2f} CNY/kWh at {rate:g} CNY/USD)", 1)
+    return out
 
 
 supply_csv = supply.supply_csv

@@ -21,6 +21,7 @@ UI: dict[str, tuple[str, str]] = {
     "copy_link": ("复制链接", "Copy link"),
     "nav_siting": ("新能源选址", "Siting"),
     "nav_compare": ("区域与版本比较", "Compare"),
+    "nav_briefing": ("选址简报", "Briefing"),
     "copied": ("链接已复制", "Link copied"),
     "panel_toggle": ("收起/展开侧栏", "Hide/show the side panel"),
     "layers": ("图层", "Layers"),

@@ -152,6 +152,8 @@ UI: dict[str, tuple[str, str]] = {
     "max_voltage_kv": ("最高电压（kV）", "Highest voltage (kV)"),
     "commodity": ("矿种", "Commodity"),
     "confidence": ("置信度", "Confidence"),
+    "approved": ("批准设立", "Approved"),
+    "approval_doc": ("批复文件", "Approval document"),
     "value": ("数值", "Value"),
     "period": ("时段", "Period"),
     "area_km2": ("面积（km²）", "Area (km²)"),

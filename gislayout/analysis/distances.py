@@ -46,30 +46,42 @@ def nearest(polys: list, geoms, crs: str, weight=None, keep=None) -> tuple[np.nd
     """Per polygon: (index into `geoms` of the nearest feature by the rule, its geodesic km); (-1, NaN) if none.
 
     `weight`: per feature, the distance is divided by it to choose (offtaker classes); `keep`: bool mask of the
-    features that may be chosen (a voltage floor).
+    features that may be chosen (a voltage floor). Vectorised: one planar distance matrix, then one geodesic
+    measurement of every candidate pair.
     """
     geoms = np.asarray(geoms, dtype=object)
     n = len(polys)
     idx, km = np.full(n, -1, np.int64), np.full(n, np.nan)
-    allowed = np.ones(geoms.size, bool) if keep is None else np.asarray(keep, bool)
+    if not n or not geoms.size:
+        return idx, km
+    allowed = np.ones(geoms.size, bool) if keep is None else np.asarray(keep, bool).copy()
     if weight is not None:
         weight = np.asarray(weight, float)
         allowed &= weight > 0
-    allowed &= ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) if geoms.size else allowed
-    cand_all = np.flatnonzero(allowed)
-    if not cand_all.size:
+    allowed &= ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    cand = np.flatnonzero(allowed)
+    polys = np.asarray(polys, dtype=object)
+    ok = ~shapely.is_missing(polys) & ~shapely.is_empty(polys)
+    if not cand.size or not ok.any():
         return idx, km
-    w = weight[cand_all] if weight is not None else np.ones(cand_all.size)
-    for i, poly in enumerate(polys):
-        if poly is None or poly.is_empty:
-            continue
-        planar = shapely.distance(poly, geoms[cand_all]) / w
-        best = planar.min()
-        near = np.flatnonzero(planar <= best * _FACTOR + _MARGIN_M)
-        geo = geodesic_km(poly, geoms[cand_all[near]], crs) / w[near]
-        j = int(np.argmin(geo))
-        idx[i] = cand_all[near[j]]
-        km[i] = geo[j] * w[near[j]]
+    w = weight[cand] if weight is not None else np.ones(cand.size)
+    rows = np.flatnonzero(ok)
+    planar = shapely.distance(polys[rows, None], geoms[None, cand]) / w[None, :]
+    best = planar.min(axis=1, keepdims=True)
+    pi, ci = np.nonzero(planar <= best * _FACTOR + _MARGIN_M)
+    a, b = polys[rows[pi]], geoms[cand[ci]]
+    geo = np.zeros(pi.size)
+    far = ~shapely.intersects(a, b)
+    if far.any():
+        coords = shapely.get_coordinates(shapely.shortest_line(a[far], b[far])).reshape(-1, 2, 2)
+        lon0, lat0 = unproject(coords[:, 0, 0], coords[:, 0, 1], crs)
+        lon1, lat1 = unproject(coords[:, 1, 0], coords[:, 1, 1], crs)
+        geo[far] = GEOD.inv(lon0, lat0, lon1, lat1)[2] / 1000.0
+    score = geo / w[ci]
+    order = np.lexsort((score, pi))  # by polygon, then by weighted geodesic distance
+    first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]]
+    idx[rows[pi[first]]] = cand[ci[first]]
+    km[rows[pi[first]]] = geo[first]
     return idx, km
 
 

@@ -42,7 +42,7 @@ import pandas as pd  # noqa: E402
 from rasterio.warp import Resampling, reproject  # noqa: E402
 
 from gislayout import config  # noqa: E402
-from gislayout.analysis import connection, criteria, offtakers as offtakers_mod, service, supply, surface  # noqa: E402
+from gislayout.analysis import connection, criteria, landcover, offtakers as offtakers_mod, service, supply, surface  # noqa: E402
 from gislayout.analysis.criteria import Layer, Stack  # noqa: E402
 from gislayout.analysis.grid import Grid, unproject  # noqa: E402
 
@@ -123,10 +123,12 @@ def naive_stack(tech: str, read_resource) -> Stack:
               "demand": Layer("demand", off_eff, "km", "", ""), "town": Layer("town", town_km, "km", "", "")}
     table = pd.DataFrame({c: demand[c] for c in ("id", "name_zh", "name_en", "layer")})
     stack = Stack(tech, grid, inside, layers, kind, info.get("height_m", 100.0) if tech == "wind" else None,
-                 {"seat": seat_km, "town": town_km, "park": demand_km}, (codes[inside] - 1).astype(np.int16),
+                 {"seat": seat_km, "town": town_km, "park": demand_km,
+                  "runway": landcover.runway_km(grid, inside)}, (codes[inside] - 1).astype(np.int16),
                  list(prefs["name_zh"]), list(prefs["name_en"]), nearest, table, elevation[inside], None, [],
                  offtakers=offt, nearest_offtaker=off_idx, offtaker_km=off_km,
-                 substations=connection.substations())
+                 substations=connection.substations(), landcover=landcover.read_classes(grid, inside),
+                 glacier=landcover.glacier_mask(grid, inside))  # land cover, glaciers, runways: re-read per request
     stack.__dict__["_grid_cache"] = {330.0: connection.Field(grid_km, sel[grid_near])}
     return stack
 

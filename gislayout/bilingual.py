@@ -69,6 +69,7 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "refinery": ("精炼厂", "Refinery"), "substation": ("变电站", "Substation"),
         "ghi_annual": ("年总辐射", "Annual global irradiation"), "wind_speed_mean": ("平均风速", "Mean wind speed"),
         "wind_power_density": ("风功率密度", "Wind power density"), "project_hull": ("项目范围", "Project hull"),
+        "new_area": ("国家级新区", "State-level new area"), "bonded_zone": ("综合保税区", "Comprehensive bonded zone"),
     },
     "level": {"national": ("国家级", "National"), "provincial": ("省级", "Provincial")},
     "precision": {

@@ -17,7 +17,7 @@ from . import boundaries, config, dataversion, regions, schema
 from .errors import BadParameter, LayerDataError, number
 
 #: Point layers curated from open data; `footprints` holds polygons.
-POINT_LAYERS = ("plants", "cdm_projects", "mines", "substations", "published_figures")
+POINT_LAYERS = ("plants", "cdm_projects", "mines", "substations", "published_figures", "zones_after_2010")
 LAYERS = POINT_LAYERS + ("footprints",)
 CAVEAT = ("Recorded in these datasets, not a census of what was built: GPPD's China table is incomplete for wind "
           "and solar after about 2015 and aggregates the Jiuquan wind base into one 6,000 MW point; the CDM "
@@ -52,6 +52,12 @@ ATTRIBUTION: dict[str, str] = {
         "cdm_projects): the convex hull of the registered wind projects of the Jiuquan base phase I in Guazhou and "
         "Yumen. An envelope of projects, not a boundary of the base."),
 }
+ATTRIBUTION["zones_after_2010"] = (
+    "Zones set up or upgraded after the 2010 policy (not part of it): approval dates and documents from the pages "
+    "each row cites (State Council replies, Xinhua, People's Daily, Gansu Daily); the Lanzhou New Area point from "
+    "the English Wikipedia infobox (CC BY-SA; a label inside the area, no boundary). Compiled in "
+    "../shared/data/zones (layers/tools/curate_post2010.py). ETDZs without a sourced point stand at their "
+    "district seat.")
 #: Numeric filters: name → (column, comparison).
 RANGE_FILTERS: dict[str, tuple[str, str]] = {
     "min_mw": ("capacity_mw", ">="), "max_mw": ("capacity_mw", "<="),

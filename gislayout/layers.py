@@ -59,6 +59,9 @@ CATALOGUE: dict[str, LayerSpec] = {s.name: s for s in (
               ground.ATTRIBUTION["published_figures"], ("scheme", "zone", "prefecture", "kind"), "ground"),
     LayerSpec("footprints", "基地范围", "Base footprints", "MultiPolygon", ground.ATTRIBUTION["footprints"],
               ("scheme", "zone", "prefecture"), "ground"),
+    LayerSpec("zones_after_2010", "2010 年后设立的新区与开发区（非 2010 年政策）",
+              "Zones set up after the 2010 policy (not in it)", "Point", ground.ATTRIBUTION["zones_after_2010"],
+              ("scheme", "zone", "prefecture", "kind"), "ground"),
 )}
 
 

@@ -36,6 +36,7 @@ KINDS = {
     "substations": ("substation",),
     "published_figures": ("ghi_annual", "wind_speed_mean", "wind_power_density"),
     "footprints": ("project_hull",),
+    "zones_after_2010": ("new_area", "bonded_zone", "etdz"),
 }
 #: A policy clause such as 三(二)2, 三(一)4 or several joined by ';'.
 CLAUSE = r"^[一二三四五六七八九十]+(\([一二三四五六七八九十]+\)\d*)?(;[一二三四五六七八九十]+(\([一二三四五六七八九十]+\)\d*)?)*$"
@@ -124,6 +125,9 @@ GROUND_COLUMNS: dict[str, dict[str, pa.Column]] = {
     "published_figures": {"value": pa.Column(str), "units": pa.Column(str), "covers": pa.Column(str),
                           "height_m": pa.Column(float, pa.Check.gt(0), nullable=True),
                           "source_url": pa.Column(str, pa.Check.str_startswith("http"))},
+    # set up after the 2010 policy: each row says when and by which document
+    "zones_after_2010": {"approved": pa.Column(str, pa.Check.str_length(min_value=4)),
+                         "approval_doc": pa.Column(str, pa.Check.str_length(min_value=1))}
 }
 
 

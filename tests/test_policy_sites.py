@@ -25,8 +25,11 @@ CORRECTIONS = {"ent_chalco_lanzhou": "红古区", "park_tianshui_etdz": "麦积�
                "proj_jinchang_pv_concession_20mw": "金川区", "proj_wuwei_pv_concession_20mw": "凉州区",
                "proj_wuwei_pv_10mw": "凉州区", "proj_wuwei_pv_base": "凉州区", "proj_zhangye_pv_10mw": "甘州区",
                "proj_jiayuguan_pv_10mw": "嘉峪关市"}
-#: Features per precision after the move (before: site 4, county 50, prefecture 43).
-PRECISION_COUNTS = {"site": 13, "proxy": 9, "representative": 5, "county": 35, "prefecture": 35}
+#: Features per precision after the moves (before issue 11: site 4, county 50, prefecture 43; issue 11: site 13,
+#: proxy 9, representative 5, county 35, prefecture 35; the second search of issue 18 adds 1 proxy, 1 representative
+#: and moves 2 from prefecture to county seats while 2 county seats become proxy/representative).
+PRECISION_COUNTS = {"site": 13, "proxy": 10, "representative": 6, "county": 35, "prefecture": 33}
+SITES_2_CSV = SHARED_DATA / "ground" / "policy_sites_found_2.csv"
 
 
 def policy_features() -> gpd.GeoDataFrame:
@@ -73,6 +76,28 @@ def test_the_match_quality_becomes_precision_and_basis():
     for fid, quality in preferred["match_quality"].items():
         assert (features.loc[fid, "precision"], features.loc[fid, "location_basis"]) == expected[quality], fid
         assert preferred.loc[fid, "source"] in features.loc[fid, "location_source"]
+
+
+@needs_shared(SITES_2_CSV)
+def test_the_second_search_is_applied_as_the_first_and_county_only_rows_go_to_the_county_seat():
+    found = pd.read_csv(SITES_2_CSV, dtype=str)
+    preferred = found[found["preferred"] == "True"].set_index("id")
+    assert len(preferred) == 4
+    features = policy_features().set_index("id")
+    admin = pd.read_csv(config.settings().layers_dir / "admin_names.csv")
+    for fid, f in preferred.iterrows():
+        row = features.loc[fid]
+        assert (row["prefecture"], row["county"]) == (f["found_prefecture"], f["found_county"]), fid
+        assert f["source"] in row["location_source"], fid
+        if "county-level only" in f["how_matched"].lower():
+            seat = admin[(admin["level"] == "county") & (admin["name_zh"] == f["found_county"])].iloc[0]
+            assert (row["precision"], row["location_basis"]) == ("county", "seat"), fid
+            assert (row["lon"], row["lat"]) == pytest.approx((seat["seat_lon"], seat["seat_lat"]), abs=1e-6)
+        else:
+            assert row["precision"] == {"proxy": "proxy", "representative": "representative"}[f["match_quality"]]
+            assert (row["lon"], row["lat"]) == pytest.approx((float(f["lon_wgs84"]), float(f["lat_wgs84"])), abs=1e-6)
+        assert county_of(gpd.GeoDataFrame(features.loc[[fid]].reset_index(), crs=4326)).loc[fid] == f["found_county"]
+    assert features.loc["ent_gansu_nongken", "precision"] == "prefecture"  # preferred=False: not applied
 
 
 def test_counts_per_precision_and_every_basis_fits():

@@ -509,3 +509,16 @@ def test_post_body_can_choose_the_technology(client):
     assert {r["resource_units"] for r in pv.json["table"]} == {"kWh/m²/yr"}
     assert {r["resource_units"] for r in wind.json["table"]} == {"m/s"}
     assert client.post("/api/siting/run", json={"tech": "hydro"}).status_code == 400
+
+
+def test_cli_and_api_report_where_the_area_went_in_order(runner, client):
+    body = client.get(f"/api/siting/run?tech=pv&{PLAIN}").json
+    w = body["waterfall"]
+    assert [s["key"] for s in w["steps"]][:2] == ["no_data", "resource"]  # removal order: data, then thresholds
+    assert w["province_km2"] - sum(s["km2"] for s in w["steps"]) == pytest.approx(w["suitable_km2"], abs=0.5)
+    assert w["suitable_km2"] == body["suitable_km2"]
+    result = runner.invoke(args=["siting", "run", "--tech", "pv", "-p", "max_zone=0", "-p", "min_area=1"])
+    assert result.exit_code == 0, result.output
+    assert "Where the area went (province" in result.output and "Threshold: Resource" in result.output
+    assert f"= suitable {w['suitable_km2']:,.0f} km²" in result.output
+    assert "distances: Geodesic distance" in result.output

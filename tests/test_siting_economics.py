@@ -114,7 +114,10 @@ def test_nearest_substation_agrees_with_a_brute_force_search(pv):
         cx, cy = result.stack.grid.centres(result.stack.rows[cells], result.stack.cols[cells])
         d = np.hypot(cx[:, None] - sx[None, :], cy[:, None] - sy[None, :]) / 1000.0
         best = float(d.min())
-        assert row["grid_km"] == pytest.approx(best, abs=0.75)
+        # the row measures from the zone's polygon, geodesically (service.DISTANCE_RULE; tests/test_siting_distances.py):
+        # at most the nearest cell centre's distance, at least that minus half a cell diagonal (and the projection's
+        # scale error, under 2 % in Gansu)
+        assert best - 0.75 - 0.02 * best <= row["grid_km"] <= best * 1.02, (row["grid_km"], best)
         reported = int(np.flatnonzero(subs["id"].to_numpy() == row["substation"]["id"])[0])
         assert d[:, reported].min() <= best + 1.5  # the one named is nearest (up to the grid's cell rounding)
         assert row["substation"]["max_voltage_kv"] >= 330
@@ -135,4 +138,5 @@ def test_headline_is_rounded_and_says_upper_bound(pv):
     h = summary["headline"]
     assert "upper bound" in h["en"] and "上限" in h["zh"]
     times = h["times_target"]
-    assert times == float(f"{times:.2g}")
+    assert times == round(times, 1) and f"{times:,.1f}×" in h["en"] and "%" not in h["en"]
+    assert h["capacity_gw"] == round(h["capacity_gw"], 1) and f"{h['capacity_gw']:,.1f} GW" in h["en"]

@@ -127,9 +127,10 @@ def test_uploaded_grid_replaces_the_substations(client, stacks, monkeypatch, tmp
     body = client.get(f"/api/siting/run?tech=pv&{PLAIN}&grid={ident}").json
     a = next(r for r in body["table"] if r["resource_mean"] == 1900)
     assert a["substation"]["name"] == "far" and a["substation"]["max_voltage_kv"] == 750
-    assert a["grid_km"] == pytest.approx(35 - 14, abs=0.01)   # from the zone's nearest cell (row 14, col 5)
+    # from the zone polygon's nearest point (the edge of row 14) to the point at the centre of row 35, geodesically
+    assert a["grid_km"] == pytest.approx(35 - 14.5, rel=0.03)
     body = client.get(f"/api/siting/run?tech=pv&{PLAIN}&grid={ident}&grid_kv=100").json
     a = next(r for r in body["table"] if r["resource_mean"] == 1900)
-    assert a["substation"]["name"] == "low" and a["grid_km"] == pytest.approx(2, abs=0.01)
+    assert a["substation"]["name"] == "low" and a["grid_km"] == pytest.approx(16 - 14.5, rel=0.03)
     assert client.get(f"/api/siting/run?tech=pv&grid={'0' * 16}").status_code == 404
     assert client.get("/api/siting/run?tech=pv&grid=../x").status_code == 400

@@ -115,6 +115,36 @@ def lcoe(yield_mwh_per_mw: np.ndarray, grid_km: np.ndarray, voltage_kv: np.ndarr
         return np.where(mwh_per_kw > 0, annual / mwh_per_kw, np.nan)
 
 
+def cny_per_usd(name: str) -> float:
+    """CNY per USD of preset `name` (its year's annual average; source in `currency(name)`)."""
+    return float(presets()[name]["currency"]["cny_per_usd"])
+
+
+def currency(name: str) -> dict:
+    """The exchange rate of preset `name` with its source and status."""
+    return dict(presets()[name]["currency"])
+
+
+def to_cny_per_kwh(usd_per_mwh, name: str) -> np.ndarray:
+    """USD/MWh → 元/千瓦时 (CNY/kWh) at preset `name`'s exchange rate."""
+    return np.asarray(usd_per_mwh, float) * cny_per_usd(name) / 1000.0
+
+
+def tariffs(name: str, tech: str | None = None) -> list[dict]:
+    """The benchmark on-grid tariffs of preset `name`'s year (for `tech`), cited; `cny_per_kwh` None when no
+    figure could be found (the entry says so)."""
+    return [dict(t) for t in presets()[name].get("tariffs", []) if tech is None or t["tech"] == tech]
+
+
+def tariff_for(name: str, tech: str, prefecture: str | None) -> dict | None:
+    """The tariff entry of preset `name` that applies to `tech` in `prefecture` (the one naming it, else the
+    general one), or None."""
+    entries = tariffs(name, tech)
+    named = [t for t in entries if prefecture and prefecture in (t.get("prefectures") or [])]
+    general = [t for t in entries if not t.get("prefectures")]
+    return (named or general or [None])[0]
+
+
 def sources(name: str) -> list[dict]:
     """The cited sources of preset `name`."""
     return presets()[name]["sources"]

@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import config, dataversion
 from ..errors import BadParameter, ResourceUnavailable
+from . import landcover
 from .grid import Grid, project
 
 if TYPE_CHECKING:  # pandas and scipy load when a stack is built, not when the model is imported
@@ -122,6 +123,8 @@ class Stack:
     nearest_offtaker: np.ndarray | None = None  # int32 index into `offtakers`, -1 where none
     offtaker_km: np.ndarray | None = None   # km to that offtaker (the demand layer is this ÷ its weight)
     substations: pd.DataFrame = field(default_factory=_no_demand)  # connection.substations()
+    landcover: np.ndarray | None = None     # uint8 IGBP class per inside cell (255 = none), landcover.read_classes
+    glacier: np.ndarray | None = None       # bool: cell centre in a glacier
 
     def __post_init__(self):
         self.flat = np.flatnonzero(self.inside.ravel())
@@ -136,7 +139,8 @@ class Stack:
             self.nearest_offtaker = np.full(n, -1, np.int32)
         if self.offtaker_km is None:
             self.offtaker_km = np.full(n, np.nan, np.float32)
-        for name, arr in [(k, v.values) for k, v in self.layers.items()] + list(self.distances.items()):
+        extra = [(k, a) for k, a in (("landcover", self.landcover), ("glacier", self.glacier)) if a is not None]
+        for name, arr in [(k, v.values) for k, v in self.layers.items()] + list(self.distances.items()) + extra:
             if arr.shape != (n,):
                 raise ValueError(f"criterion {name!r} has shape {arr.shape}; expected ({n},) inside cells")
         self.valid = np.isfinite(self.layers["resource"].values) & ~self.excluded
@@ -154,7 +158,8 @@ class Stack:
         for key in ("distances",):
             if key in kwargs:
                 kwargs[key] = {k: take(v) for k, v in kwargs[key].items()}
-        for key in ("prefecture", "nearest_demand", "excluded", "elevation_m", "nearest_offtaker", "offtaker_km"):
+        for key in ("prefecture", "nearest_demand", "excluded", "elevation_m", "nearest_offtaker", "offtaker_km",
+                    "landcover", "glacier"):
             if kwargs.get(key) is not None:
                 kwargs[key] = np.asarray(kwargs[key])[inside]
         kind = resource_kind or ("ghi" if tech == "pv" else "wind_speed")
@@ -321,6 +326,8 @@ class Base:
     nearest_offtaker: np.ndarray | None = None
     offtaker_km: np.ndarray | None = None
     substations: pd.DataFrame = field(default_factory=_no_demand)
+    landcover: np.ndarray | None = None
+    glacier: np.ndarray | None = None
 
 
 def demand_points() -> pd.DataFrame:
@@ -412,11 +419,15 @@ def _base(cell_m: float, token: tuple) -> Base:
                               f"layers/sector_intensity.csv); km ÷ class weight", dist_res)
     terrain["town"] = Layer("town", town_km, "km",
                             f"{len(pref)} prefecture seats and {len(counties)} county seats", dist_res)
-    notes.append("Water and built-up areas: no land-cover data ships with gislayout; built-up land is "
-                 "approximated by buffers around prefecture seats, county seats and parks. Upload polygons "
-                 "(protected areas, farmland, water) to exclude them.")
-    return Base(grid, inside, prefecture, names, list(pref["name_en"]), {"seat": seat_km, "town": town_km, "park": demand_km},
-                nearest, demand, terrain, elev2d[inside], notes, offt, off_idx, off_km, connection.substations())
+    notes.append(f"Land cover: {landcover.SOURCE}. Classes are {landcover.RESOLUTION}: oases, towns and lakes "
+                 "smaller than a few km are not resolved. Built-up land is also approximated by buffers around "
+                 "prefecture seats, county seats and parks. No protected-area data ships with gislayout: upload "
+                 "polygons to exclude them.")
+    distances = {"seat": seat_km, "town": town_km, "park": demand_km,
+                 "runway": landcover.runway_km(grid, inside)}
+    return Base(grid, inside, prefecture, names, list(pref["name_en"]), distances,
+                nearest, demand, terrain, elev2d[inside], notes, offt, off_idx, off_km, connection.substations(),
+                landcover.read_classes(grid, inside), landcover.glacier_mask(grid, inside))
 
 
 def build(tech: str, cell_m: float = 1000.0) -> Stack:
@@ -462,4 +473,5 @@ def _build(tech: str, cell_m: float, token: tuple) -> Stack:
     return Stack(tech, b.grid, b.inside, layers_, kind, height, b.distances, b.prefecture, list(b.prefectures),
                  list(b.prefectures_en), b.nearest_demand, b.demand, b.elevation_m, None, notes,
                  resource_name=name, resource_estimate=bool(info.get("is_estimate")), offtakers=b.offtakers,
-                 nearest_offtaker=b.nearest_offtaker, offtaker_km=b.offtaker_km, substations=b.substations)
+                 nearest_offtaker=b.nearest_offtaker, offtaker_km=b.offtaker_km, substations=b.substations,
+                 landcover=b.landcover, glacier=b.glacier)

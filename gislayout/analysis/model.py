@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import BadParameter, number
+from . import landcover
 from .criteria import SPECS, TECHS, Layer, Stack
 from .energy import DEFAULT_TURBINE, PV_PERFORMANCE_RATIO, turbine_names
 
@@ -43,6 +44,7 @@ DEFAULTS: dict[str, dict[str, float | str | None]] = {
         "density": 30.0, "pr": PV_PERFORMANCE_RATIO,
         "min_area": 4.0, "max_zone": 20.0, "top": 50,
         **_COST_DEFAULTS, "degradation": None,
+        **landcover.DEFAULTS,
     },
     "wind": {
         "w_resource": 0.5, "t_resource": None,
@@ -55,6 +57,7 @@ DEFAULTS: dict[str, dict[str, float | str | None]] = {
         "density": 3.0, "turbine": DEFAULT_TURBINE, "hub": 80.0, "shear": 1 / 7, "k": 2.0,
         "min_area": 10.0, "max_zone": 30.0, "top": 50,
         **_COST_DEFAULTS,
+        **landcover.DEFAULTS,
     },
 }
 
@@ -125,6 +128,7 @@ DOCS: dict[str, str] = {
     "max_lcoe": "inverse view and supply curve threshold: only zones at or below this LCOE in USD/MWh count as "
                 "reachable (empty: no limit)",
     "scheme": "region scheme whose zones the supply curve is also given by ('2009' or '2021')",
+    **landcover.DOCS,
 }
 
 _LIMITS = {"density": (0.01, 1000.0), "pr": (0.05, 1.0), "hub": (10.0, 250.0), "shear": (0.0, 0.6),
@@ -132,7 +136,7 @@ _LIMITS = {"density": (0.01, 1000.0), "pr": (0.05, 1.0), "hub": (10.0, 250.0), "
            "seat_buffer": (0.0, 500.0), "town_buffer": (0.0, 500.0), "park_buffer": (0.0, 500.0),
            "capex": (0.0, 20000.0), "opex": (0.0, 1000.0), "wacc": (0.0, 30.0), "lifetime": (1.0, 60.0),
            "degradation": (0.0, 5.0), "grid_kv": (0.0, 1200.0), "grid_cost": (0.0, 100.0),
-           "offtaker_km": (0.0, 2000.0), "max_lcoe": (0.0, 100000.0)}
+           "offtaker_km": (0.0, 2000.0), "max_lcoe": (0.0, 100000.0), **landcover.LIMITS}
 #: Range of the weights (relative; normalised over the criteria present).
 WEIGHT_LIMITS = (0.0, 1000.0)
 #: Range of each threshold, in the criterion's units: what the quantity can physically be. The resource
@@ -265,7 +269,8 @@ def evaluate(stack: Stack, params: Params, exclude: np.ndarray | None = None,
     `extra`: criteria that depend on the parameters and so are not on the stack (the `grid` distance layer).
     """
     ok = stack.valid.copy()
-    failed: dict[str, int] = {}
+    # in the order cells are removed: `failed` is the waterfall from the province to the suitable area
+    failed: dict[str, int] = {"no_data": int(stack.flat.size - np.count_nonzero(ok))}
     total = np.zeros(stack.flat.size, np.float32)
     weights = {}
     layers = {**stack.layers, **(extra or {})}
@@ -290,10 +295,13 @@ def evaluate(stack: Stack, params: Params, exclude: np.ndarray | None = None,
             inside = dist < radius
             failed[f"{name}_buffer"] = int(np.count_nonzero(ok & inside))
             ok &= ~inside
+    if stack.landcover is not None:
+        landcover.exclude(stack.landcover, stack.glacier, params.values, ok, failed)
     if exclude is not None:
         failed["uploaded"] = int(np.count_nonzero(ok & exclude))
         ok &= ~exclude
     score = total / np.float32(sum(weights.values()))
+    failed["no_score"] = int(np.count_nonzero(ok & ~np.isfinite(score)))
     ok &= np.isfinite(score)
     score[~ok] = np.nan
     return Surface(score, ok, {k: w / sum(weights.values()) for k, w in weights.items()}, failed)

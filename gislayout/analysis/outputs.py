@@ -22,8 +22,11 @@ FORMATS = {"geojson": ("application/geo+json", "geojson"),
 
 def metadata(tech: str, params: dict, notes: list[str], criteria: list[dict],
              caveat: list[str] | None = None, costs: dict | None = None,
-             cost_sources: list[dict] | None = None) -> dict:
-    """What produced a file: technology, parameters, criteria and cost sources, notes, caveat and attribution."""
+             cost_sources: list[dict] | None = None, waterfall: dict | None = None,
+             headline: dict | None = None, distance_rule: dict | None = None, currency: dict | None = None,
+             tariffs: list[dict] | None = None) -> dict:
+    """What produced a file: technology, parameters, criteria and cost sources, notes, caveat and attribution;
+    where the area went (`waterfall`), the headline potential and the rule every distance follows."""
     out = {"generator": "gislayout siting", "tech": tech, "params": params,
            "criteria": [{k: c[k] for k in ("key", "units", "source", "resolution")} for c in criteria],
            "notes": notes, "attribution": config.BOUNDARY_ATTRIBUTION, "policy": config.POLICY_CITATION}
@@ -31,6 +34,10 @@ def metadata(tech: str, params: dict, notes: list[str], criteria: list[dict],
         # the cost values the LCOE used, and where each default comes from (cited or approximate)
         out["costs"] = costs
         out["cost_sources"] = cost_sources or []
+    for key, value in (("waterfall", waterfall), ("headline", headline), ("distance_rule", distance_rule),
+                       ("currency", currency), ("tariffs", tariffs)):
+        if value:
+            out[key] = value
     if caveat:
         out["basis"] = "technical upper bound"
         out["caveat"] = caveat

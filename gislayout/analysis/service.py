@@ -19,9 +19,10 @@ import pandas as pd
 
 from .. import config, layers, regions
 from ..errors import LayerDataError
-from . import connection, costs as costs_mod, criteria, energy, model, outputs, supply, zones as zones_mod
+from . import (connection, costs as costs_mod, criteria, distances, energy, gridstore, landcover, model, outputs, supply,
+               zones as zones_mod)
 from .criteria import Stack
-from .grid import unproject
+from .grid import clip_project, unproject, wgs84_box
 from .model import Params, Surface
 
 #: The rows of layers/targets.csv holding the policy's 2015 capacity targets, 三(一)2.
@@ -103,8 +104,13 @@ def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygo
     t2b = time.perf_counter()
     n = min(int(top if top is not None else params["top"]), len(found))
     rows = np.arange(n)
-    table = _describe(stack_, found, rows, econ)
-    geoms = zones_mod.polygons(stack_, found, rows) if polygons else []
+    # the described zones' polygons: every distance they report is measured from them (DISTANCE_RULE)
+    traced = zones_mod.polygons(stack_, found, rows) if n else []
+    near = _measure(stack_, params, traced, econ, costs, grid)
+    table = _describe(stack_, found, rows, econ, near)
+    if costs is not None and "lcoe_usd_mwh" in table:
+        _cny_columns(stack_.tech, table, costs.preset)
+    geoms = traced if polygons else []
     t3 = time.perf_counter()
     by_pref = zones_mod.rollup_by_prefecture(stack_, found, params, yields)
     t4 = time.perf_counter()
@@ -154,18 +160,31 @@ def caveat(stack_: Stack, uploaded_exclusions: bool = False, density: float | No
                     f"considered.",
               "zh": f"技术可开发潜力（上限）：所有通过准则的栅格均按满用地密度{dens}计入，未考虑电网接入容量、"
                     f"经济性、土地权属和弃风弃光。"}]
-    if uploaded_exclusions:
+    up_en = " and the uploaded exclusion polygons" if uploaded_exclusions else ""
+    up_zh = "以及已上传的排除区" if uploaded_exclusions else ""
+    if stack_.landcover is not None:
         items.append({"key": "land_cover",
-                      "en": "No land-cover, water, farmland or protected-area data ships with gislayout: only the "
+                      "en": f"Land cover is MODIS MCD12C1 2019 (IGBP classes) at 0.05° (≈ 4.5 × 5.5 km), taken to the "
+                            f"1 km grid by nearest neighbour: oases, towns, lakes and farmland smaller than a few km are "
+                            f"not resolved. Water, forest, wetland, cropland, cropland mosaic, urban land and snow/ice "
+                            f"are excluded by default, with Natural Earth glaciers, a buffer around runways, the buffers "
+                            f"around towns and parks{up_en}. No protected-area data ships with gislayout: upload "
+                            f"polygons to exclude them.",
+                      "zh": f"土地覆被为 MODIS MCD12C1 2019（IGBP 分类），分辨率 0.05°（约 4.5 × 5.5 km），按最近邻取到 "
+                            f"1 km 格网：小于数公里的绿洲、城镇、湖泊和耕地无法分辨。默认排除水体、森林、湿地、耕地、"
+                            f"耕地/自然植被镶嵌、城镇用地和冰雪，以及 Natural Earth 冰川、机场跑道缓冲区、城镇和园区缓冲区"
+                            f"{up_zh}。gislayout 未附带自然保护地数据：可上传多边形将其排除。"})
+    elif uploaded_exclusions:
+        items.append({"key": "land_cover",
+                      "en": "No land-cover, water, farmland or protected-area data is in this stack: only the "
                             "uploaded exclusion polygons (and the buffers around towns and parks) are removed.",
-                      "zh": "gislayout 未附带土地覆被、水体、耕地和自然保护地数据：仅排除已上传的排除区"
+                      "zh": "此格网未含土地覆被、水体、耕地和自然保护地数据：仅排除已上传的排除区"
                             "（以及城镇、园区周边缓冲区）。"})
     else:
         items.append({"key": "land_cover",
-                      "en": "No land-cover, water, farmland or protected-area exclusion is applied (no such data "
-                            "ships with gislayout; only buffers around towns and parks). Upload polygons to exclude "
-                            "them.",
-                      "zh": "未排除土地覆被、水体、耕地和自然保护地（gislayout 未附带此类数据，仅排除城镇、园区周边"
+                      "en": "No land-cover, water, farmland or protected-area exclusion is applied (no such data is "
+                            "in this stack; only buffers around towns and parks). Upload polygons to exclude them.",
+                      "zh": "未排除土地覆被、水体、耕地和自然保护地（此格网未含此类数据，仅排除城镇、园区周边"
                             "缓冲区）。可上传排除区多边形将其排除。"})
     if "slope" not in stack_.layers:
         items.append({"key": "slope",
@@ -210,8 +229,67 @@ def run_caveat(result: Run) -> dict:
     return caveat(s, result.uploaded_exclusions, float(result.params["density"]), bright)
 
 
-def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray, econ: pd.DataFrame | None = None
-              ) -> pd.DataFrame:
+def _features(stack_: Stack, grid: str | None) -> dict:
+    """Projected geometries of the features distances are measured to (cached per stack and uploaded grid)."""
+    cache = stack_.__dict__.setdefault("_feature_geoms", {})
+    if grid not in cache:
+        crs = stack_.grid.crs
+        def pts(frame: pd.DataFrame) -> np.ndarray:
+            if not len(frame) or "lon" not in frame or "lat" not in frame:
+                return np.array([], dtype=object)
+            return distances.points(frame["lon"], frame["lat"], crs)
+
+        out = {"demand": pts(stack_.demand), "offtakers": pts(stack_.offtakers)}
+        if grid:
+            gdf = gridstore.load(grid)
+            out["grid"] = clip_project(gdf.to_crs(config.WGS84).geometry.values, wgs84_box(stack_.grid), crs)
+            out["grid_kv"] = pd.to_numeric(gdf.get("max_voltage_kv"), errors="coerce").to_numpy(float)
+        else:
+            subs = stack_.substations
+            out["grid"] = pts(subs)
+            out["grid_kv"] = subs["max_voltage_kv"].to_numpy(float) if len(out["grid"]) else np.array([])
+        if len(cache) > 8:
+            cache.clear()
+        cache[grid] = out
+    return cache[grid]
+
+
+def _measure(stack_: Stack, params: Params, polys: list, econ: pd.DataFrame | None,
+             costs: costs_mod.Costs | None, grid: str | None) -> dict:
+    """Nearest base or park, substation (or uploaded grid) and offtaker of each described zone by DISTANCE_RULE;
+    the zones' rows of `econ` take the substation, offtaker and distances measured so, and their LCOE is
+    recomputed with that grid distance (the table, the files, the supply curve and the CLI then agree)."""
+    if not polys:
+        return {"nearest": (np.array([], np.int64), np.array([]))}
+    crs = stack_.grid.crs
+    f = _features(stack_, grid)
+    # a stack without feature coordinates (synthetic tests) keeps the grid's cell-centre distances
+    out = {"nearest": distances.nearest(polys, f["demand"], crs)} if len(f["demand"]) else {}
+    if econ is None or not len(f["grid"]) or (len(stack_.offtakers) and not len(f["offtakers"])):
+        return out
+    n = len(polys)
+    kv_all = f["grid_kv"]
+    keep = ~(kv_all < float(params["grid_kv"])) if grid else np.nan_to_num(kv_all, nan=-1) >= float(params["grid_kv"])
+    sub, grid_km = distances.nearest(polys, f["grid"], crs, keep=keep)
+    off, off_km = (distances.nearest(polys, f["offtakers"], crs, weight=stack_.offtakers["weight"].to_numpy(float))
+                   if len(stack_.offtakers) else (np.full(n, -1), np.full(n, np.nan)))
+    kv = np.where(sub >= 0, kv_all[np.maximum(sub, 0)] if kv_all.size else np.nan, np.nan)
+    def put(col: str, values: np.ndarray) -> None:
+        column = econ[col].to_numpy().copy()
+        column[:n] = np.asarray(values).astype(column.dtype)
+        econ[col] = column
+
+    for col, values in (("grid_km", grid_km), ("substation", sub), ("substation_kv", kv), ("offtaker", off),
+                        ("offtaker_km", off_km)):
+        put(col, values)
+    if costs is not None:
+        yields = econ["capacity_factor"].to_numpy(float)[:n] * energy.HOURS
+        put("lcoe", costs_mod.lcoe(yields, grid_km, kv, costs))
+    return out
+
+
+def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray, econ: pd.DataFrame | None = None,
+              near: dict | None = None) -> pd.DataFrame:
     """Table rows for the zones in `rows`: ids, figures, prefecture, scheme zones, LCOE, capacity factor,
     nearest substation (grid_km), offtaker, and the nearest base or park of any kind (`nearest_*`)."""
     t = found.table.iloc[rows].reset_index(drop=True)
@@ -233,16 +311,34 @@ def _describe(stack_: Stack, found: zones_mod.Zones, rows: np.ndarray, econ: pd.
     })
     for scheme_id, zone_of in _scheme_lookups().items():
         out[f"zone_{scheme_id}"] = [zone_of.get(p) for p in prefs]
-    near = zones_mod.nearest_demand(stack_, found, rows)
+    if near and len(near["nearest"][0]) == len(rows):
+        pairs = [(int(i), float(k)) if i >= 0 else None for i, k in zip(*near["nearest"])]
+    else:  # no polygon measured: the grid's nearest cell
+        pairs = zones_mod.nearest_demand(stack_, found, rows)
     demand = stack_.demand
     for col in ("id", "name_zh", "name_en", "layer"):
         values = demand[col].to_numpy() if col in demand else None
-        out[f"nearest_{col}"] = [values[n[0]] if n is not None and values is not None else None for n in near]
-    out["nearest_km"] = [round(n[1], 1) if n is not None else None for n in near]
+        out[f"nearest_{col}"] = [values[n[0]] if n is not None and values is not None else None for n in pairs]
+    out["nearest_km"] = [float(round_km([n[1]])[0]) if n is not None else None for n in pairs]
     if econ is not None:
         _economics_columns(stack_, out, econ.iloc[rows].reset_index(drop=True), econ.attrs.get("substations"))
     out["lon"], out["lat"] = np.round(lon, 5), np.round(lat, 5)
     return out
+
+
+def round_km(km) -> np.ndarray:
+    """Km to 0.1 km; a positive distance below 0.05 km keeps two decimals (at least 0.01), so 0 means inside."""
+    km = np.asarray(km, dtype=float)
+    small = (km > 0) & (km < 0.05)
+    return np.where(small, np.maximum(np.round(km, 2), 0.01), np.round(km, 1))
+
+
+def _cny_columns(tech: str, table: pd.DataFrame, preset: str) -> None:
+    """LCOE in 元/千瓦时 beside USD/MWh, and the benchmark on-grid tariff of the preset's year where one is cited."""
+    at = table.columns.get_loc("lcoe_usd_mwh") + 1
+    table.insert(at, "lcoe_cny_kwh", np.round(costs_mod.to_cny_per_kwh(table["lcoe_usd_mwh"], preset), 3))
+    tariff = [costs_mod.tariff_for(preset, tech, p) for p in table["prefecture"]]
+    table.insert(at + 1, "tariff_cny_kwh", [t["cny_per_kwh"] if t else None for t in tariff])
 
 
 def _pick(frame: pd.DataFrame, idx, col: str) -> list:
@@ -254,7 +350,7 @@ def _economics_columns(stack_: Stack, out: pd.DataFrame, econ: pd.DataFrame, sub
     """Flat LCOE, capacity factor, substation and offtaker columns (flat so that CSV and GPKG carry them)."""
     out["lcoe_usd_mwh"] = econ["lcoe"].round(1).to_numpy()
     out["capacity_factor"] = econ["capacity_factor"].round(4).to_numpy()
-    out["grid_km"] = econ["grid_km"].astype(float).round(1).to_numpy()
+    out["grid_km"] = round_km(econ["grid_km"])
     sub = econ["substation"].to_numpy()
     subs = stack_.substations if subs is None else subs
     out["substation_id"] = _pick(subs, sub, "id")
@@ -264,7 +360,7 @@ def _economics_columns(stack_: Stack, out: pd.DataFrame, econ: pd.DataFrame, sub
     off, offt = econ["offtaker"].to_numpy(), stack_.offtakers
     for col in ("id", "name_zh", "name_en", "layer", "sectors", "intensity_class"):
         out[f"offtaker_{col}"] = _pick(offt, off, col)
-    out["offtaker_km"] = econ["offtaker_km"].astype(float).round(1).to_numpy()
+    out["offtaker_km"] = round_km(econ["offtaker_km"])
 
 
 def nest(row: dict) -> dict:
@@ -323,8 +419,8 @@ def rollups(result: Run) -> dict:
         by_region[scheme_id] = _records(g)
     pref["share_of_target"] = (pref["capacity_mw"] / target).round(3)
     return {
-        "basis": "technical upper bound: no land-cover, water, farmland or protected-area exclusion unless "
-                 "uploaded (see `caveat`)",
+        "basis": "technical upper bound (technical potential): land cover (MODIS 0.05°), glaciers, runway, town and park "
+                 "buffers excluded; no protected areas unless uploaded (see `caveat` and `waterfall`)",
         "total": {"zones": int(len(result.zones)),
                   "area_km2": round(float(result.zones.table["area_km2"].sum()), 1),
                   "capacity_mw": round(total_mw, 1),
@@ -372,7 +468,11 @@ def zones_file(result: Run, fmt: str) -> bytes:
     meta = outputs.metadata(s.tech, dict(result.params.values), result.notes, s.criteria_meta(result.extra),
                             caveat=[item["en"] for item in run_caveat(result)["items"]],
                             costs=result.costs.as_dict() if result.costs else None,
-                            cost_sources=costs_mod.sources(result.costs.preset) if result.costs else None)
+                            cost_sources=costs_mod.sources(result.costs.preset) if result.costs else None,
+                            waterfall=waterfall(result), headline=headline(result),
+                            currency=costs_mod.currency(result.costs.preset) if result.costs else None,
+                            tariffs=costs_mod.tariffs(result.costs.preset, s.tech) if result.costs else None,
+                            distance_rule=DISTANCE_RULE)
     return outputs.to_bytes(zones_gdf(result), fmt, f"siting_{s.tech}_zones", meta, geometry_type=ZONE_GEOMETRY)
 
 
@@ -398,10 +498,14 @@ def summary(result: Run) -> dict:
         "rollups": rollups(result),
         "costs": result.costs.as_dict() if result.costs else None,
         "cost_sources": costs_mod.sources(result.costs.preset) if result.costs else [],
+        "currency": costs_mod.currency(result.costs.preset) if result.costs else None,
+        "tariffs": costs_mod.tariffs(result.costs.preset, s.tech) if result.costs else [],
         "supply_curve": supply_curve(result),
         "offtakers": supply.inverse(s, result.zones, result.economics, result.params)
         if result.economics is not None else [],
         "headline": headline(result),
+        "waterfall": waterfall(result),
+        "distance_rule": DISTANCE_RULE,
         "attribution": config.BOUNDARY_ATTRIBUTION,
     }
 
@@ -415,10 +519,69 @@ def supply_curve(result: Run) -> dict:
 
 
 def headline(result: Run) -> dict:
-    """One rounded sentence in zh and en: zones, GW, times the 2015 target, LCOE range, with the caveat."""
+    """One rounded sentence in zh and en: zones, GW, times the 2015 target, LCOE range (USD/MWh and 元/千瓦时)."""
     lcoe = result.economics["lcoe"].to_numpy(float) if result.economics is not None else np.array([])
-    return supply.headline(float(result.zones.table["capacity_mw"].sum()), len(result.zones), lcoe,
-                           target_mw(result.stack.tech))
+    out = supply.headline(float(result.zones.table["capacity_mw"].sum()), len(result.zones), lcoe,
+                          target_mw(result.stack.tech))
+    if out["lcoe_range"] and result.costs is not None:
+        lo, hi = (float(v) for v in costs_mod.to_cny_per_kwh(out["lcoe_range"], result.costs.preset))
+        out["lcoe_range_cny_kwh"] = [round(lo, 2), round(hi, 2)]
+        rate = costs_mod.cny_per_usd(result.costs.preset)
+        out["zh"] = out["zh"].replace("美元/MWh", f"美元/MWh（{lo:.2f}–{hi:.2f} 元/千瓦时，按 1 美元 = {rate:g} 元）")
+        out["en"] = out["en"].replace("USD/MWh", f"USD/MWh ({lo:.2f}–{hi:.2f} CNY/kWh at {rate:g} CNY/USD)", 1)
+    return out
 
 
 supply_csv = supply.supply_csv
+
+
+#: Labels of the causes in `Surface.failed` that are not a criterion's threshold or a land-cover group.
+_CAUSES = {"no_data": ("无资源或地形数据", "No resource or terrain data"),
+           "seat_buffer": ("市州驻地缓冲区", "Buffer around prefecture seats"),
+           "town_buffer": ("县城缓冲区", "Buffer around county seats"),
+           "park_buffer": ("基地和园区缓冲区", "Buffer around bases and parks"),
+           "uploaded": ("上传的排除区", "Uploaded exclusion polygons"),
+           "no_score": ("无法评分（数据缺失）", "No score (missing data)"),
+           "small": ("不足最小候选区面积", "Too small to form a zone (min_area, max_zone)")}
+
+
+def cause_title(key: str) -> tuple[str, str]:
+    """(zh, en) label of a cause of removed area: a threshold, a buffer, a land-cover group, an upload."""
+    if key in _CAUSES:
+        return _CAUSES[key]
+    if key in criteria.SPECS:
+        spec = criteria.SPECS[key]
+        return f"未达阈值：{spec.title_zh}", f"Threshold: {spec.title_en}"
+    return landcover.title(key)
+
+
+def waterfall(result: Run) -> dict:
+    """Where the area went: the province's area, the km² and share removed by each cause in the order the model
+    removes them, the suitable area (province minus every step), the part too small to form a zone, and the
+    area of the zones. Steps that removed nothing are kept (a planner sees the cause was applied)."""
+    s = result.stack
+    km2 = s.grid.cell_km2
+    n = int(s.flat.size)
+    steps = [{"key": k, "zh": cause_title(k)[0], "en": cause_title(k)[1], "cells": int(v),
+              "km2": round(v * km2, 1), "share": round(v / n, 5) if n else 0.0}
+             for k, v in result.surface.failed.items()]
+    suitable = int(np.count_nonzero(result.surface.suitable))
+    in_zones = int(np.count_nonzero(result.zones.cell_zone >= 0))
+    small = suitable - in_zones
+    return {"province_km2": round(n * km2, 1), "province_cells": n, "cell_km2": km2, "steps": steps,
+            "suitable_km2": round(suitable * km2, 1), "suitable_cells": suitable,
+            "small": {"key": "small", "zh": _CAUSES["small"][0], "en": _CAUSES["small"][1], "cells": small,
+                      "km2": round(small * km2, 1), "share": round(small / n, 5) if n else 0.0},
+            "zones_km2": round(in_zones * km2, 1), "zones_cells": in_zones,
+            "order": "each step removes, from what is left, the cells that fail it; the steps sum to the province "
+                     "minus the suitable area"}
+
+
+#: How every reported distance (nearest base or park, offtaker, substation or uploaded grid) is measured.
+DISTANCE_RULE = {
+    "en": "Geodesic distance (WGS84 ellipsoid) from the nearest point of the zone's polygon to the named feature "
+          "(its point; for an uploaded line, its nearest point); 0 only when the feature lies inside the zone. "
+          "The feature named is the nearest one by that distance (the offtaker: the smallest distance divided by "
+          "its class weight; the substation: the nearest at or above grid_kv).",
+    "zh": "自候选区多边形上最近点至所列设施（其点位；上传线路取其最近点）的大地线距离（WGS84 椭球）；仅当设施位于候选区内时为 0。"
+          "所列设施为按此距离最近者（用电大户：距离除以其类别权重后最小；变电站：电压不低于 grid_kv 的最近一座）。"}

@@ -125,21 +125,23 @@ def round_sig(x: float, digits: int = 2) -> float:
 
 
 def headline(mw: float, zones: int, lcoe: np.ndarray, target: float) -> dict:
-    """One rounded sentence in zh and en: zones, GW, times the 2015 target, LCOE range, with the caveat."""
+    """One sentence in zh and en: zones, technical potential in GW (one decimal), a multiple of the 2015 target
+    (one decimal, never a percentage), LCOE range, with the caveat."""
     lcoe = lcoe[np.isfinite(lcoe)]
-    times = round_sig(mw / target) if target else None
+    times = round(mw / target, 1) if target else None
     rng_en = rng_zh = ""
     if lcoe.size:
         lo, hi = round_sig(float(lcoe.min())), round_sig(float(lcoe.max()))
         rng_en = f", LCOE {lo:,.0f}–{hi:,.0f} USD/MWh"
         rng_zh = f"，平准化度电成本 {lo:,.0f}–{hi:,.0f} 美元/MWh"
-    gw = round_sig(mw / 1000.0)
-    return {"en": f"{zones:,} zones, about {gw:,g} GW, about {times:,g}× the 2015 target of "
-                  f"{target / 1000:g} GW{rng_en}. A technical upper bound, not a plan: no land cover, grid capacity "
-                  f"or curtailment.",
-            "zh": f"{zones:,} 个候选区，约 {gw:,g} GW，约为 2015 年目标（{target / 1000:g} GW）的 "
-                  f"{times:,g} 倍{rng_zh}。此为技术可开发潜力上限，并非规划：未计土地覆被、电网容量和弃电。",
-            "zones": int(zones), "capacity_gw": gw, "times_target": times,
+    gw = round(mw / 1000.0, 1)
+    return {"en": f"Technical potential: {zones:,} zones, {gw:,.1f} GW, {times:,.1f}× the 2015 target of "
+                  f"{target / 1000:g} GW{rng_en}. An upper bound on land the model does not exclude, not a plan: "
+                  f"grid capacity and curtailment are not considered.",
+            "zh": f"技术可开发潜力：{zones:,} 个候选区，{gw:,.1f} GW，为 2015 年目标（{target / 1000:g} GW）的 "
+                  f"{times:,.1f} 倍{rng_zh}。此为排除不可建设用地后的上限，并非规划：未计电网容量和弃电。",
+            "basis": "technical potential", "zones": int(zones), "capacity_gw": gw, "times_target": times,
+            "target_gw": round(target / 1000.0, 3),
             "lcoe_range": [round_sig(float(lcoe.min())), round_sig(float(lcoe.max()))] if lcoe.size else None}
 
 

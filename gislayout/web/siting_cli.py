@@ -43,6 +43,15 @@ _exclude = click.option("--exclude", "excludes", multiple=True, type=click.Path(
                         help="Exclusion polygons (GeoJSON, GPKG, zipped Shapefile); repeatable.")
 
 
+def waterfall_text(w: dict) -> str:
+    """Where the area went, one line per cause in order: km² and share of the province."""
+    lines = [f"Where the area went (province {w['province_km2']:,.0f} km²):"]
+    for step in w["steps"] + [w["small"]]:
+        lines.append(f"  − {step['en']:<48} {step['km2']:>12,.0f} km²  {100 * step['share']:5.1f} %")
+    lines.append(f"  = suitable {w['suitable_km2']:,.0f} km²; in zones {w['zones_km2']:,.0f} km²")
+    return "\n".join(lines)
+
+
 @click.group("siting")
 def siting() -> None:
     """Siting analysis: suitability, ranked candidate zones, and scoring of candidate sites."""
@@ -73,6 +82,8 @@ def run_command(tech: str, pairs, excludes, output: Path | None, as_json: bool) 
         click.echo(f"{total['zones']} zones, {total['area_km2']:,.0f} km², {total['capacity_mw']:,.0f} MW "
                    f"technical potential (upper bound); compute {result.timings_ms['total']} ms")
         click.echo(summary["headline"]["en"])
+        click.echo(waterfall_text(summary["waterfall"]))
+        click.echo(f"distances: {summary['distance_rule']['en']}")
         for note in result.notes:
             click.echo(f"note: {note}")
         caveat = summary["caveat"]

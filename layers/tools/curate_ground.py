@@ -1,10 +1,12 @@
 """Regenerate the ground layers of `layers/` from the open data in ../shared/data (run by hand, never imported).
 
     python layers/tools/curate_ground.py ../shared/data
+    python layers/tools/curate_ground.py --sites ../shared/data    (only the policy sites, both searches)
 
 Writes plants.csv (WRI GPPD), cdm_projects.csv (UNFCCC CDM), mines.csv (ICMM), substations.csv (OSM),
 published_figures.csv (cited station figures), footprints.geojson (hull of the Jiuquan phase I CDM wind
-projects), and moves the policy features of policy_sites_found.csv (preferred rows) to their sourced points
+projects), and moves the policy features of policy_sites_found.csv and policy_sites_found_2.csv (preferred rows)
+to their sourced points
 in bases/parks/enterprises/projects.csv. Prefecture and county come from a spatial join with the product's own
 county boundaries. Known source errors (ground/SOURCE.md) are dropped here; layers/SOURCES.md lists them.
 """
@@ -283,9 +285,22 @@ def seat_source(row: dict) -> str:
     return f"seat of {place} in admin_names.csv (cpca 0.5.5 Amap centre, GCJ-02→WGS84)"
 
 
-def move_policy_sites(ground: Path) -> None:
-    """Move each feature with a preferred row in policy_sites_found.csv to its sourced point, in place."""
-    found = pd.read_csv(ground / "policy_sites_found.csv", dtype=str)
+#: The site searches, applied in order (the second, SOURCE_sites_2.md, covers features the first left at a seat).
+SITE_FILES = ("policy_sites_found.csv", "policy_sites_found_2.csv")
+#: A `representative` row whose point only says which county the feature is in (SOURCE_sites_2.md: "county-level
+#: only") puts the feature at that county's seat in admin_names.csv, precision `county`, as the schema defines it.
+COUNTY_ONLY = re.compile(r"county-level only|district only", re.IGNORECASE)
+
+
+def _county_seat(prefecture: str, county: str) -> tuple[str, str]:
+    admin = pd.read_csv(LAYERS / "admin_names.csv", dtype=str)
+    row = admin[(admin["level"] == "county") & (admin["prefecture"] == prefecture) & (admin["name_zh"] == county)]
+    return row["seat_lon"].iloc[0], row["seat_lat"].iloc[0]
+
+
+def move_policy_sites(ground: Path, filename: str = "policy_sites_found.csv") -> None:
+    """Move each feature with a preferred row in `filename` to its sourced point, in place."""
+    found = pd.read_csv(ground / filename, dtype=str)
     found = found[found["preferred"] == "True"].set_index("id")
     moved = 0
     for name in POLICY_FILES:
@@ -299,10 +314,15 @@ def move_policy_sites(ground: Path) -> None:
         for row in rows:
             if row["id"] in found.index:
                 f = found.loc[row["id"]]
-                row["precision"], row["location_basis"] = PRECISION_OF[f["match_quality"]]
-                row["lon"], row["lat"] = f"{float(f['lon_wgs84']):.6f}", f"{float(f['lat_wgs84']):.6f}"
                 row["prefecture"], row["county"] = f["found_prefecture"], f["found_county"]
-                row["location_source"] = f"{f['name_zh']}; {f['source']}"
+                if f["match_quality"] == "representative" and COUNTY_ONLY.search(f["how_matched"] or ""):
+                    row["precision"], row["location_basis"] = "county", "seat"
+                    row["lon"], row["lat"] = _county_seat(f["found_prefecture"], f["found_county"])
+                    row["location_source"] = (f"{seat_source(row)}; county from: {f['name_zh']}; {f['source']}")
+                else:
+                    row["precision"], row["location_basis"] = PRECISION_OF[f["match_quality"]]
+                    row["lon"], row["lat"] = f"{float(f['lon_wgs84']):.6f}", f"{float(f['lat_wgs84']):.6f}"
+                    row["location_source"] = f"{f['name_zh']}; {f['source']}"
                 seat = f["current_county"] if isinstance(f["current_county"], str) else f["current_prefecture"]
                 row["seat_before"], row["moved_km"] = seat, f"{float(f['distance_km_from_current']):.1f}"
                 # keep the policy's verb ("Policy: 重点建设 (…)"), which says nothing about the place
@@ -317,7 +337,7 @@ def move_policy_sites(ground: Path) -> None:
         writer.writeheader()
         writer.writerows([{k: row.get(k) or "" for k in fields} for row in rows])
         path.write_text(out.getvalue(), encoding="utf-8")
-    print(f"policy features moved to sourced points: {moved}")
+    print(f"{filename}: policy features moved to sourced points: {moved}")
 
 
 def main(data: Path) -> None:
@@ -333,10 +353,15 @@ def main(data: Path) -> None:
     (LAYERS / "footprints.geojson").write_text(json.dumps(fp, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"footprints.geojson: {fp['features'][0]['properties']['projects']} projects, "
           f"{fp['features'][0]['properties']['points']} points")
-    move_policy_sites(ground)
+    for filename in SITE_FILES:
+        move_policy_sites(ground, filename)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) == 3 and sys.argv[1] == "--sites":  # only the policy sites (both searches), nothing else
+        for name in SITE_FILES:
+            move_policy_sites(Path(sys.argv[2]).resolve() / "ground", name)
+    elif len(sys.argv) != 2:
         sys.exit(__doc__)
-    main(Path(sys.argv[1]).resolve())
+    else:
+        main(Path(sys.argv[1]).resolve())

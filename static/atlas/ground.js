@@ -52,6 +52,8 @@
     row(table, A.t("max_voltage_kv"), num(p.max_voltage_kv));
     row(table, A.t("commodity"), [p.primary_commodity, p.secondary_commodity].filter(Boolean).join(", "));
     row(table, A.t("confidence"), p.confidence);
+    row(table, A.t("approved"), p.approved);
+    row(table, A.t("approval_doc"), p.approval_doc);
     row(table, A.t("value"), p.value ? p.value + " " + (p.units || "") + (p.height_m ? " · " + p.height_m + " m" : "") : "");
     row(table, A.t("period"), p.period);
     row(table, A.t("area_km2"), num(p.area_km2));

@@ -13,6 +13,7 @@
     A.POINT_LAYERS.forEach((layer) => (A.data[layer] || []).forEach((f) => out.push({ kind: "feature", layer: layer, props: f.properties })));
     cfg.prefectures.forEach((p) => out.push({ kind: "area", layer: "prefectures", props: p, latlng: [p.lat, p.lon], zoom: 8 }));
     cfg.counties.forEach((c) => out.push({ kind: "area", layer: "counties", props: c, latlng: [c.lat, c.lon], zoom: 10 }));
+    (cfg.after_2010 || []).forEach((z) => out.push({ kind: "area", layer: "zones_after_2010", props: z, latlng: [z.lat, z.lon], zoom: 10 }));
     return out;
   }
   function search(text) {
@@ -35,7 +36,8 @@
     L.popup().setLatLng(hit.latlng).setContent(el("div", { class: "popup" },
       el("h3", { class: "popup-name", text: A.pick(hit.props, "name") }),
       el("p", { class: "popup-alt", text: hit.props[A.state.lang === "zh" ? "name_en" : "name_zh"] }),
-      el("p", { class: "popup-layer", text: A.pick(A.layerSpec(hit.layer), "title") }))).openOn(map);
+      el("p", { class: "popup-layer", text: A.pick(A.layerSpec(hit.layer), "title") }),
+      hit.props.approved ? el("p", { class: "popup-approved", text: A.t("approved") + ": " + hit.props.approved + " · " + hit.props.approval_doc }) : "")).openOn(map);
   }
   function showResults() {
     hits = search(input.value);

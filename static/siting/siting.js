@@ -25,7 +25,7 @@
       min: "≥", max: "≤", lang: "EN", unavailable: "不可用",
       lcoe: "LCOE 美元/MWh", cf: "容量系数", grid_km: "并网 km", offtaker: "用电方", offtaker_km: "用电距离 km",
       supply_title: "供给曲线：累计装机与度电成本", supply_x: "平准化度电成本 LCOE（{units}）", supply_y: "累计装机（{units}）",
-      supply_total: "合计", supply_by_prefecture: "按市州（最大 {n} 个）", supply_target: "2015 年目标 {mw} MW", supply_reach: "LCOE ≤ {lcoe} {units}：{mw} MW（目标的 {share}%）",
+      supply_total: "合计", supply_by_prefecture: "按市州（最大 {n} 个）", supply_target: "2015 年目标 {mw} MW", supply_reach: "LCOE ≤ {lcoe} {units}：{mw} MW（为目标的 {times} 倍）",
       save_a: "存为方案 A", save_b: "存为方案 B", compare: "比较 A 与 B", close: "关闭比较", scenario: "方案 {name}",
       scenario_total: "{zones} 个区，{mw} MW", lcoe_range: "LCOE {lo}–{hi}", defaults: "默认参数",
       saved: "已保存方案 {name}", need_both: "请先保存方案 A 和 B。",
@@ -54,7 +54,7 @@
       lcoe: "LCOE USD/MWh", cf: "Capacity factor", grid_km: "Grid km", offtaker: "Offtaker", offtaker_km: "Offtaker km",
       supply_title: "Supply curve: cumulative capacity against LCOE", supply_x: "Levelised cost of energy ({units})",
       supply_y: "Cumulative capacity ({units})", supply_total: "Total", supply_by_prefecture: "By prefecture (largest {n})", supply_target: "2015 target {mw} MW",
-      supply_reach: "LCOE ≤ {lcoe} {units}: {mw} MW ({share}% of the target)",
+      supply_reach: "LCOE ≤ {lcoe} {units}: {mw} MW ({times}× the target)",
       save_a: "Save as A", save_b: "Save as B", compare: "Compare A and B", close: "Close comparison",
       scenario: "Scenario {name}", scenario_total: "{zones} zones, {mw} MW", lcoe_range: "LCOE {lo}–{hi}",
       defaults: "default parameters", saved: "Saved scenario {name}", need_both: "Save scenarios A and B first.",
@@ -290,13 +290,14 @@
       total.zones ? null : el("p", { class: "siting-none", text: t("none") }),
       el("p", { class: "siting-timing", text: t("timing", { ms: fmt(body.timings_ms.total, 0) }) })].filter(Boolean));
     renderCaveat(body.caveat);
+    if (window.SitingWaterfall) window.SitingWaterfall.render($(".siting-waterfall"), body, ctx);
     window.SitingSupply.render($(".siting-supply"), body, ctx);
     // the costed columns show when the model returns them (a model without LCOE leaves them out)
     const has = (k) => body.table.some((row) => row[k] !== undefined);
     const cols = [["rank", t("rank")], ["prefecture", t("prefecture")], ["area_km2", t("area")],
       ["capacity_mw", t("capacity")], ["generation_gwh", t("generation")], ["score", t("score")],
       ["nearest", t("nearest")], ["nearest_km", t("km")]].concat(
-      [["lcoe_usd_mwh", t("lcoe")], ["capacity_factor", t("cf")], ["grid_km", t("grid_km")], ["offtaker", t("offtaker")],
+      [["lcoe_usd_mwh", t("lcoe")], ["lcoe_cny_kwh", lang() === "en" ? "LCOE (CNY/kWh)" : "度电成本（元/千瓦时）"], ["capacity_factor", t("cf")], ["grid_km", t("grid_km")], ["offtaker", t("offtaker")],
         ["offtaker_km", t("offtaker_km")]].filter(([k]) => has(k === "offtaker_km" ? "offtaker" : k)));
     const table = $(".siting-table");
     table.tHead.replaceChildren(el("tr", null, ...cols.map((c) => el("th", { text: c[1] }))));
@@ -309,7 +310,7 @@
         if (k === "nearest") v = lang() === "en" ? (row.nearest_name_en || row.nearest_name_zh) : (row.nearest_name_zh || row.nearest_name_en);
         else if (k === "offtaker") v = row.offtaker ? (lang() === "en" ? (row.offtaker.name_en || row.offtaker.name_zh) : (row.offtaker.name_zh || row.offtaker.name_en)) : null;
         else if (k === "offtaker_km") v = row.offtaker ? fmt(row.offtaker.km, 1) : null;
-        else if (k === "capacity_factor") v = fmt(v, 3);
+        else if (k === "capacity_factor" || k === "lcoe_cny_kwh") v = fmt(v, 3);
         else if (k === "prefecture") v = lang() === "en" ? (row.prefecture_en || row.prefecture) : row.prefecture;
         else if (k === "score") v = fmt(v, 3);
         else if (typeof v === "number") v = fmt(v, k === "area_km2" || k === "nearest_km" || k === "grid_km" || k === "lcoe_usd_mwh" ? 1 : 0);

@@ -27,12 +27,12 @@
     });
   }
 
-  /** "Below 40 USD/MWh: 1,200 MW (7% of the 2015 target)" lines from `reachable_mw`. */
+  /** "LCOE ≤ 40 USD/MWh: 1,200 MW (1.2× the target)" lines from `reachable_mw`: a multiple, never a percentage. */
   function reachable(body, ctx) {
     const sc = body.supply_curve, r = sc.reachable_mw || {};
     return Object.keys(r).sort((a, b) => Number(a) - Number(b)).map((lcoe) => el("li", { "data-lcoe": lcoe,
       text: ctx.t("supply_reach", { lcoe: ctx.fmt(Number(lcoe)), units: (sc.units || {}).lcoe || "USD/MWh",
-        mw: ctx.fmt(r[lcoe]), share: sc.target_mw ? ctx.fmt((100 * r[lcoe]) / sc.target_mw) : "–" }) }));
+        mw: ctx.fmt(r[lcoe]), times: sc.target_mw ? ctx.fmt(r[lcoe] / sc.target_mw, 1) : "–" }) }));
   }
 
   const SHOWN = 6;  // prefecture curves drawn at once: the largest by capacity (more do not read apart)

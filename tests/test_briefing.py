@@ -1,0 +1,84 @@
+"""The briefing: a page, a CSV and an A4 PDF per prefecture or zone of a scheme, with the figures of the default
+siting runs (PV on the offline estimate, wind on the GWA crop when ../shared is there)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from gislayout import printing
+from gislayout.analysis import service
+from gislayout.maps import briefing
+from gislayout.web import create_app
+
+from .fixtures import siting_real
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    with siting_real.real_build(tmp_path_factory.mktemp("brief")) as path:
+        app = create_app({"TESTING": True, "BUILD_DIR": path})
+        with app.app_context():
+            yield app.test_client()
+
+
+def test_page_lists_every_prefecture_and_the_schemes_zones(client):
+    resp = client.get("/briefing?scheme=2009&lang=en")
+    assert resp.status_code == 200
+    html = resp.data.decode()
+    assert html.count('class="briefing-pdf"') == 14 + 4  # 14 prefectures, 4 zones of the 2009 scheme
+    assert "Jiuquan" in html and "PV potential GW" in html and "CNY/kWh" in html
+    assert client.get("/briefing?scheme=nope").status_code == 404
+    assert client.get("/briefing?lang=fr").status_code == 400
+
+
+def test_csv_figures_add_up_and_match_the_siting_run(client):
+    resp = client.get("/briefing.csv?scheme=2009")
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/csv")
+    df = pd.read_csv(io.StringIO(resp.data.decode("utf-8-sig")))
+    pref = df[df["kind"] == "prefecture"].set_index("id")
+    zones = df[df["kind"] == "zone"].set_index("id")
+    assert len(pref) == 14 and len(zones) == 4
+    # the zones of a scheme partition the prefectures: their potentials add up to the prefectures'
+    assert zones["pv_gw"].sum() == pytest.approx(pref["pv_gw"].sum(), abs=0.5)
+    pv = briefing.run("pv")
+    assert pref["pv_gw"].sum() == pytest.approx(pv.zones.table["capacity_mw"].sum() / 1000, abs=1.0)
+    j = pref.loc["酒泉市"]
+    assert j["pv_lcoe_cny_kwh_min"] <= j["pv_lcoe_cny_kwh_max"] and j["pv_zones"] > 0
+    assert (df["target_wind_2015_mw"] == 17000).all() and (df["target_pv_2015_mw"] == 1000).all()
+    assert j["built_wind_mw"] >= 6000  # the GPPD's Gansu Wind Farm aggregate (6,000 MW) is in Jiuquan
+    assert "MODIS" in df["sources"].iloc[0]
+
+
+def test_jiuquan_pdf_in_chinese_is_an_a4_page_with_map_legend_sources_and_date(client):
+    resp = client.get("/briefing/酒泉市.pdf?lang=zh")
+    assert resp.status_code == 200 and resp.data[:5] == b"%PDF-"
+    reader = PdfReader(io.BytesIO(resp.data))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 portrait in points
+    text = reader.pages[0].extract_text()
+    if printing.cjk_family() is None:
+        assert resp.headers["Content-Language"] == "en" and "Jiuquan" in text
+        return
+    assert resp.headers["Content-Language"] == "zh"
+    for word in ("酒泉市", "图例", "资料来源", "生成日期", "元/千瓦时", "光伏", "MODIS"):
+        assert word in text, word
+
+
+def test_zone_of_a_scheme_and_bad_requests(client):
+    resp = client.get("/briefing/2009:hexi.png?lang=en")
+    assert resp.status_code == 200 and resp.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert client.get("/briefing/nowhere.pdf").status_code == 404
+    assert client.get("/briefing/酒泉市.svg").status_code == 400
+
+
+def test_distance_figures_follow_the_rule(client):
+    row = briefing.area_row(briefing.find("酒泉市"))
+    pv = briefing.run("pv")
+    rows = pv.top[pv.top["prefecture"] == "酒泉市"]
+    assert row["pv_grid_km_min"] == pytest.approx(rows["grid_km"].min(), abs=0.05)
+    assert "polygon" in service.DISTANCE_RULE["en"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..errors import BadParameter
-from ..store import baseline, features, schemes, versions, workspace
+from ..errors import BadParameter, integer
+from ..store import baseline, features, permissions, schemes, versions, workspace
 from . import auth
 from .errors import check_params
 
@@ -29,9 +29,7 @@ def _revision() -> int | None:
         raw = request.args.get("revision")
     if raw is None or raw == "":
         return None
-    if isinstance(raw, bool) or not str(raw).isdigit():
-        raise BadParameter(f"revision must be a whole number, got {raw!r:.40}")
-    return int(raw)
+    return integer(raw, "revision", 0)
 
 
 def _body(optional: bool = False):
@@ -50,6 +48,14 @@ def _tagged(payload: dict, status: int = 200) -> Response:
 
 def _user() -> dict:
     return auth.current_user()
+
+
+def _editor_of(vid: str) -> str:
+    """The name of the user of this request, if they may edit the features of version `vid` (permissions)."""
+    user, version = _user(), versions.get(vid)
+    if not version["baseline"]:  # a baseline is read-only for all: the store answers 409
+        permissions.check_edit_features(user, version)
+    return user["name"]
 
 
 @bp.get("")
@@ -122,45 +128,43 @@ def feature(vid: str, layer: str, fid: str):
 @auth.require("editor")
 def add(vid: str, layer: str):
     """Add a feature (a GeoJSON Feature, validated by the layer's schema)."""
-    return _tagged(features.add(vid, layer, _body(), _user()["name"]), 201)
+    return _tagged(features.add(vid, layer, _body(), _editor_of(vid)), 201)
 
 
 @bp.patch("/<vid>/features/<layer>/<fid>")
 @auth.require("editor")
 def update(vid: str, layer: str, fid: str):
     """Move, re-shape or edit a feature: `geometry` and/or `properties` (merged), based on `revision`."""
-    return _tagged(features.update(vid, layer, fid, _body(), _revision(), _user()["name"]))
+    return _tagged(features.update(vid, layer, fid, _body(), _revision(), _editor_of(vid)))
 
 
 @bp.delete("/<vid>/features/<layer>/<fid>")
 @auth.require("editor")
 def delete(vid: str, layer: str, fid: str):
     """Delete a feature (it stays in the history and can be restored)."""
-    return _tagged(features.delete(vid, layer, fid, _revision(), _user()["name"]))
+    return _tagged(features.delete(vid, layer, fid, _revision(), _editor_of(vid)))
 
 
 @bp.post("/<vid>/features/<layer>/<fid>/restore")
 @auth.require("editor")
 def restore(vid: str, layer: str, fid: str):
     """Restore a deleted feature."""
-    return _tagged(features.restore(vid, layer, fid, _revision(), _user()["name"]))
+    return _tagged(features.restore(vid, layer, fid, _revision(), _editor_of(vid)))
 
 
 @bp.get("/<vid>/history")
 def history(vid: str):
     """The changes of a version (or of one feature: `fid`), newest first."""
     check_params(("fid", "limit"))
-    limit = request.args.get("limit", "200")
-    if not limit.isdigit():
-        raise BadParameter(f"limit must be a whole number, got {limit!r:.20}")
-    return jsonify({"changes": features.history(vid, request.args.get("fid") or None, int(limit))})
+    limit = integer(request.args.get("limit", "200"), "limit", 1, 10_000)
+    return jsonify({"changes": features.history(vid, request.args.get("fid") or None, limit)})
 
 
 @schemes_bp.post("")
 @auth.require("editor")
 def scheme_add():
     """Save a planner's region scheme: {id, title_zh, title_en, note, zones: [{id, name_zh, name_en, members}]}."""
-    return _tagged(schemes.save(_body(), _user()["name"]), 201)
+    return _tagged(schemes.save(_body(), _user()), 201)
 
 
 @schemes_bp.put("/<sid>")
@@ -170,14 +174,14 @@ def scheme_replace(sid: str):
     body = _body()
     if not isinstance(body, dict):
         raise BadParameter(f"a scheme must be an object, got {body!r:.80}")
-    return _tagged(schemes.save({**body, "id": sid}, _user()["name"], _revision(), create=False))
+    return _tagged(schemes.save({**body, "id": sid}, _user(), _revision(), create=False))
 
 
 @schemes_bp.delete("/<sid>")
 @auth.require("editor")
 def scheme_delete(sid: str):
     """Delete a planner's scheme."""
-    schemes.delete(sid, _revision(), _user()["name"])
+    schemes.delete(sid, _revision(), _user())
     return Response(status=204)
 
 

@@ -74,7 +74,8 @@ def allowed(value: object, choices, what: str) -> None:
 #: The one rule for numbers in text (query strings, form fields, JSON strings): ASCII digits only, an optional
 #: sign, decimal point and exponent. `float()` and `int()` alone also take '١٢', '²'-like digits, '1_000' and
 #: padding; `str.isdigit()` takes '²', which `int()` then refuses.
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+_DECIMAL = re.compile(r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?|nan|inf|infinity)",
+                      re.IGNORECASE)  # nan and inf pass here to be refused below as not finite
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 #: Digits accepted in a whole number given as text (more is never a count, a revision or a change number).
 MAX_DIGITS = 18

@@ -159,7 +159,7 @@ def upload_exclusions():
     ident = exclusions.save(gdf)
     from ..analysis.grid import clip_project
     area = float(sum(g.area for g in clip_project(gdf.geometry.values))) / 1e6  # the part over Gansu
-    return jsonify({"id": ident, "features": len(gdf), "area_km2": round(area, 2),
+    return jsonify({"id": ident, "features": len(gdf), "area_km2": round(area, 2), "notes": gdf.attrs.get("notes", []),
                     "bounds": [round(float(v), 6) for v in gdf.total_bounds],
                     "geojson": geojson.feature_collection(gdf[["fid", "geometry"]])})
 
@@ -173,7 +173,7 @@ def upload_grid():
     ident = gridstore.save(gdf)
     stored = gridstore.load(ident)
     kv = stored["max_voltage_kv"] if "max_voltage_kv" in stored else None
-    return jsonify({"id": ident, "features": len(gdf),
+    return jsonify({"id": ident, "features": len(gdf), "notes": gdf.attrs.get("notes", []),
                     "with_voltage": int(kv.notna().sum()) if kv is not None else 0,
                     "bounds": [round(float(v), 6) for v in gdf.total_bounds]})
 

@@ -132,9 +132,14 @@ def _identify() -> tuple[dict | None, str | None]:
     return g._gislayout_auth
 
 
+def _clock() -> float:
+    """Seconds since the epoch (a function, so tests can move time)."""
+    return time.time()
+
+
 def _session_alive() -> bool:
     """Whether this session is within its idle and absolute lifetimes; notes this request as its last."""
-    now = time.time()
+    now = _clock()
     started, seen = session.get("t0"), session.get("seen")
     if not isinstance(started, (int, float)) or not isinstance(seen, (int, float)):
         return False
@@ -253,7 +258,7 @@ def login():
         throttle.hit(by_user, window)
         raise Unauthorized("wrong user name or password")
     throttle.clear(by_user)
-    now = int(time.time())
+    now = int(_clock())
     session.clear()
     session["user"] = user["name"]
     session["stamp"] = accounts.session_stamp(user["name"])

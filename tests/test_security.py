@@ -376,7 +376,7 @@ def test_an_exclusion_set_outside_gansu_is_refused_saying_where(client):
     resp = client.post("/api/siting/exclusions",
                        data={"file": (io.BytesIO(json.dumps(BEIJING).encode()), "beijing.geojson")})
     message = assert_error_shape(resp, 400)["message"]
-    assert "none of its 1 features lies in Gansu" in message and "116.40°E" in message and "east" in message
+    assert "none of its 1 features lies in Gansu" in message and "116.40°E" in message and "east of" in message
 
 
 # ---- 8. store file ----
@@ -398,3 +398,30 @@ def test_needs_shared_fails_in_ci_instead_of_skipping(monkeypatch):
         test()
     monkeypatch.setenv("CI", "false")
     assert needs_shared(Path("/nonexistent/file.csv")).name == "skipif"
+
+
+# ---- 8. upload quotas ----
+
+def _polygon(i: int) -> bytes:
+    x = 103.5 + i * 0.01  # near Lanzhou
+    return json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {
+        "type": "Polygon", "coordinates": [[[x, 36], [x + 0.005, 36], [x + 0.005, 36.005], [x, 36]]]}}]}).encode()
+
+
+def test_a_flood_of_anonymous_uploads_evicts_only_its_own(store, tmp_path):
+    """The store keeps 10 sets; one address may keep 3. Another address's set survives 30 uploads of the flood."""
+    app = _app(store, BUILD_DIR=tmp_path / "build", MAX_EXCLUSION_SETS=10, UPLOAD_QUOTA_ANONYMOUS=3)
+    client = app.test_client()
+
+    def upload(i: int, addr: str) -> str:
+        resp = client.post("/api/siting/exclusions", data={"file": (io.BytesIO(_polygon(i)), f"{i}.geojson")},
+                           environ_base={"REMOTE_ADDR": addr})
+        assert resp.status_code == 200, resp.json
+        return resp.json["id"]
+
+    kept = upload(0, "10.0.0.1")
+    flood = [upload(i, "10.6.6.6") for i in range(1, 31)]
+    assert client.get(f"/api/siting/exclusions/{kept}").status_code == 200
+    assert [client.get(f"/api/siting/exclusions/{i}").status_code for i in flood[-3:]] == [200] * 3
+    assert client.get(f"/api/siting/exclusions/{flood[0]}").status_code == 404  # the flood's own oldest went
+    db.engine(store).dispose()

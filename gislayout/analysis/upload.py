@@ -101,5 +101,5 @@ def _check_in_gansu(geoms: np.ndarray, filename: str) -> None:
     distance = km.iloc[0].distance(km.iloc[1]) / 1000
     raise InvalidData(f"upload {filename!r}: none of its {len(geoms):,} features lies in Gansu; they lie around "
                       f"{centre.x:.2f}°E {centre.y:.2f}°N (bounds {minx:.2f}, {miny:.2f} to {maxx:.2f}, {maxy:.2f}), "
-                      f"about {distance:,.0f} km {direction} of Gansu's border; are lon and lat swapped, or the "
+                      f"{distance:,.0f} km from Gansu's border, {direction} of its centre; are lon and lat swapped, or the "
                       "coordinate system wrong?")

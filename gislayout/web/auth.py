@@ -339,10 +339,12 @@ def login_page():
 
 
 def _post(summary: str, description: str, *, body: dict | None = None, ok: dict | None = None,
-          errors: tuple[int, ...] = (), status: int = 200) -> dict:
+          errors: tuple[int, ...] = (), status: int = 200, links: dict | None = None) -> dict:
     op = openapi.operation(summary, description, tag="auth", ok=ok, errors=errors, body=body)
     if status != 200:
         op["responses"] = {str(status): op["responses"].pop("200"), **op["responses"]}
+    if links:
+        op["responses"][str(status)] = {**op["responses"][str(status)], "links": links}
     return {"post": op}
 
 
@@ -379,7 +381,8 @@ OPENAPI_PATHS = {
         body=_json_body({"label": {"type": "string", "maxLength": accounts.MAX_LABEL},
                          "scope": {"type": "string", "enum": list(accounts.SCOPES)},
                          "days": {"type": "integer", "minimum": 1, "maximum": accounts.MAX_TOKEN_DAYS}}, []),
-        errors=(400, 401, 403, 409, 429)),
+        errors=(400, 401, 403, 409, 429), links={"RevokeToken": {
+            "operationRef": "#/paths/~1api~1auth~1tokens~1{tid}/delete", "parameters": {"tid": "$response.body#/id"}}}),
         "get": openapi.operation(
             "API tokens", "The user's live tokens: id, label, scope, created, last used, expires (never the "
             "secret); an admin may name another user.", tag="auth",

@@ -193,21 +193,32 @@ def _openapi() -> dict:
     sid = o.path_param("sid", {"type": "string", "pattern": schemes.SID.pattern}, "Saved scheme id")
     rev = [o.query("revision", {"type": "integer", "minimum": 0}, "Revision the write is based on (or If-Match)")]
     body = {"content": {"application/json": {"schema": {"type": "object"}}}}
+    name = {"type": "string", "minLength": 1, "maxLength": versions.NAME_MAX}
+    text = {"type": "string", "maxLength": 5000}
+
+    def exact(properties: dict, required: list[str]) -> dict:
+        schema = {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+        return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+    new_version = exact({"parent_id": {"type": "string", "pattern": versions.VID.pattern}, "name": name,
+                         "description": text}, ["name"])
+    version_change = exact({"name": name, "description": text, "locked": {"type": "boolean"},
+                            "revision": {"type": "integer", "minimum": 0}}, [])
     writes = (400, 401, 403, 404, 409)
-    return {
+    paths = {
         "/api/versions": {
             "get": o.operation("Versions of the plan", "Every version: the baseline loaded from layers/ (read-only) "
                                "and planners' branches, with author, parent, lock and revision.", tag="store",
                                errors=(400,), ok=o.json_object()),
             "post": o.operation("Branch a version", "A new version from parent_id (default the baseline): "
-                                "{parent_id, name, description}. Needs an editor.", tag="store", body=body,
+                                "{parent_id, name, description}. Needs an editor.", tag="store", body=new_version,
                                 errors=writes, ok=o.json_object(description="The new version (201)"))},
         "/api/versions/{vid}": {
             "get": o.operation("One version", "With its revision as the ETag.", tag="store", params=[vid],
                                errors=(400, 404), ok=o.json_object()),
             "patch": o.operation("Rename, describe, lock or unlock", "{name, description, locked} with the "
                                  "revision; 409 with the current state when stale.", tag="store", params=[vid] + rev,
-                                 body=body, errors=writes, ok=o.json_object()),
+                                 body=version_change, errors=writes, ok=o.json_object()),
             "delete": o.operation("Delete a version", "Only one nothing was branched from (204).", tag="store",
                                   params=[vid] + rev, errors=writes)},
         "/api/versions/{vid}/features": o.get(
@@ -248,6 +259,45 @@ def _openapi() -> dict:
             "delete": o.operation("Delete a saved scheme", "204.", tag="store", params=[sid] + rev,
                                   errors=writes)},
     }
+    return _with_links(paths)
+
+
+def _ref(path: str, method: str) -> str:
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+def _with_links(paths: dict) -> dict:
+    """OpenAPI links from what a write answers to the operations on what it made (schemathesis' stateful phase
+    follows them), and 201 where a write creates."""
+    v, f, s = "/api/versions/{vid}", "/api/versions/{vid}/features/{layer}/{fid}", "/api/schemes/{sid}"
+    version = {"vid": "$response.body#/id"}
+    revised = {"revision": "$response.body#/revision"}
+    same_version = {"vid": "$request.path.vid"}
+    feature = same_version | {"layer": "$request.path.layer", "fid": "$response.body#/id"}
+    links = {
+        ("/api/versions", "post", "201"): {
+            "GetVersion": (v, "get", version), "ChangeVersion": (v, "patch", version | revised),
+            "DeleteVersion": (v, "delete", version | revised), "VersionHistory": (v + "/history", "get", version),
+            "VersionFeatures": (v + "/features", "get", version),
+            "AddFeature": (v + "/features/{layer}", "post", version)},
+        (v, "patch", "200"): {"DeleteChanged": (v, "delete", same_version | revised),
+                              "ChangeAgain": (v, "patch", same_version | revised)},
+        ("/api/versions/{vid}/features/{layer}", "post", "201"): {
+            "GetFeature": (f, "get", feature), "ChangeFeature": (f, "patch", feature | revised),
+            "DeleteFeature": (f, "delete", feature | revised)},
+        (f, "delete", "200"): {"RestoreFeature": (f + "/restore", "post", {
+            "vid": "$request.path.vid", "layer": "$request.path.layer", "fid": "$request.path.fid"} | revised)},
+        ("/api/schemes", "post", "201"): {
+            "ReplaceScheme": (s, "put", {"sid": "$response.body#/id"} | revised),
+            "DeleteScheme": (s, "delete", {"sid": "$response.body#/id"} | revised)},
+    }
+    for (path, method, status), named in links.items():
+        responses = paths[path][method]["responses"]
+        if status == "201" and "200" in responses:
+            paths[path][method]["responses"] = responses = {"201": responses.pop("200"), **responses}
+        responses[status]["links"] = {name: {"operationRef": _ref(target, verb), "parameters": params}
+                                      for name, (target, verb, params) in named.items()}
+    return paths
 
 
 OPENAPI_PATHS = _openapi

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 
 class GislayoutError(Exception):
@@ -52,6 +53,14 @@ class TooLarge(GislayoutError):
     """An upload or request exceeds a size or count limit (HTTP 413)."""
 
 
+class TooMany(GislayoutError):
+    """Too many attempts (sign-in, token creation, uploads) in a time window (HTTP 429 with Retry-After)."""
+
+    def __init__(self, message: str, retry_after: int = 60):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ResourceUnavailable(GislayoutError):
     """A resource raster is not installed yet (HTTP 404 with the command that installs it)."""
 
@@ -62,17 +71,52 @@ def allowed(value: object, choices, what: str) -> None:
         raise BadParameter(f"unknown {what} {value!r}; allowed: {', '.join(map(str, sorted(choices)))}")
 
 
+#: The one rule for numbers in text (query strings, form fields, JSON strings): ASCII digits only, an optional
+#: sign, decimal point and exponent. `float()` and `int()` alone also take '١٢', '²'-like digits, '1_000' and
+#: padding; `str.isdigit()` takes '²', which `int()` then refuses.
+_DECIMAL = re.compile(r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?|nan|inf|infinity)",
+                      re.IGNORECASE)  # nan and inf pass here to be refused below as not finite
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+#: Digits accepted in a whole number given as text (more is never a count, a revision or a change number).
+MAX_DIGITS = 18
+
+
 def number(value: object, what: str, low: float = -math.inf, high: float = math.inf) -> float:
-    """`value` (a number or its text) as a finite float in [low, high]; BadParameter quoting it otherwise."""
+    """`value` (a number, or its text by the one rule above) as a finite float in [low, high]; BadParameter
+    quoting it otherwise."""
+    if isinstance(value, bool):
+        raise BadParameter(f"{what} must be a number, got {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) > 64 or not _DECIMAL.fullmatch(text):
+            raise BadParameter(f"{what} must be a number, got {value!r:.80}")
+        value = text
     try:
-        result = float(value)
-    except (TypeError, ValueError):
-        raise BadParameter(f"{what} must be a number, got {value!r}") from None
+        result = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        raise BadParameter(f"{what} must be a number, got {value!r:.80}") from None
     if not math.isfinite(result):
-        raise BadParameter(f"{what} must be a finite number, got {value!r}")
+        raise BadParameter(f"{what} must be a finite number, got {value!r:.80}")
     if not low <= result <= high:
-        raise BadParameter(f"{what} must be between {low:g} and {high:g}, got {value!r}")
+        raise BadParameter(f"{what} must be between {low:g} and {high:g}, got {value!r:.80}")
     return result
+
+
+def integer(value: object, what: str, low: int | None = None, high: int | None = None) -> int:
+    """`value` (an int, or its text: ASCII digits with an optional sign, at most MAX_DIGITS) as an int in
+    [low, high]; BadParameter quoting it otherwise. Used for every whole number a request carries."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise BadParameter(f"{what} must be a whole number, got {value!r:.80}")
+    if isinstance(value, str):
+        text = value.strip()
+        if not _WHOLE.fullmatch(text) or len(text.lstrip("+-")) > MAX_DIGITS:
+            raise BadParameter(f"{what} must be a whole number of at most {MAX_DIGITS} digits, got {value!r:.80}")
+        value = int(text)
+    if (low is not None and value < low) or (high is not None and value > high):
+        span = f"between {low} and {high}" if low is not None and high is not None else (
+            f"at least {low}" if low is not None else f"at most {high}")
+        raise BadParameter(f"{what} must be {span}, got {value!r:.80}")
+    return value
 
 
 def lookup(known: dict, name: str, what: str):

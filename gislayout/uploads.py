@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 import zipfile
 import zlib
@@ -30,6 +31,7 @@ MAX_UNZIPPED = 50 * 1024 * 1024
 MAX_COLUMNS = 200
 LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "经度")
 LAT_COLUMNS = ("lat", "latitude", "y", "纬度")
+_SIDECAR = re.compile(r"\.[a-z0-9]{3}")
 _GEOJSON_GEOMETRIES = ("Point", "MultiPoint", "Polygon", "MultiPolygon", "LineString", "MultiLineString",
                        "GeometryCollection")
 
@@ -225,7 +227,9 @@ def _zip(data: bytes, r: _Reader) -> gpd.GeoDataFrame:
             raise r.fail(f" must hold exactly one .shp file; found {len(shps)}"
                          + (f": {[i.filename for i in shps]}" if shps else ""))
         stem = shps[0].filename[:-4]
-        members = {i.filename[len(stem):].lower(): i for i in infos if i.filename[:-4] == stem}
+        # only the Shapefile's siblings ('x.shx', 'x.dbf'…): a member like 'x/y.z' shares the stem but is no part
+        members = {ext: i for i in infos if i.filename[:-4] == stem
+                   and _SIDECAR.fullmatch(ext := i.filename[len(stem):].lower())}
         missing = [ext for ext in (".shx", ".dbf") if ext not in members]
         if missing:
             raise r.fail(f": Shapefile {PurePosixPath(stem).name!r} lacks {missing}")

@@ -48,8 +48,22 @@ def browser():
 
 @pytest.fixture()
 def page(browser):
-    """A fresh page in its own context: off-host requests aborted (page.blocked), errors kept (page.errors)."""
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", service_workers="block")
+    """A fresh page in its own context: off-host requests aborted (page.blocked), errors kept (page.errors).
+
+    The page's Content-Security-Policy is bypassed, because Playwright polls a string `wait_for_function` with
+    eval, which the CSP refuses; tests/test_security_browser.py uses `strict_page`, which keeps the CSP.
+    """
+    yield from _page(browser, bypass_csp=True)
+
+
+@pytest.fixture()
+def strict_page(browser):
+    """Like `page`, with the pages' Content-Security-Policy enforced (no string `wait_for_function` then)."""
+    yield from _page(browser, bypass_csp=False)
+
+
+def _page(browser, bypass_csp: bool):
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", service_workers="block", bypass_csp=bypass_csp)
     blocked: list[str] = []
     errors: list[str] = []
 

@@ -8,6 +8,7 @@ this session, and the instance folder at an empty one. Boundaries are built ther
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import shutil
 import tempfile
@@ -41,8 +42,18 @@ ERA5_WIND_TIF = SHARED / "data" / "wind" / "gansu_era5land2024_ws10m_0p5deg.tif"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def in_ci() -> bool:
+    """True when the CI environment variable says we run in CI (as tests/pgfixtures.py reads it)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def needs_shared(path: Path):
-    """Skip cleanly when a file from ../shared is not there."""
+    """Skip cleanly when a file from ../shared is not there, except in CI (`CI=true`), where CI has ../shared
+    beside the checkout: there a missing file fails the test instead of letting it pass by skipping."""
+    if in_ci() and not path.exists():
+        def fail(*_args, **_kwargs):
+            pytest.fail(f"{path} is missing, and CI must have ../shared (tests/conftest.py SHARED)", pytrace=False)
+        return lambda test: functools.wraps(test)(lambda *a, **k: fail()) if callable(test) else test
     return pytest.mark.skipif(not path.exists(), reason=f"{path} not present (../shared is optional)")
 
 
@@ -68,10 +79,29 @@ def layers_copy(tmp_path):
         yield copy
 
 
+def closing(app):
+    """`app` with every response read whole and closed before it is sent.
+
+    werkzeug's development server closes a response only at the end of a `finally` that first drains the
+    request socket; when the browser drops the connection meanwhile (a reload while /static/atlas/favicon.svg
+    is in flight), that drain raises and the response's open file is never closed: an unraisable
+    ResourceWarning that `filterwarnings = error` turns into a failure of whichever test is running then.
+    """
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return wsgi
+
+
 @contextmanager
 def serve(app):
-    """Serve `app` over real HTTP on 127.0.0.1 in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """Serve `app` over real HTTP on 127.0.0.1 in a thread (responses buffered and closed: `closing`);
+    yields its base URL."""
+    server = make_server("127.0.0.1", 0, closing(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -221,8 +221,6 @@ def test_wacc_updates_the_real_model(page, live_server):
     and the URL reproduces them."""
     with urllib.request.urlopen(f"{live_server}/api/siting/params") as resp:
         info = json.load(resp)
-    if "wacc" not in info["pv"].get("defaults", {}):
-        pytest.skip("the costed siting model (issue 12: wacc in /api/siting/params) has not landed on this branch")
     page.goto(f"{live_server}/siting?lang=en{LINK}")
     page.locator(".siting-supply svg").wait_for(timeout=60000)
     before, lcoe_before = chart_state(page), column(page, "lcoe_usd_mwh")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -80,6 +81,24 @@ def test_every_cost_default_cites_its_source(client):
                 assert s["status"] == "cited" or "APPROXIMATE" in s["what"], s["what"]
     pv_capex = [s for s in body["pv"]["cost_presets"]["2010"]["sources"] if "pv.capex" in s["applies_to"]]
     assert pv_capex[0]["status"] == "cited" and "Figure 3.4" in pv_capex[0]["table"]
+
+
+def test_every_cost_default_is_the_figure_its_source_quotes(client):
+    """Not only the structure: each preset value must be a number its source's text quotes (so 4211 -> 42110,
+    or a value moved to the wrong key, fails)."""
+    body = client.get("/api/siting/params").json
+    checked = 0
+    for tech in ("pv", "wind"):
+        for name, preset in body[tech]["cost_presets"].items():
+            values = {f"{tech}.{k}": v for k, v in preset["values"].items()}
+            values |= {f"grid_cost.{kv}": v for kv, v in preset["grid_cost"].items()}
+            for s in preset["sources"]:
+                quoted = {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", s["what"])}
+                for key in s["applies_to"]:
+                    if key in values:
+                        assert float(values[key]) in quoted, (name, key, values[key], s["what"][:120])
+                        checked += 1
+    assert checked >= 30  # 2 techs × 2 presets × (5 or 4 values + 4 line costs), less keys a source shares
 
 
 def test_zone_files_and_the_cli_carry_the_cost_sources(client, runner):

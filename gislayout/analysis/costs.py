@@ -14,6 +14,8 @@ explicit parameter overrides its preset value.
 
 from __future__ import annotations
 
+import math
+
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,10 +81,12 @@ def resolve(tech: str, values: dict) -> Costs:
 def crf(wacc_pct: float, years: int) -> float:
     """Capital recovery factor of an annuity at `wacc_pct` % over `years` (1/n at zero interest)."""
     r = wacc_pct / 100.0
-    if r == 0:
+    # r / (1 - (1+r)^-n), written with log1p/expm1 so it tends to 1/n as r -> 0 (no 0/0 for r = 1e-40)
+    # and to r for a large r (no overflow of (1+r)^n)
+    denominator = -math.expm1(-years * math.log1p(r)) if r > -1 else 0.0
+    if r == 0 or denominator == 0:
         return 1.0 / years
-    g = (1 + r) ** years
-    return r * g / (g - 1)
+    return r / denominator
 
 
 def degradation_factor(deg_pct: float, years: int) -> float:

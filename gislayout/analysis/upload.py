@@ -11,8 +11,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from .. import uploads
-from ..errors import TooLarge
+from .. import boundaries, config, uploads
+from ..errors import InvalidData, TooLarge
 
 #: Largest upload accepted, in bytes (the app's MAX_CONTENT_LENGTH is larger, for other surfaces).
 MAX_BYTES = 5 * 1024 * 1024
@@ -44,8 +44,62 @@ def validate(gdf: gpd.GeoDataFrame, filename: str, purpose: str) -> gpd.GeoDataF
     if vertices > MAX_VERTICES:
         raise TooLarge(f"upload {filename!r} has {vertices:,} vertices; the limit is {MAX_VERTICES:,}")
     gdf = gdf.copy()
-    gdf["geometry"] = shapely.make_valid(gdf.geometry.values)
+    gdf["geometry"], notes = _repaired(gdf.geometry.values, filename, purpose)
+    _check_in_gansu(gdf.geometry.values, filename)
     if "fid" in gdf.columns:  # QGIS and GeoPackage exports carry their own fid; keep it under another name
         gdf = gdf.rename(columns={"fid": "source_fid"})
     gdf.insert(0, "fid", np.arange(1, len(gdf) + 1))
-    return gdf.reset_index(drop=True)
+    gdf = gdf.reset_index(drop=True)
+    gdf.attrs["notes"] = notes
+    return gdf
+
+
+def _polygonal(geom):
+    """The polygons of a repaired geometry (make_valid may add the lines and points of a collapsed part)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _repaired(geoms: np.ndarray, filename: str, purpose: str) -> tuple[np.ndarray, list[dict]]:
+    """`geoms` with every invalid one (a self-intersecting 'bowtie', a ring with a spike) repaired by shapely's
+    make_valid, and a note {en, zh} naming the repaired features; InvalidData when one cannot be repaired."""
+    invalid = np.flatnonzero(~shapely.is_valid(geoms))
+    if not invalid.size:
+        return geoms, []
+    fixed = geoms.copy()
+    for i in invalid:
+        geom = shapely.make_valid(geoms[i])
+        if purpose != "grid" and shapely.get_type_id(geoms[i]) in (3, 6):
+            geom = _polygonal(geom)
+        if geom.is_empty:
+            raise InvalidData(f"upload {filename!r}: feature {i + 1} is an invalid {geoms[i].geom_type} that cannot "
+                              "be repaired (it encloses no area); fix it in a GIS and upload it again")
+        fixed[i] = geom
+    listed = ", ".join(str(i + 1) for i in invalid[:10]) + (" …" if invalid.size > 10 else "")
+    note = {"en": f"{invalid.size} invalid geometr{'y' if invalid.size == 1 else 'ies'} (feature {listed}: "
+                  "self-intersecting or otherwise malformed) repaired with shapely make_valid; check the result",
+            "zh": f"已用 shapely make_valid 修复 {invalid.size} 个无效几何（要素 {listed}：自相交或其他畸形），请核对结果"}
+    return fixed, [note]
+
+
+def _check_in_gansu(geoms: np.ndarray, filename: str) -> None:
+    """InvalidData saying where the features lie when none of them touches Gansu."""
+    province = boundaries.load("province", display=True).geometry.union_all()
+    if shapely.intersects(geoms, province).any():
+        return
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    centre = shapely.Point((minx + maxx) / 2, (miny + maxy) / 2)
+    here = province.centroid
+    dx, dy = centre.x - here.x, centre.y - here.y
+    direction = {(0, 1): "north", (0, -1): "south", (1, 0): "east", (-1, 0): "west", (1, 1): "north-east",
+                 (-1, 1): "north-west", (1, -1): "south-east", (-1, -1): "south-west"}[
+        (int(np.sign(dx)) if abs(dx) > abs(dy) / 2 else 0, int(np.sign(dy)) if abs(dy) > abs(dx) / 2 else 0)] \
+        if (dx, dy) != (0, 0) else "around"
+    km = gpd.GeoSeries([centre, province], crs=config.WGS84).to_crs(config.EQUAL_AREA)
+    distance = km.iloc[0].distance(km.iloc[1]) / 1000
+    raise InvalidData(f"upload {filename!r}: none of its {len(geoms):,} features lies in Gansu; they lie around "
+                      f"{centre.x:.2f}°E {centre.y:.2f}°N (bounds {minx:.2f}, {miny:.2f} to {maxx:.2f}, {maxy:.2f}), "
+                      f"{distance:,.0f} km from Gansu's border, {direction} of its centre; are lon and lat swapped, or the "
+                      "coordinate system wrong?")

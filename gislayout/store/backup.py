@@ -24,7 +24,9 @@ from .models import metadata
 #: GeoPackage's own row id column, named so it cannot clash with the store's `fid` (a feature's id).
 _FID = {"FID": "gpkg_row"}
 #: Tables in the order a restore inserts them (parents before children).
-TABLES = [t for t in metadata.sorted_tables]
+#: Sign-in counts and upload owners are transient (and name client addresses): not part of a dump.
+TRANSIENT = ("throttle", "upload_quota")
+TABLES = [t for t in metadata.sorted_tables if t.name not in TRANSIENT]
 
 
 def _is_json(column: sa.Column) -> bool:
@@ -115,6 +117,8 @@ def restore(path: str | Path) -> dict[str, int]:
             rows = []
             for rec in frame.to_dict("records"):
                 row = {c.name: _in(rec.get(c.name), c) for c in table.columns if c.name != "geom"}
+                # a dump made before a column existed: the column's default (e.g. a token's scope 'write')
+                row = {k: v for k, v in row.items() if v is not None or table.c[k].server_default is None}
                 if "geom" in table.columns:
                     row["geom"] = rec["geometry"]
                 rows.append(row)

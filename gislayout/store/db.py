@@ -42,6 +42,10 @@ def backend(db_url: str | None = None) -> str:
 def _sqlite_engine(db_url: sa.engine.URL) -> Engine:
     if db_url.database and db_url.database != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(db_url.database)), exist_ok=True)
+        try:  # it holds password hashes: readable by its owner only (SQLite gives -wal and -shm the same mode)
+            os.close(os.open(db_url.database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
     eng = sa.create_engine(db_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
 
     @sa.event.listens_for(eng, "connect")

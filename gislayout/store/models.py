@@ -7,6 +7,7 @@
 - `changes`: the history, one row per write: who, when, what, the state before and after.
 - `schemes`: region schemes defined by planners (zones of prefectures or counties).
 - `users` and `tokens`: accounts (werkzeug password hashes) and API tokens (stored as SHA-256 only).
+- `throttle` and `upload_quota`: sign-in attempts and stored uploads per account or client address.
 """
 
 from __future__ import annotations
@@ -109,6 +110,8 @@ users = sa.Table(
     sa.Column("password_hash", text(256), nullable=False),
     sa.Column("role", text(16), nullable=False),
     sa.Column("created_at", WHEN, nullable=False),
+    # bumped by sign-out, a new password or role: every session holding an older one ends (accounts.session_user)
+    sa.Column("session_gen", sa.Integer, nullable=False, default=0, server_default="0"),
 )
 
 tokens = sa.Table(
@@ -117,4 +120,25 @@ tokens = sa.Table(
     sa.Column("user_name", text(64), sa.ForeignKey("users.name", ondelete="CASCADE"), nullable=False),
     sa.Column("label", text(200), nullable=False, default=""),
     sa.Column("created_at", WHEN, nullable=False),
+    sa.Column("scope", text(16), nullable=False, default="write", server_default="write"),  # 'read' or 'write'
+    sa.Column("last_used_at", WHEN, nullable=True),
+    sa.Column("expires_at", WHEN, nullable=True),
+)
+
+#: Sign-in and token-creation attempts per key ('login-user:NAME', 'login-addr:IP', 'token:NAME') in a window,
+#: shared by every worker and host (store.throttle).
+throttle = sa.Table(
+    "throttle", metadata,
+    sa.Column("key", text(200), primary_key=True),
+    sa.Column("window_start", WHEN, nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+
+#: Who stored which upload (exclusion set, grid), for per-owner quotas (store.quotas).
+upload_quota = sa.Table(
+    "upload_quota", metadata,
+    sa.Column("owner", text(200), nullable=False),
+    sa.Column("kind", text(32), primary_key=True),
+    sa.Column("item", text(128), primary_key=True),
+    sa.Column("at", WHEN, nullable=False),
 )

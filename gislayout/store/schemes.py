@@ -13,7 +13,7 @@ import re
 import sqlalchemy as sa
 
 from ..errors import BadParameter, Conflict, NotFound
-from . import db, versions
+from . import db, permissions, versions
 from .models import schemes as S
 
 SID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -77,9 +77,17 @@ def _checked(data: dict, file_ids: set[str]) -> dict:
     return clean
 
 
-def save(data: dict, author: str, revision: int | None = None, create: bool = True) -> dict:
-    """Create (`create`) or replace (based on `revision`) a planner's scheme; returns it."""
+def _acting(user: dict | str) -> dict:
+    return {"name": user, "role": "editor"} if isinstance(user, str) else user
+
+
+def save(data: dict, user: dict | str, revision: int | None = None, create: bool = True) -> dict:
+    """Create (`create`) or replace (based on `revision`) a planner's scheme; returns it. `user` ({name, role},
+    or just a name for an editor) becomes the author of a new scheme; only the author or an admin may replace
+    one (`permissions`)."""
     from .. import regions
+    user = _acting(user)
+    author = user["name"]
     clean = _checked(data, set(regions.file_schemes()))
     now = versions.now()
     with db.transaction() as conn:
@@ -92,6 +100,7 @@ def save(data: dict, author: str, revision: int | None = None, create: bool = Tr
         else:
             if row is None:
                 raise NotFound(f"no saved scheme {clean['id']!r}")
+            permissions.check_scheme(user, _as_dict(row), "replace")
             if revision is None or row.revision != revision:
                 raise Conflict(f"scheme {clean['id']!r} is at revision {row.revision}, not {revision}",
                                current=_as_dict(row))
@@ -103,12 +112,15 @@ def save(data: dict, author: str, revision: int | None = None, create: bool = Tr
         return _as_dict(conn.execute(sa.select(S).where(S.c.id == clean["id"])).one())
 
 
-def delete(sid: str, revision: int | None, author: str) -> None:
-    """Delete a planner's scheme."""
+def delete(sid: str, revision: int | None, user: dict | str) -> None:
+    """Delete a planner's scheme; only its author or an admin may (`permissions`)."""
+    user = _acting(user)
+    author = user["name"]
     with db.transaction() as conn:
         row = conn.execute(sa.select(S).where(S.c.id == sid).with_for_update()).first()
         if row is None:
             raise NotFound(f"no saved scheme {sid!r}")
+        permissions.check_scheme(user, _as_dict(row), "delete")
         if revision is None or row.revision != revision:
             raise Conflict(f"scheme {sid!r} is at revision {row.revision}, not {revision}", current=_as_dict(row))
         conn.execute(S.delete().where(S.c.id == sid))

@@ -14,10 +14,11 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from ..errors import BadParameter, Conflict, Forbidden, NotFound
-from . import db
+from ..errors import BadParameter, Conflict, NotFound
+from . import db, permissions
 from .models import changes as C
 from .models import features as F
+from .models import users as U
 from .models import versions as V
 
 VID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -177,7 +178,7 @@ def _description(value) -> str:
 
 
 def patch(vid: str, changes: dict, revision: int | None, user: dict) -> dict:
-    """Rename, describe, lock or unlock a version. An editor may lock or unlock only their own versions."""
+    """Rename, describe, lock or unlock a version, by the rules of `permissions` (its author or an admin)."""
     if not isinstance(changes, dict):
         raise BadParameter(f"the body must be an object, got {changes!r:.80}")
     unknown = sorted(set(changes) - {"name", "description", "locked", "revision"})
@@ -185,6 +186,15 @@ def patch(vid: str, changes: dict, revision: int | None, user: dict) -> dict:
         raise BadParameter(f"unknown field {unknown[0]!r}; a version takes name, description, locked")
     with db.transaction() as conn:
         current = _for_change(conn, vid, revision, "changed")
+        if "locked" in changes and not isinstance(changes["locked"], bool):
+            raise BadParameter(f"locked must be true or false, got {changes['locked']!r:.40}")
+        if "locked" in changes:
+            locker = current["locked_by"]
+            locker_role = conn.execute(sa.select(U.c.role).where(U.c.name == locker)).scalar() if locker else None
+            permissions.check_lock(user, current, changes["locked"] is True, locked_by_admin=bool(locker) and (
+                locker_role == "admin" or (locker_role is None and locker != current["author"])))
+        if set(changes) - {"locked", "revision"} or "locked" not in changes:
+            permissions.check_change_version(user, current)
         values: dict = {}
         if "name" in changes:
             values["name"] = _name(changes["name"])
@@ -193,8 +203,6 @@ def patch(vid: str, changes: dict, revision: int | None, user: dict) -> dict:
         if "locked" in changes:
             if not isinstance(changes["locked"], bool):
                 raise BadParameter(f"locked must be true or false, got {changes['locked']!r:.40}")
-            if user["role"] != "admin" and current["author"] != user["name"]:
-                raise Forbidden(f"only {current['author']} or an admin may lock or unlock version {vid!r}")
             values |= {"locked": changes["locked"], "locked_by": user["name"] if changes["locked"] else None}
         elif current["locked"]:
             raise Conflict(f"version {vid!r} is locked by {current['locked_by']}; unlock it to change it")
@@ -206,9 +214,11 @@ def patch(vid: str, changes: dict, revision: int | None, user: dict) -> dict:
 
 
 def delete(vid: str, revision: int | None, user: dict) -> None:
-    """Delete a version that no other version was branched from (its features and history go with it)."""
+    """Delete a version that no other version was branched from (its features and history go with it); only its
+    author or an admin may (`permissions`)."""
     with db.transaction() as conn:
         current = _for_change(conn, vid, revision, "deleted")
+        permissions.check_delete_version(user, current)
         if current["locked"]:
             raise Conflict(f"version {vid!r} is locked by {current['locked_by']}; unlock it first")
         children = conn.execute(sa.select(V.c.id).where(V.c.parent_id == vid)).scalars().all()

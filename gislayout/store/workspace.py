@@ -13,7 +13,7 @@ from typing import Callable
 import geopandas as gpd
 
 from .. import dataversion
-from ..errors import BadParameter
+from ..errors import BadParameter, integer
 from . import baseline, features, versions
 from .validation import EDITABLE
 
@@ -23,11 +23,11 @@ def parse_as_of(vid: str, value: str | int | None) -> int | None:
     if value is None or value == "":
         return None
     text = str(value).strip()
-    if text.isdigit():
-        return int(text)
+    if text.isdigit():  # any script's digits: the one strict rule then refuses all but ASCII, quoting them
+        return integer(text, "as_of (a change number)", 0)
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise BadParameter(f"as_of must be a change number or an ISO 8601 time, got {text!r:.60}") from None
     return versions.change_at(vid, when if when.tzinfo else when.replace(tzinfo=timezone.utc))
 

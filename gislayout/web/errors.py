@@ -5,6 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask import Flask, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from .. import errors as E
@@ -19,6 +20,7 @@ STATUS = {
     E.Conflict: 409,
     E.ResourceUnavailable: 404,
     E.TooLarge: 413,
+    E.TooMany: 429,
     E.LayerDataError: 500,
 }
 
@@ -60,8 +62,48 @@ def http_message(exc: HTTPException) -> str:
     return exc.description or HTTPStatus(exc.code or 500).phrase
 
 
+#: Deepest nesting of arrays and objects a request body may have (a GeoJSON MultiPolygon needs 5).
+MAX_JSON_DEPTH = 64
+
+
+def json_depth(value: object) -> int:
+    """How deeply `value` nests lists and dicts (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+class JSONProvider(DefaultJSONProvider):
+    """The app's JSON: UTF-8 out, key order kept, and request bodies nested at most MAX_JSON_DEPTH deep.
+
+    A deeper body (which would otherwise raise RecursionError somewhere: a 500) is a 400 quoting the limit,
+    whether or not the view asked for the body `silent`ly.
+    """
+
+    ensure_ascii = False
+    sort_keys = False
+
+    def loads(self, s, **kwargs):
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise BadParameter(f"the JSON body nests too deeply; the limit is {MAX_JSON_DEPTH} levels") from None
+        if isinstance(value, (dict, list)) and json_depth(value) > MAX_JSON_DEPTH:
+            raise BadParameter(f"the JSON body nests more than {MAX_JSON_DEPTH} levels deep")
+        return value
+
+
 def init_app(app: Flask) -> None:
-    """Register the handlers; 5xx are logged, 4xx are the caller's business."""
+    """Register the handlers and the JSON provider; 5xx are logged, 4xx are the caller's business."""
+    app.json = JSONProvider(app)
 
     @app.errorhandler(E.GislayoutError)
     def _library_error(exc: E.GislayoutError):
@@ -69,7 +111,8 @@ def init_app(app: Flask) -> None:
         if status >= 500:
             app.logger.error("server data or library error: %s", exc.message)
         extra = {"current": exc.current} if isinstance(exc, E.Conflict) and exc.current is not None else {}
-        return error_body(status, exc.message, **extra), status
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, E.TooMany) else {}
+        return error_body(status, exc.message, **extra), status, headers
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

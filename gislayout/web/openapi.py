@@ -28,7 +28,7 @@ from .. import __version__, config
 #: Rules of the app not described, and why: Flask's own static files.
 EXCLUDED = {"static": "Flask's static file route, not part of the API"}
 
-ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413)
+ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 429)
 
 
 def ref(name: str) -> dict:

@@ -14,7 +14,7 @@ from ..analysis import costs, criteria, exclusions, gridstore, model, outputs, s
 from ..analysis.energy import turbine_names
 from ..errors import BadParameter, InvalidData, ResourceUnavailable
 from ..maps import sitingpage
-from . import openapi
+from . import openapi, quotas
 from .errors import GLOBAL_PARAMS
 
 bp = Blueprint("siting", __name__)
@@ -156,10 +156,10 @@ def upload_exclusions():
     """
     filename, data = _upload_bytes()
     gdf = upload.read(filename, data, "exclusions")
-    ident = exclusions.save(gdf)
+    ident = quotas.store("exclusions", exclusions.store_dir(), lambda: exclusions.save(gdf))
     from ..analysis.grid import clip_project
     area = float(sum(g.area for g in clip_project(gdf.geometry.values))) / 1e6  # the part over Gansu
-    return jsonify({"id": ident, "features": len(gdf), "area_km2": round(area, 2),
+    return jsonify({"id": ident, "features": len(gdf), "area_km2": round(area, 2), "notes": gdf.attrs.get("notes", []),
                     "bounds": [round(float(v), 6) for v in gdf.total_bounds],
                     "geojson": geojson.feature_collection(gdf[["fid", "geometry"]])})
 
@@ -170,10 +170,10 @@ def upload_grid():
     for `grid=` of the run, zones and supply routes. Voltage from max_voltage_kv, voltage_kv or voltage (V)."""
     filename, data = _upload_bytes()
     gdf = upload.read(filename, data, "grid")
-    ident = gridstore.save(gdf)
+    ident = quotas.store("grid", gridstore.store_dir(), lambda: gridstore.save(gdf))
     stored = gridstore.load(ident)
     kv = stored["max_voltage_kv"] if "max_voltage_kv" in stored else None
-    return jsonify({"id": ident, "features": len(gdf),
+    return jsonify({"id": ident, "features": len(gdf), "notes": gdf.attrs.get("notes", []),
                     "with_voltage": int(kv.notna().sum()) if kv is not None else 0,
                     "bounds": [round(float(v), 6) for v in gdf.total_bounds]})
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..errors import BadParameter
-from ..store import baseline, features, schemes, versions, workspace
+from ..errors import BadParameter, integer
+from ..store import baseline, features, permissions, schemes, versions, workspace
 from . import auth
 from .errors import check_params
 
@@ -29,9 +29,7 @@ def _revision() -> int | None:
         raw = request.args.get("revision")
     if raw is None or raw == "":
         return None
-    if isinstance(raw, bool) or not str(raw).isdigit():
-        raise BadParameter(f"revision must be a whole number, got {raw!r:.40}")
-    return int(raw)
+    return integer(raw, "revision", 0)
 
 
 def _body(optional: bool = False):
@@ -50,6 +48,14 @@ def _tagged(payload: dict, status: int = 200) -> Response:
 
 def _user() -> dict:
     return auth.current_user()
+
+
+def _editor_of(vid: str) -> str:
+    """The name of the user of this request, if they may edit the features of version `vid` (permissions)."""
+    user, version = _user(), versions.get(vid)
+    if not version["baseline"]:  # a baseline is read-only for all: the store answers 409
+        permissions.check_edit_features(user, version)
+    return user["name"]
 
 
 @bp.get("")
@@ -122,45 +128,43 @@ def feature(vid: str, layer: str, fid: str):
 @auth.require("editor")
 def add(vid: str, layer: str):
     """Add a feature (a GeoJSON Feature, validated by the layer's schema)."""
-    return _tagged(features.add(vid, layer, _body(), _user()["name"]), 201)
+    return _tagged(features.add(vid, layer, _body(), _editor_of(vid)), 201)
 
 
 @bp.patch("/<vid>/features/<layer>/<fid>")
 @auth.require("editor")
 def update(vid: str, layer: str, fid: str):
     """Move, re-shape or edit a feature: `geometry` and/or `properties` (merged), based on `revision`."""
-    return _tagged(features.update(vid, layer, fid, _body(), _revision(), _user()["name"]))
+    return _tagged(features.update(vid, layer, fid, _body(), _revision(), _editor_of(vid)))
 
 
 @bp.delete("/<vid>/features/<layer>/<fid>")
 @auth.require("editor")
 def delete(vid: str, layer: str, fid: str):
     """Delete a feature (it stays in the history and can be restored)."""
-    return _tagged(features.delete(vid, layer, fid, _revision(), _user()["name"]))
+    return _tagged(features.delete(vid, layer, fid, _revision(), _editor_of(vid)))
 
 
 @bp.post("/<vid>/features/<layer>/<fid>/restore")
 @auth.require("editor")
 def restore(vid: str, layer: str, fid: str):
     """Restore a deleted feature."""
-    return _tagged(features.restore(vid, layer, fid, _revision(), _user()["name"]))
+    return _tagged(features.restore(vid, layer, fid, _revision(), _editor_of(vid)))
 
 
 @bp.get("/<vid>/history")
 def history(vid: str):
     """The changes of a version (or of one feature: `fid`), newest first."""
     check_params(("fid", "limit"))
-    limit = request.args.get("limit", "200")
-    if not limit.isdigit():
-        raise BadParameter(f"limit must be a whole number, got {limit!r:.20}")
-    return jsonify({"changes": features.history(vid, request.args.get("fid") or None, int(limit))})
+    limit = integer(request.args.get("limit", "200"), "limit", 1, 10_000)
+    return jsonify({"changes": features.history(vid, request.args.get("fid") or None, limit)})
 
 
 @schemes_bp.post("")
 @auth.require("editor")
 def scheme_add():
     """Save a planner's region scheme: {id, title_zh, title_en, note, zones: [{id, name_zh, name_en, members}]}."""
-    return _tagged(schemes.save(_body(), _user()["name"]), 201)
+    return _tagged(schemes.save(_body(), _user()), 201)
 
 
 @schemes_bp.put("/<sid>")
@@ -170,14 +174,14 @@ def scheme_replace(sid: str):
     body = _body()
     if not isinstance(body, dict):
         raise BadParameter(f"a scheme must be an object, got {body!r:.80}")
-    return _tagged(schemes.save({**body, "id": sid}, _user()["name"], _revision(), create=False))
+    return _tagged(schemes.save({**body, "id": sid}, _user(), _revision(), create=False))
 
 
 @schemes_bp.delete("/<sid>")
 @auth.require("editor")
 def scheme_delete(sid: str):
     """Delete a planner's scheme."""
-    schemes.delete(sid, _revision(), _user()["name"])
+    schemes.delete(sid, _revision(), _user())
     return Response(status=204)
 
 
@@ -189,21 +193,32 @@ def _openapi() -> dict:
     sid = o.path_param("sid", {"type": "string", "pattern": schemes.SID.pattern}, "Saved scheme id")
     rev = [o.query("revision", {"type": "integer", "minimum": 0}, "Revision the write is based on (or If-Match)")]
     body = {"content": {"application/json": {"schema": {"type": "object"}}}}
+    name = {"type": "string", "minLength": 1, "maxLength": versions.NAME_MAX}
+    text = {"type": "string", "maxLength": 5000}
+
+    def exact(properties: dict, required: list[str]) -> dict:
+        schema = {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+        return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+    new_version = exact({"parent_id": {"type": "string", "pattern": versions.VID.pattern}, "name": name,
+                         "description": text}, ["name"])
+    version_change = exact({"name": name, "description": text, "locked": {"type": "boolean"},
+                            "revision": {"type": "integer", "minimum": 0}}, [])
     writes = (400, 401, 403, 404, 409)
-    return {
+    paths = {
         "/api/versions": {
             "get": o.operation("Versions of the plan", "Every version: the baseline loaded from layers/ (read-only) "
                                "and planners' branches, with author, parent, lock and revision.", tag="store",
                                errors=(400,), ok=o.json_object()),
             "post": o.operation("Branch a version", "A new version from parent_id (default the baseline): "
-                                "{parent_id, name, description}. Needs an editor.", tag="store", body=body,
+                                "{parent_id, name, description}. Needs an editor.", tag="store", body=new_version,
                                 errors=writes, ok=o.json_object(description="The new version (201)"))},
         "/api/versions/{vid}": {
             "get": o.operation("One version", "With its revision as the ETag.", tag="store", params=[vid],
                                errors=(400, 404), ok=o.json_object()),
             "patch": o.operation("Rename, describe, lock or unlock", "{name, description, locked} with the "
                                  "revision; 409 with the current state when stale.", tag="store", params=[vid] + rev,
-                                 body=body, errors=writes, ok=o.json_object()),
+                                 body=version_change, errors=writes, ok=o.json_object()),
             "delete": o.operation("Delete a version", "Only one nothing was branched from (204).", tag="store",
                                   params=[vid] + rev, errors=writes)},
         "/api/versions/{vid}/features": o.get(
@@ -244,6 +259,45 @@ def _openapi() -> dict:
             "delete": o.operation("Delete a saved scheme", "204.", tag="store", params=[sid] + rev,
                                   errors=writes)},
     }
+    return _with_links(paths)
+
+
+def _ref(path: str, method: str) -> str:
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+def _with_links(paths: dict) -> dict:
+    """OpenAPI links from what a write answers to the operations on what it made (schemathesis' stateful phase
+    follows them), and 201 where a write creates."""
+    v, f, s = "/api/versions/{vid}", "/api/versions/{vid}/features/{layer}/{fid}", "/api/schemes/{sid}"
+    version = {"vid": "$response.body#/id"}
+    revised = {"revision": "$response.body#/revision"}
+    same_version = {"vid": "$request.path.vid"}
+    feature = same_version | {"layer": "$request.path.layer", "fid": "$response.body#/id"}
+    links = {
+        ("/api/versions", "post", "201"): {
+            "GetVersion": (v, "get", version), "ChangeVersion": (v, "patch", version | revised),
+            "DeleteVersion": (v, "delete", version | revised), "VersionHistory": (v + "/history", "get", version),
+            "VersionFeatures": (v + "/features", "get", version),
+            "AddFeature": (v + "/features/{layer}", "post", version)},
+        (v, "patch", "200"): {"DeleteChanged": (v, "delete", same_version | revised),
+                              "ChangeAgain": (v, "patch", same_version | revised)},
+        ("/api/versions/{vid}/features/{layer}", "post", "201"): {
+            "GetFeature": (f, "get", feature), "ChangeFeature": (f, "patch", feature | revised),
+            "DeleteFeature": (f, "delete", feature | revised)},
+        (f, "delete", "200"): {"RestoreFeature": (f + "/restore", "post", {
+            "vid": "$request.path.vid", "layer": "$request.path.layer", "fid": "$request.path.fid"} | revised)},
+        ("/api/schemes", "post", "201"): {
+            "ReplaceScheme": (s, "put", {"sid": "$response.body#/id"} | revised),
+            "DeleteScheme": (s, "delete", {"sid": "$response.body#/id"} | revised)},
+    }
+    for (path, method, status), named in links.items():
+        responses = paths[path][method]["responses"]
+        if status == "201" and "200" in responses:
+            paths[path][method]["responses"] = responses = {"201": responses.pop("200"), **responses}
+        responses[status]["links"] = {name: {"operationRef": _ref(target, verb), "parameters": params}
+                                      for name, (target, verb, params) in named.items()}
+    return paths
 
 
 OPENAPI_PATHS = _openapi

@@ -365,21 +365,24 @@ def cached(maxsize: int = 32, parts: tuple[str, ...] = ALL,
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs) -> T:
-            with scope():
-                key = (config.settings(), token(parts, plan_aware), args, tuple(sorted(kwargs.items())))
-                with lock:
-                    if key in items:
-                        items.move_to_end(key)
-                        counts[0] += 1
-                        return items[key]
-                    counts[1] += 1
-                value = fn(*args, **kwargs)
-                with lock:
-                    items[key] = value
+            if _MEMO.get() is None:  # the value and its key from one version
+                with scope():
+                    return wrapper(*args, **kwargs)
+            key = (config.settings(), token(parts, plan_aware), args,
+                   tuple(sorted(kwargs.items())) if kwargs else ())
+            with lock:
+                if key in items:
                     items.move_to_end(key)
-                    while len(items) > maxsize:
-                        items.popitem(last=False)
-                return value
+                    counts[0] += 1
+                    return items[key]
+                counts[1] += 1
+            value = fn(*args, **kwargs)
+            with lock:
+                items[key] = value
+                items.move_to_end(key)
+                while len(items) > maxsize:
+                    items.popitem(last=False)
+            return value
 
         def cache_clear() -> None:
             """Forget every value (a cold start for tests and benchmarks; never needed for correctness)."""

@@ -114,8 +114,11 @@ def wrk(base: str, paths: list[str], seconds: int) -> dict:
                              capture_output=True, text=True, check=True).stdout
 
     def ms(text: str) -> float:
-        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+        found = re.match(r"([\d.]+)(us|ms|s|m|h)$", text)
+        if found is None:
+            raise SystemExit(f"cannot read wrk's latency {text!r} in:\n{out}")
+        value, unit = found.groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "mean_ms": ms(re.search(r"Latency\s+(\S+)", out).group(1)),

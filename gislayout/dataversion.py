@@ -1,10 +1,20 @@
 """One data-version token, and the one cache decorator every derived cache uses.
 
-The token is a fingerprint (name, size, mtime_ns, inode; stat only, nothing is read) of every file under the
-active `layers_dir` (schemes included) and of what is installed in `build_dir`: the boundaries and the resource
-COGs with their sidecars. A derived cache keyed on (settings, token, arguments) sees a change made by any
-process (another worker, the CLI, an editor) on its next call, so every worker gives the same answer with no
-restart and no message between processes.
+The token is a fingerprint of the data a cache may depend on: of every file under the active `layers_dir`
+(schemes included) and of what is installed in `build_dir` (the boundaries, the resource COGs with their
+sidecars), each file by name, size, mtime_ns and inode (stat only, nothing is read); and of the plan store's
+generation (`STAMPS`: one indexed read, bumped in the transaction of every write to the saved schemes). A
+derived cache keyed on (settings, token, arguments) sees a change made by any process (another worker, the CLI,
+an editor by hand) on its next call, so every worker gives the same answer with no restart and no message
+between processes; the token is the same in every process for the same data (it names tiles and export files).
+
+The files are not walked on every call. A process watches the folders with inotify (Linux) and keeps each
+folder's fingerprint until the kernel reports an event in it: the check is then one non-blocking read of the
+watch queue (the kernel queues an event within the system call that changes the file, so a request that begins
+after an edit returned finds it) and one query of the store. Where inotify is missing (another OS, a filesystem
+that does not report, the watch limit reached) or `GISLAYOUT_WATCH_FILES=0`, each check walks the folders, as
+before. A file changed on another host through a network filesystem is not reported by inotify: set
+`GISLAYOUT_WATCH_FILES=0` on such a deployment.
 
 Inside a `scope()` (the web app opens one per request) the token is computed once and reused, so one request
 answers from one version; outside a scope every call computes it afresh.
@@ -12,9 +22,12 @@ answers from one version; outside a scope every call computes it afresh.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import hashlib
 import os
+import struct
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -109,21 +122,182 @@ def register_stamp(part: str, stamp: Callable[[], str]) -> None:
     STAMPS.setdefault(part, []).append(stamp)
 
 
+def _digest(part: str, folder: Path) -> str:
+    """The fingerprint of the files of `part` in `folder`, walked now."""
+    _, recursive, keep = PARTS[part]
+    h = hashlib.sha256(f"[{part}:{folder}]\n".encode())
+    for entry in _entries(folder, recursive, keep):
+        h.update(entry.encode("utf-8", "surrogateescape") + b"\n")
+    return h.hexdigest()
+
+
+# inotify(7): the constants of <sys/inotify.h>
+_IN_MODIFY, _IN_ATTRIB, _IN_CLOSE_WRITE = 0x2, 0x4, 0x8
+_IN_MOVED_FROM, _IN_MOVED_TO, _IN_CREATE, _IN_DELETE = 0x40, 0x80, 0x100, 0x200
+_IN_DELETE_SELF, _IN_MOVE_SELF = 0x400, 0x800
+_IN_Q_OVERFLOW, _IN_IGNORED, _IN_ISDIR = 0x4000, 0x8000, 0x40000000
+_IN_NONBLOCK, _IN_CLOEXEC, _IN_MASK_ADD = 0o4000, 0o2000000, 0x20000000
+_NAMES = _IN_CREATE | _IN_DELETE | _IN_MOVED_FROM | _IN_MOVED_TO
+_CONTENT = _NAMES | _IN_MODIFY | _IN_ATTRIB | _IN_CLOSE_WRITE | _IN_DELETE_SELF | _IN_MOVE_SELF
+_EVENT = struct.Struct("iIII")
+
+
+class Watcher:
+    """The fingerprints of watched folders, walked again only when inotify reports an event in them.
+
+    A folder of a part is watched with its subfolders (for a recursive part) and its parent (for the folder's
+    own creation, removal or replacement). Each watch has handlers: (key, what it reacts to). An event marks
+    its keys dirty; `digest` walks a dirty or new key again, after (re-)arming its watches, so no change made
+    after the walk began can be missed. Used from several threads under one lock; one per process.
+    """
+
+    def __init__(self, libc: ctypes.CDLL, fd: int):
+        self._libc, self.fd = libc, fd
+        self._lock = threading.Lock()
+        self._handlers: dict[int, list[tuple[tuple[str, str], str | None]]] = {}
+        self._digests: dict[tuple[str, str], str] = {}
+        self._dirty: set[tuple[str, str]] = set()
+        self._unwatched: set[tuple[str, str]] = set()
+        #: folders walked (for tests and the benchmark: a steady state walks none)
+        self.walks = 0
+
+    @classmethod
+    def start(cls) -> "Watcher | None":
+        """A watcher on a new inotify instance, or None where inotify is not available."""
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            fd = libc.inotify_init1(_IN_NONBLOCK | _IN_CLOEXEC)
+        except (OSError, AttributeError):
+            return None
+        return cls(libc, fd) if fd >= 0 else None
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def _watch(self, path: Path, mask: int, key: tuple[str, str], name: str | None) -> bool:
+        # MASK_ADD: one folder may be watched for several keys with several masks (one inotify watch per inode)
+        wd = self._libc.inotify_add_watch(self.fd, os.fsencode(path), mask | _IN_MASK_ADD)
+        if wd < 0:
+            return False
+        handlers = self._handlers.setdefault(wd, [])
+        if (key, name) not in handlers:
+            handlers.append((key, name))
+        return True
+
+    def _arm(self, key: tuple[str, str]) -> None:
+        part, folder = key[0], Path(key[1])
+        recursive = PARTS[part][1]
+        # the parent reports the folder's creation, removal or replacement; a folder's own watch then follows
+        armed = self._watch(folder.parent, _NAMES | _IN_DELETE_SELF | _IN_MOVE_SELF, key, folder.name)
+        if armed and folder.is_dir():
+            armed = self._watch(folder, _CONTENT, key, "")
+            if recursive:
+                for sub, dirs, _ in os.walk(folder, followlinks=True):
+                    for d in dirs:
+                        armed = armed and self._watch(Path(sub) / d, _CONTENT, key, "")
+        if armed:
+            self._unwatched.discard(key)
+        else:  # the watch limit, or no parent: this folder is walked on every check
+            self._unwatched.add(key)
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                buf = os.read(self.fd, 65536)
+            except BlockingIOError:
+                return
+            offset = 0
+            while offset < len(buf):
+                wd, mask, _, length = _EVENT.unpack_from(buf, offset)
+                raw = buf[offset + _EVENT.size: offset + _EVENT.size + length]
+                offset += _EVENT.size + length
+                if mask & _IN_Q_OVERFLOW:  # events were lost: every folder may have changed
+                    self._dirty.update(self._digests)
+                    continue
+                name = os.fsdecode(raw.rstrip(b"\0"))
+                for key, wanted in self._handlers.get(wd, ()):
+                    if wanted == "" and name and not mask & _IN_ISDIR:  # a file in a watched folder
+                        if PARTS[key[0]][2](name):
+                            self._dirty.add(key)
+                    elif wanted == "" or mask & (_IN_DELETE_SELF | _IN_MOVE_SELF | _IN_IGNORED):
+                        if name == "" or PARTS[key[0]][1]:  # the folder itself, or a subfolder of a tree
+                            self._dirty.add(key)
+                    elif name == wanted:  # the watched folder created, removed or renamed in its parent
+                        self._dirty.add(key)
+                if mask & _IN_IGNORED:
+                    self._handlers.pop(wd, None)
+
+    def digests(self, folders: list[tuple[str, Path]]) -> list[str]:
+        """The fingerprint of each (part, folder): remembered until an event in it, then walked again."""
+        out = []
+        with self._lock:
+            self._drain()
+            for part, folder in folders:
+                key = (part, str(folder))
+                if key in self._dirty or key in self._unwatched or key not in self._digests:
+                    self._dirty.discard(key)
+                    self._arm(key)
+                    self.walks += 1
+                    self._digests[key] = _digest(part, folder)
+                out.append(self._digests[key])
+        return out
+
+
+_WATCHER: list[Watcher | None] = []
+_WATCHER_LOCK = threading.Lock()
+
+
+def watcher() -> Watcher | None:
+    """This process's watcher (started on first use), or None when files are walked on every check."""
+    if not _WATCHER:
+        with _WATCHER_LOCK:
+            if not _WATCHER:
+                wanted = os.environ.get("GISLAYOUT_WATCH_FILES", "1").strip().lower() not in ("0", "false", "no")
+                _WATCHER.append(Watcher.start() if wanted else None)
+    return _WATCHER[0]
+
+
+def _forget_watcher() -> None:  # a forked child must not read its parent's queue
+    if _WATCHER and _WATCHER[0] is not None:
+        _WATCHER[0].close()
+    _WATCHER.clear()
+
+
+os.register_at_fork(after_in_child=_forget_watcher)
+
+
 def compute(settings: config.Settings | None = None, parts: tuple[str, ...] = ALL) -> str:
-    """The fingerprint of `parts` of the data of `settings` (default: the current settings), computed now."""
+    """The fingerprint of `parts` of the data of `settings` (default: the current settings), as of now."""
     s = settings or config.settings()
-    h = hashlib.sha256()
+    folders = [(part, PARTS[part][0](s)) for part in parts]
+    w = watcher()
+    digests = [_digest(*f) for f in folders] if w is None else w.digests(folders)
+    h = hashlib.sha256("".join(digests).encode())
     for part in parts:
-        folder_of, recursive, keep = PARTS[part]
-        folder = folder_of(s)
-        h.update(f"[{part}:{folder}]\n".encode())
-        for entry in _entries(folder, recursive, keep):
-            h.update(entry.encode("utf-8", "surrogateescape") + b"\n")
         if STAMPS.get(part):
             with config.use(s):
                 for stamp in STAMPS[part]:
                     h.update(f"[{stamp()}]".encode())
     return h.hexdigest()[:20]
+
+
+def once(key: object, fn: Callable[[], T]) -> T:
+    """`fn()`, computed once per `scope()` for `key` (each call outside a scope): e.g. one query of the store per
+    request, however many tokens the request needs."""
+    memo = _MEMO.get()
+    if memo is None:
+        return fn()
+    key = ("once", key)
+    if key not in memo:
+        memo[key] = fn()
+    return memo[key]
+
+
+def remember(key: object, value: object) -> None:
+    """Make `value` the answer of `once(key, …)` for the rest of this scope (nothing outside a scope)."""
+    memo = _MEMO.get()
+    if memo is not None:
+        memo[("once", key)] = value
 
 
 def token(parts: tuple[str, ...] = ALL, plan_aware: bool = True) -> str:
@@ -191,21 +365,24 @@ def cached(maxsize: int = 32, parts: tuple[str, ...] = ALL,
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs) -> T:
-            with scope():
-                key = (config.settings(), token(parts, plan_aware), args, tuple(sorted(kwargs.items())))
-                with lock:
-                    if key in items:
-                        items.move_to_end(key)
-                        counts[0] += 1
-                        return items[key]
-                    counts[1] += 1
-                value = fn(*args, **kwargs)
-                with lock:
-                    items[key] = value
+            if _MEMO.get() is None:  # the value and its key from one version
+                with scope():
+                    return wrapper(*args, **kwargs)
+            key = (config.settings(), token(parts, plan_aware), args,
+                   tuple(sorted(kwargs.items())) if kwargs else ())
+            with lock:
+                if key in items:
                     items.move_to_end(key)
-                    while len(items) > maxsize:
-                        items.popitem(last=False)
-                return value
+                    counts[0] += 1
+                    return items[key]
+                counts[1] += 1
+            value = fn(*args, **kwargs)
+            with lock:
+                items[key] = value
+                items.move_to_end(key)
+                while len(items) > maxsize:
+                    items.popitem(last=False)
+            return value
 
         def cache_clear() -> None:
             """Forget every value (a cold start for tests and benchmarks; never needed for correctness)."""

@@ -8,6 +8,7 @@ answer is exact everywhere and costs a polygon test only near borders.
 
 from __future__ import annotations
 
+import math
 
 import numpy as np
 import rasterio.features
@@ -91,6 +92,7 @@ class Nearest:
         self.lon = gdf.geometry.x.to_numpy()
         self.lat = gdf.geometry.y.to_numpy()
         self.xyz = _unit(self.lon, self.lat).reshape(-1, 3)
+        self.lon_list, self.lat_list = self.lon.tolist(), self.lat.tolist()
         extra = [k for k in EXTRA.get(layer, ()) if k in gdf.columns]
         self.rows = [{"id": r["id"], "name_zh": r["name_zh"], "name_en": r["name_en"],
                       "precision": r.get("precision"), **{k: _plain(r[k]) for k in extra}}
@@ -102,11 +104,16 @@ class Nearest:
             return None
         # A dot product on the unit sphere picks the candidates cheaply; the ellipsoid differs from the sphere
         # by well under 1 %, so every feature within 1 % of the spherical minimum is measured geodesically.
-        chord = np.linalg.norm(self.xyz - _unit(lon, lat), axis=1)
-        near = np.flatnonzero(chord <= chord.min() * 1.01 + 1e-9)
-        _, _, dist = _GEOD.inv(np.full(len(near), lon), np.full(len(near), lat), self.lon[near], self.lat[near])
-        i = int(np.argmin(dist))
-        return dict(self.rows[int(near[i])], distance_km=round(float(dist[i]) / 1000.0, 2))
+        # (scalars where numpy's per-call cost would exceed the work: a handful of candidates, one point)
+        lo, la = math.radians(lon), math.radians(lat)
+        here = np.array((math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)))
+        chord = np.linalg.norm(self.xyz - here, axis=1)
+        best, best_m = -1, math.inf
+        for k in np.flatnonzero(chord <= chord.min() * 1.01 + 1e-9).tolist():
+            metres = _GEOD.inv(lon, lat, self.lon_list[k], self.lat_list[k])[2]
+            if metres < best_m:  # the first of equals, as argmin
+                best, best_m = k, metres
+        return dict(self.rows[best], distance_km=round(best_m / 1000.0, 2))
 
 
 @dataversion.cached(maxsize=2)

@@ -9,11 +9,18 @@ Every write runs in one `transaction()`. On SQLite a transaction takes the write
 (`BEGIN IMMEDIATE`), so concurrent writers from several processes queue instead of failing halfway, and the
 journal is WAL with `synchronous=FULL`: a commit that returned is on disk. On PostgreSQL each transaction is
 READ COMMITTED and the conditional updates of `features` re-check the revision after waiting for a row lock.
+
+The store's part of the data version (`generation`) is one row, bumped in the transaction of every write to a
+table of `GENERATION_TABLES` (an engine event, so no writer can forget it), and read by one indexed query on a
+connection kept for that alone (no pool, no SQL compilation): a few microseconds on SQLite, one round trip on
+PostgreSQL. `version_stamp(vid)` reads the generation and a version's revision in that same one query.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import sqlite3
 import threading
 from contextlib import contextmanager
 from typing import Iterator
@@ -21,12 +28,24 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from .. import config
+from .. import config, dataversion
+from . import schema_setup
+from .models import generation as G
 
 _ENGINES: dict[tuple[str, int], Engine] = {}
 _LOCK = threading.Lock()
 #: Seconds a SQLite writer waits for another process's write lock before giving up.
 SQLITE_BUSY_TIMEOUT_S = 60
+#: Tables whose writes move the store's generation: what is read outside a selected version of the plan (the
+#: saved schemes, in every zone column and region list). A version's features and metadata are not here: their
+#: readers key on the version's own `revision`, so an edit in one version leaves every other cache warm.
+GENERATION_TABLES = frozenset({"schemes"})
+#: Idle connections of the generation check, per (database URL, process).
+_CHECKS: dict[tuple[str, int], list] = {}
+_SQL = {"sqlite": ("SELECT epoch, n, NULL FROM generation WHERE id = 1",
+                   "SELECT epoch, n, (SELECT revision FROM versions WHERE id = ?) FROM generation WHERE id = 1"),
+        "postgresql": ("SELECT epoch, n, NULL FROM generation WHERE id = 1",
+                       "SELECT epoch, n, (SELECT revision FROM versions WHERE id = %s) FROM generation WHERE id = 1")}
 
 
 def url() -> str:
@@ -36,7 +55,12 @@ def url() -> str:
 
 def backend(db_url: str | None = None) -> str:
     """'sqlite' or 'postgresql'."""
-    return sa.engine.make_url(db_url or url()).get_backend_name()
+    return _backend(db_url or url())
+
+
+@functools.lru_cache(maxsize=64)
+def _backend(db_url: str) -> str:
+    return sa.engine.make_url(db_url).get_backend_name()
 
 
 def _sqlite_engine(db_url: sa.engine.URL) -> Engine:
@@ -70,6 +94,12 @@ def _postgres_engine(db_url: sa.engine.URL) -> Engine:
     return sa.create_engine(db_url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+def _bump(conn: Connection, clause, *_args) -> None:
+    """After an INSERT, UPDATE or DELETE on a table of GENERATION_TABLES: bump the generation, same transaction."""
+    if isinstance(clause, sa.sql.dml.UpdateBase) and getattr(clause.table, "name", None) in GENERATION_TABLES:
+        conn.execute(G.update().where(G.c.id == 1).values(n=G.c.n + 1))
+
+
 def engine(db_url: str | None = None) -> Engine:
     """The engine of `db_url` (default: the current settings'), one per URL and process."""
     db_url = db_url or url()
@@ -85,6 +115,7 @@ def engine(db_url: str | None = None) -> Engine:
             else:
                 raise ValueError(f"unsupported database {name!r} in {parsed.render_as_string(hide_password=True)}; "
                                  "use sqlite:///FILE or postgresql://…")
+            sa.event.listen(_ENGINES[key], "after_execute", _bump)
         return _ENGINES[key]
 
 
@@ -94,12 +125,15 @@ def dispose_all() -> None:
         for eng in _ENGINES.values():
             eng.dispose()
         _ENGINES.clear()
+        for idle in _CHECKS.values():
+            for raw in idle:
+                raw.close()
+        _CHECKS.clear()
 
 
 @contextmanager
 def transaction(db_url: str | None = None) -> Iterator[Connection]:
     """One transaction on the store: committed when the block ends, rolled back when it raises."""
-    from . import schema_setup
     eng = engine(db_url)
     schema_setup.ensure(eng)
     with eng.begin() as conn:
@@ -109,9 +143,62 @@ def transaction(db_url: str | None = None) -> Iterator[Connection]:
 @contextmanager
 def reading(db_url: str | None = None) -> Iterator[Connection]:
     """A connection for reads (one consistent snapshot on PostgreSQL; a deferred transaction on SQLite)."""
-    from . import schema_setup
     eng = engine(db_url)
     schema_setup.ensure(eng)
     with eng.connect() as conn:
         conn.execution_options(gislayout_reads_only=True)
         yield conn
+
+
+def _check_connection(db_url: str):
+    """A new DBAPI connection for the generation check (autocommit: each read sees the latest commit)."""
+    eng = engine(db_url)
+    schema_setup.ensure(eng)
+    cargs, cparams = eng.dialect.create_connect_args(eng.url)
+    if eng.dialect.name == "sqlite":
+        raw = sqlite3.connect(*cargs, timeout=SQLITE_BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None)
+        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+    else:
+        raw = eng.dialect.connect(*cargs, **cparams)
+        raw.autocommit = True
+    return raw
+
+
+def _check(db_url: str | None, vid: str | None) -> tuple[str, int | None]:
+    """(generation stamp, revision of `vid` or None) in one query, on a kept connection (one retry on a new one)."""
+    db_url = db_url or url()
+    key = (db_url, os.getpid())
+    sql = _SQL[backend(db_url)][vid is not None]
+    with _LOCK:
+        idle = _CHECKS.setdefault(key, [])
+        raw = idle.pop() if idle else None
+    for attempt in (1, 2):
+        if raw is None:
+            raw = _check_connection(db_url)
+        try:
+            rows = raw.execute(sql, (vid,) if vid is not None else ()).fetchall()
+            break
+        except Exception:  # a dropped connection (server restart): once more on a new one
+            raw.close()
+            raw = None
+            if attempt == 2:
+                raise
+    with _LOCK:
+        _CHECKS.setdefault(key, []).append(raw)
+    epoch, n, revision = rows[0] if rows else ("none", 0, None)
+    return f"{epoch}:{n}", (None if revision is None else int(revision))
+
+
+def generation(db_url: str | None = None) -> str:
+    """The store's generation stamp (`epoch:n`): one indexed read, once per `dataversion.scope()`."""
+    db_url = db_url or url()
+    return dataversion.once(("store generation", db_url), lambda: _check(db_url, None)[0])
+
+
+def version_stamp(vid: str, db_url: str | None = None) -> int | None:
+    """The revision of version `vid` (None if there is none), read in the one query that also reads the
+    generation, which the rest of the request's `dataversion.scope()` then uses."""
+    db_url = db_url or url()
+    stamp, revision = _check(db_url, vid)
+    dataversion.remember(("store generation", db_url), stamp)
+    return revision

@@ -142,3 +142,17 @@ upload_quota = sa.Table(
     sa.Column("item", text(128), primary_key=True),
     sa.Column("at", WHEN, nullable=False),
 )
+
+#: Tables of the store's own bookkeeping, not of the plan: kept out of `metadata`, so dumps and restores
+#: (`backup`, which copy every table of `metadata`) never carry them from one store to another.
+internal = sa.MetaData()
+
+#: One row: the store's generation, bumped in the transaction of every write to a table of
+#: `gislayout.store.db.GENERATION_TABLES` (what caches read outside a selected version: the saved schemes).
+#: `epoch` is drawn when the row is made, so a store created again at the same URL never repeats a stamp.
+generation = sa.Table(
+    "generation", internal,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("epoch", text(32), nullable=False),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)

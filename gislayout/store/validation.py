@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .. import boundaries, dataversion, schema
 from ..errors import BadParameter, LayerDataError
+from . import rowcheck
 
 #: Layers a version can edit: the policy's point layers and the ground layers a plan would change.
 POLICY = ("bases", "parks", "enterprises", "projects")
@@ -76,13 +77,19 @@ def geometry(value) -> BaseGeometry:
     return geom
 
 
+@dataversion.cached(maxsize=4, parts=("boundaries",), plan_aware=False)
+def _tree(level: str) -> shapely.STRtree:
+    """A spatial index of the boundaries of `level`, in their order."""
+    return shapely.STRtree(boundaries.load(level).geometry.values)
+
+
 def place(point: BaseGeometry) -> tuple[str, str | None]:
     """The prefecture and county a point lies in, or BadParameter when it is outside Gansu."""
     for level in ("county", "prefecture"):
         gdf = boundaries.load(level)
-        hit = gdf[gdf.geometry.intersects(point)]
-        if len(hit):
-            row = hit.iloc[0]
+        hits = _tree(level).query(point, predicate="intersects")  # = gdf.geometry.intersects(point), indexed
+        if len(hits):
+            row = gdf.iloc[int(hits.min())]
             return (row["prefecture"], row["name_zh"]) if level == "county" else (row["name_zh"], None)
     raise BadParameter(f"point ({point.x:.5f}, {point.y:.5f}) is outside Gansu")
 
@@ -99,6 +106,9 @@ def validate(layer: str, props: dict, point: BaseGeometry, placed: bool = True) 
     row = {c: props.get(c) for c in columns(layer)} | {"lon": round(point.x, 6), "lat": round(point.y, 6)}
     if placed:
         row["prefecture"], row["county"] = place(point)
+    fast = rowcheck.passes(layer_schema(layer), row)  # the same checks on one row; None: pandera decides and says why
+    if fast is not None:
+        return {c: plain(fast[c]) for c in columns(layer) if c not in ("lon", "lat")}
     df = pd.DataFrame([row]).astype(object)
     try:
         checked = schema.validate(df, layer_schema(layer), f"{layer} feature")

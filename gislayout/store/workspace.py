@@ -14,7 +14,7 @@ import geopandas as gpd
 
 from .. import dataversion
 from ..errors import BadParameter, integer
-from . import baseline, features, versions
+from . import baseline, db, features, versions
 from .validation import EDITABLE
 
 
@@ -34,8 +34,11 @@ def parse_as_of(vid: str, value: str | int | None) -> int | None:
 
 def plan(vid: str, as_of: str | int | None = None) -> dataversion.Plan:
     """The selection of version `vid` (as of `as_of`), or NotFound / BadParameter."""
+    revision = db.version_stamp(versions.check_id(vid))  # one query: the revision and the store's generation
     baseline.ensure()
-    return dataversion.Plan(vid, versions.revision_of(vid), parse_as_of(vid, as_of))
+    if revision is None:  # NotFound, or the baseline `ensure` has just loaded
+        revision = versions.revision_of(vid)
+    return dataversion.Plan(vid, revision, parse_as_of(vid, as_of))
 
 
 def layer(name: str, from_files: Callable[[str], gpd.GeoDataFrame]) -> gpd.GeoDataFrame:

@@ -1,0 +1,138 @@
+"""Point queries: ours against titiler's `/cog/point` on the same COG, over loopback, in the same run.
+
+    python benchmarks/bench_point.py [--resource gwa_ws100] [--seconds 10] [--points 64] [--profile 300]
+
+Both servers get 2 worker processes on 127.0.0.1 and are measured one after the other (never at once) with
+wrk (-t2 -c16), cycling through the same `--points` points on a grid over the Hexi corridor (inside Gansu and
+inside the raster): ours at `/api/point?lon=…&lat=…` (gunicorn -w 2; the value of every installed resource plus
+the prefecture, county, zones and the nearest base, park, plant and substation), titiler 2.4.0 at
+`/cog/point/{lon},{lat}?url=<the COG>` (uvicorn --workers 2; the value of that one COG). Each point is fetched
+once before wrk runs, so the figures are for a running server. Targets (issue 21): ours ≥ 8× titiler's
+requests per second, p99 ≤ 15 ms.
+
+`--profile N` first times N point queries in process (Flask test client) and the data-version check alone,
+and prints the top of a cProfile of those requests.
+
+titiler runs from its own venv (`TITILER_VENV`, see `bench_tiles.py`). The resource must be installed
+(`flask --app app resources ...`); the build directory is GISLAYOUT_BUILD_DIR, as for the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_tiles import server, titiler_python, wrk  # noqa: E402  (after the path is set)
+
+#: Hexi corridor, where the wind and solar bases are: a box inside Gansu and inside every resource raster.
+HEXI = (94.0, 38.8, 100.5, 40.6)
+
+
+def points(n: int) -> list[tuple[float, float]]:
+    """`n` points inside Gansu on a regular grid over HEXI (rounded to 0.001°; the box also holds some Qinghai)."""
+    from gislayout.resources import places
+    side = round((2 * n) ** 0.5) + 1
+    west, south, east, north = HEXI
+    grid = [(round(west + (east - west) * (i + 0.5) / side, 3), round(south + (north - south) * (j + 0.5) / side, 3))
+            for i in range(side) for j in range(side)]
+    inside = [p for p in grid if places.locator().place(*p) is not None]
+    return inside[::max(1, len(inside) // n)][:n]
+
+
+def fetch_json(base: str, paths: list[str]) -> None:
+    """Fetch every path once (warm-up), failing on anything but 200."""
+    import urllib.request
+    for path in paths:
+        with urllib.request.urlopen(base + path, timeout=60) as resp:
+            assert resp.status == 200, (path, resp.status)
+            resp.read()
+
+
+def profile(n: int, sample: list[tuple[float, float]]) -> None:
+    """Time `n` point queries in process and the data-version check; print the top of their profile."""
+    from gislayout import dataversion
+    from gislayout.web import create_app
+    app = create_app({"TESTING": True})
+    client = app.test_client()
+    urls = [f"/api/point?lon={lon}&lat={lat}" for lon, lat in sample]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    start = time.perf_counter()
+    for i in range(n):
+        client.get(urls[i % len(urls)])
+    per_request = (time.perf_counter() - start) / n * 1000
+    with app.app_context():
+        start = time.perf_counter()
+        for _ in range(n * 10):
+            with dataversion.scope():
+                dataversion.token()
+        check_us = (time.perf_counter() - start) / (n * 10) * 1e6
+    print(f"in process: {per_request:.3f} ms per point query (test client), data-version check {check_us:.1f} µs "
+          f"per request (token of every part, one scope; watcher: {dataversion.watcher() is not None})")
+    prof = cProfile.Profile()
+    prof.enable()
+    for i in range(n):
+        client.get(urls[i % len(urls)])
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(25)
+    print(out.getvalue())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--resource", default="gwa_ws100")
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--points", type=int, default=64)
+    ap.add_argument("--profile", type=int, default=0, help="also profile this many point queries in process")
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("needs wrk (apt-get install wrk)")
+
+    from gislayout.resources import registry, store
+    registry.require(args.resource)
+    cog = store.tif_path(args.resource).resolve()
+    sample = points(args.points)
+    if args.profile:
+        profile(args.profile, sample)
+    ours = [f"/api/point?lon={lon}&lat={lat}" for lon, lat in sample]
+    theirs = [f"/cog/point/{lon},{lat}?url={cog}" for lon, lat in sample]
+    print(f"{args.resource}: {cog} ({len(sample)} points over the Hexi corridor {HEXI})")
+
+    results = {}
+    env = {"GISLAYOUT_BUILD_DIR": str(store.root().parent)}
+    with server([sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:8041", "app:app"], 8041,
+                ours[0], env) as base:
+        fetch_json(base, ours)
+        results["gislayout"] = wrk(base, ours, args.seconds)
+    python = titiler_python()
+    with server([str(python), "-m", "uvicorn", "titiler.application.main:app", "--workers", "2", "--host",
+                 "127.0.0.1", "--port", "8042", "--log-level", "warning"], 8042, theirs[0]) as base:
+        fetch_json(base, theirs)
+        results["titiler"] = wrk(base, theirs, args.seconds)
+
+    for name, r in results.items():
+        print(f"{name:10s} {r['rps']:9.1f} req/s  mean {r['mean_ms']:7.2f} ms  p99 {r['p99_ms']:7.2f} ms  "
+              f"non-2xx {r['non2xx']}")
+    ratio = results["gislayout"]["rps"] / results["titiler"]["rps"]
+    p99 = results["gislayout"]["p99_ms"]
+    print(f"ratio: {ratio:.1f}x titiler's requests per second (target >= 8x: {'ok' if ratio >= 8 else 'MISS'}); "
+          f"our p99 {p99:.1f} ms (target <= 15 ms: {'ok' if p99 <= 15 else 'MISS'}); "
+          f"load average (1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if results["gislayout"]["non2xx"] or results["titiler"]["non2xx"]:
+        raise SystemExit("some requests failed")
+
+
+if __name__ == "__main__":
+    main()

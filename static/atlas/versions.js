@@ -7,8 +7,11 @@
   "use strict";
   const A = window.Atlas, el = GL.el, et = A.et;
   const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+  // the server parsed the link's version and checked that it exists (an unknown one gets a page saying so), so
+  // the page starts from that one state: cfg.state.version, with its name, author and time in cfg.version
   const asked = new URLSearchParams(location.search).get("version") || "";
   A.state.version = A.state.version || (SLUG.test(asked) ? asked : "");
+  A.shownVersion = A.cfg.version || null;
   A.versions = [];
   A.asOf = null;  // a change number while the map shows a past state
 
@@ -16,6 +19,9 @@
   A.currentVersion = function () {
     const named = A.versions.find((v) => v.id === A.state.version);
     if (named) return named;
+    if (!A.versions.length && A.shownVersion && (A.shownVersion.id === A.state.version || (!A.state.version && A.shownVersion.baseline))) {
+      return A.shownVersion;  // before the list is in
+    }
     const bases = A.versions.filter((v) => v.baseline).sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
     return bases[0] || null;
   };
@@ -234,7 +240,8 @@
   A.on("lang", () => { render(); showHistory(historyOf); });
   A.on("session", () => { render(); showHistory(historyOf); });
   A.on("written", () => { A.loadVersions(); showHistory(historyOf); });
-  Promise.all([A.loadSession(), A.loadVersions()]).then(() => {
+  /** Settles once the session and the versions list are in (main.js waits for it before `data-ready`). */
+  A.versionsReady = Promise.all([A.loadSession(), A.loadVersions()]).then(() => {
     showHistory(null);
     document.body.dataset.versionsReady = "1";
   });

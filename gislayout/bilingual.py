@@ -105,3 +105,40 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
 def vocabulary_label(vocabulary: str, code: str) -> Pair:
     """The (zh, en) label of `code` in `vocabulary`; the code itself (and no English) if it has none."""
     return VOCAB.get(vocabulary, {}).get(code, (code, ""))
+
+
+#: How a version of the plan is named on pages and printouts (a baseline is named here, in both languages; a
+#: planner's version by the name its author gave it).
+VERSION_TEXT: dict[str, Pair] = {
+    "baseline_name": ("{vid} 政策基准版本", "{vid} policy baseline"),
+    "curated": ("政策原文整理数据", "curated policy data"),
+    "version": ("版本", "Version"), "author": ("作者", "Author"), "saved": ("保存于", "Saved"),
+    "draft": ("草案", "DRAFT"),
+    "draft_note": ("草案（规划人员的方案），并非正式规划；以{base}为基础修改。",
+                   "A draft (a planner's proposal), not the official plan; edited from {base}."),
+}
+
+
+def version_name(version: dict, lang: str) -> str:
+    """The name of a version (a store record: id, name, baseline) in `lang`: a baseline's is worded here."""
+    if version.get("baseline"):
+        return pick(VERSION_TEXT["baseline_name"], lang).format(vid=version["id"])
+    return str(version.get("name") or version.get("id") or "")
+
+
+def version_author(version: dict, lang: str) -> str:
+    """Who made a version; the loader of the curated files (`layers/`) is named in `lang`."""
+    author = str(version.get("author") or "")
+    return pick(VERSION_TEXT["curated"], lang) if author in ("layers/", "") and version.get("baseline") else author
+
+
+def version_line(version: dict, lang: str) -> str:
+    """'Version: name · Author: who · Saved: 2026-12-07 14:20 UTC' in `lang`, for printouts."""
+    when = str(version.get("updated_at") or version.get("created_at") or "")
+    when = when[:16].replace("T", " ") + " UTC" if when else ""
+    sep = "：" if lang == "zh" else ": "
+    parts = [pick(VERSION_TEXT["version"], lang) + sep + version_name(version, lang),
+             pick(VERSION_TEXT["author"], lang) + sep + version_author(version, lang)]
+    if when:
+        parts.append(pick(VERSION_TEXT["saved"], lang) + sep + when)
+    return " · ".join(parts)

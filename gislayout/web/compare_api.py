@@ -79,7 +79,8 @@ def _plans() -> tuple[tuple, tuple]:
         vid = request.args.get(key) or versions.BASE_VERSION
         plans.append(workspace.plan(vid))
         record = store_versions.get(vid)
-        records.append({k: record[k] for k in ("id", "name", "author", "created_at", "updated_at", "baseline")})
+        records.append({k: record[k] for k in ("id", "name", "author", "created_at", "updated_at", "baseline",
+                                               "revision")})
     return tuple(plans), tuple(records)
 
 

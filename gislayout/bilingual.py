@@ -142,3 +142,36 @@ def version_line(version: dict, lang: str) -> str:
     if when:
         parts.append(pick(VERSION_TEXT["saved"], lang) + sep + when)
     return " · ".join(parts)
+
+
+#: The fields of a layout feature as the editor's form names them, for messages beside each field.
+FIELD_LABELS: dict[str, Pair] = {
+    "name_zh": ("中文名称", "Chinese name"), "name_en": ("英文名称", "English name"), "kind": ("类型", "Kind"),
+    "level": ("级别", "Level"), "sectors": ("产业", "Sectors"), "subsectors": ("细分产业", "Sub-sectors"),
+    "precision": ("位置精度", "Location precision"), "location_basis": ("定位依据", "Location basis"),
+    "location_source": ("位置来源", "Location from"), "source": ("政策条款", "Policy clause"),
+    "basis": ("依据（方案说明）", "Basis (what the proposal rests on)"), "location_note": ("位置说明", "Location note"),
+    "technology": ("技术", "Technology"), "capacity_mw": ("装机容量（MW）", "Capacity (MW)"),
+    "status": ("状态", "Status"), "target_year": ("目标年份", "Target year"), "area_ha": ("面积（公顷）", "Area (ha)"),
+    "national_since": ("升级国家级时间", "National since"), "geometry": ("位置", "Position"),
+    "prefecture": ("市（州）", "Prefecture"), "county": ("县（市、区）", "County"),
+}
+#: What is wrong with a field, by kind of failure; {field} is its label, {value} the value given.
+FIELD_PROBLEMS: dict[str, Pair] = {
+    "required": ("请填写{field}", "{field} is required"),
+    "choice": ("{field}“{value}”不在可选值中", "{field} {value!r} is not one of the allowed values"),
+    "clause": ("{field}“{value}”格式不对，应如 三(二)2；方案可留空并在“依据”中说明",
+               "{field} {value!r} is not a clause like 三(二)2; a proposal may leave it empty and give its basis"),
+    "codes": ("{field}“{value}”含未知的产业代码", "{field} {value!r} holds an unknown sector code"),
+    "number": ("{field}“{value}”不是允许范围内的数字", "{field} {value!r} is not a number in the allowed range"),
+    "basis_fit": ("定位依据与位置精度不符", "The location basis does not fit the precision"),
+    "outside": ("该位置不在甘肃省内", "The position is outside Gansu"),
+    "invalid": ("{field}“{value}”无效", "{field} {value!r} is not valid"),
+}
+
+
+def field_problem(problem: str, field: str, value: object = None) -> dict[str, str]:
+    """{"zh": ..., "en": ...}: what is wrong with `field` (a FIELD_PROBLEMS key), quoting `value`."""
+    text = "" if value is None else str(value)[:80]
+    return {lang: FIELD_PROBLEMS[problem][i].format(field=FIELD_LABELS.get(field, (field, field))[i], value=text)
+            for i, lang in enumerate(LANGS)}

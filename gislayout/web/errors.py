@@ -69,6 +69,7 @@ def init_app(app: Flask) -> None:
         if status >= 500:
             app.logger.error("server data or library error: %s", exc.message)
         extra = {"current": exc.current} if isinstance(exc, E.Conflict) and exc.current is not None else {}
+        extra |= getattr(exc, "details", None) or {}  # e.g. a refused feature's messages per field
         return error_body(status, exc.message, **extra), status
 
     @app.errorhandler(HTTPException)

@@ -87,7 +87,7 @@
       return written(et("saved")).then(() => A.openFeature(answer.id));
     }, (err) => {
       if (err.status === 409 && err.current) return F.conflict(A.byId[target.fid] || { layer: target.layer, feature: { properties: { id: target.fid } } }, err.current, reloadOne);
-      F.error(err.message);
+      F.error(err.message, err.fields);
     });
   }
   function editAttributes(layer, fid) {

@@ -25,7 +25,9 @@
       edit_as_of: "查看历史状态时不能编辑",
       add: "添加要素", add_hint: "点击地图放置新要素", layer: "图层", new_feature: "新要素：{layer}",
       edit_feature: "编辑：{name}", edit_attrs: "编辑属性", name_zh: "中文名称", name_en: "英文名称",
-      subsectors: "细分领域", place: "所在地", place_auto: "由位置自动确定", source_hint: "政策条款，如 三(二)3",
+      subsectors: "细分领域", place: "所在地", place_auto: "由位置自动确定", source_hint: "政策条款，如 三(二)3；方案可留空",
+      basis: "依据（方案说明）", source_optional: "政策条款（方案可选）", not_saved: "未保存：请按提示修改标出的字段。",
+      undo: "撤销上一步", undone: "已撤销", nothing_to_undo: "没有可撤销的操作",
       none: "（无）", placed_by: "由 {user} 在版本 {version} 中放置", saved: "已保存", moved: "已移动并保存", deleted: "已删除", restored: "已恢复",
       conflict: "已被他人修改", conflict_note: "你编辑期间，别人已修改了它。当前状态如下；重新载入后再改。",
       reload: "重新载入", coordinates: "经度, 纬度", revision: "修订号", deleted_state: "已删除", yes: "是", failed: "未保存：{message}", loading_editor: "正在载入编辑器…",
@@ -50,7 +52,9 @@
       add: "Add feature", add_hint: "Click the map to place the new feature", layer: "Layer",
       new_feature: "New feature: {layer}", edit_feature: "Edit: {name}", edit_attrs: "Edit attributes",
       name_zh: "Name (Chinese)", name_en: "Name (English)", subsectors: "Sub-sectors", place: "Place",
-      place_auto: "set from where the point is", source_hint: "Policy clause, e.g. 三(二)3", none: "(none)",
+      place_auto: "set from where the point is", source_hint: "Policy clause, e.g. 三(二)3; optional for a proposal",
+      basis: "Basis (what the proposal rests on)", source_optional: "Policy clause (optional for a proposal)",
+      not_saved: "Not saved: correct the fields marked.", undo: "Undo last change", undone: "Undone", nothing_to_undo: "Nothing to undo", none: "(none)",
       placed_by: "placed by {user} in version {version}", saved: "Saved", moved: "Moved and saved", deleted: "Deleted", restored: "Restored",
       conflict: "Changed by someone else",
       conflict_note: "Someone else changed it while you were editing. Its current state is below; reload it, then edit again.",
@@ -89,6 +93,7 @@
       super((body && body.message) || "HTTP " + status);
       this.status = status;
       this.current = body ? body.current : undefined;
+      this.fields = body ? body.fields : undefined;  // a refused feature: {field: {zh, en}} (store.validation)
     }
   }
   A.ApiError = ApiError;

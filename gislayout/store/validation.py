@@ -53,9 +53,14 @@ def layer_schema(layer: str, proposal: bool = False):
 
 @dataversion.cached(maxsize=len(EDITABLE), parts=("layers",), plan_aware=False)
 def columns(layer: str) -> tuple[str, ...]:
-    """The columns of `layers/<layer>.csv`, in the file's order (the order a version's layer is returned in),
-    and for the policy's layers the basis a planner's proposal gives in place of a clause."""
-    cols = tuple(schema.read_csv(f"{layer}.csv").columns)
+    """The columns of `layers/<layer>.csv`, in the file's order (the order a version's layer is returned in)."""
+    return tuple(schema.read_csv(f"{layer}.csv").columns)
+
+
+def feature_columns(layer: str) -> tuple[str, ...]:
+    """The fields a feature of a version may have: the file's columns, and for the policy's layers the basis a
+    planner's proposal gives in place of a clause."""
+    cols = columns(layer)
     return cols + (schema.PROPOSAL_BASIS,) if layer in POLICY and schema.PROPOSAL_BASIS not in cols else cols
 
 
@@ -130,10 +135,11 @@ def validate(layer: str, props: dict, point: BaseGeometry, placed: bool = True) 
     level, the sectors); its policy clause is optional, and a free `basis` says what it rests on."""
     if not isinstance(props, dict):
         raise BadParameter(f"properties must be an object, got {props!r:.80}")
-    unknown = sorted(set(props) - set(columns(layer)) - {"layer", "lon", "lat"})
+    fields_of = feature_columns(layer)
+    unknown = sorted(set(props) - set(fields_of) - {"layer", "lon", "lat"})
     if unknown:
-        raise BadParameter(f"unknown field {unknown[0]!r} for layer {layer!r}; fields: {', '.join(columns(layer))}")
-    row = {c: props.get(c) for c in columns(layer)} | {"lon": round(point.x, 6), "lat": round(point.y, 6)}
+        raise BadParameter(f"unknown field {unknown[0]!r} for layer {layer!r}; fields: {', '.join(fields_of)}")
+    row = {c: props.get(c) for c in fields_of} | {"lon": round(point.x, 6), "lat": round(point.y, 6)}
     proposal = layer in POLICY and row.get("precision") == "planned"
     if proposal:
         kinds = schema.KINDS[layer]
@@ -158,13 +164,17 @@ def validate(layer: str, props: dict, point: BaseGeometry, placed: bool = True) 
                 fields[column] = _problem(column, str(case.check), value)
         raise FieldErrors(layer, fields) from None
     out = {c: plain(checked.iloc[0][c]) if c in checked.columns else None
-           for c in columns(layer) if c not in ("lon", "lat")}
+           for c in fields_of if c not in ("lon", "lat")}
+    if not out.get(schema.PROPOSAL_BASIS):
+        out.pop(schema.PROPOSAL_BASIS, None)
     return out
 
 
 def frame(layer: str, rows: list[tuple[dict, BaseGeometry, int]]) -> gpd.GeoDataFrame:
     """A layer as `gislayout.layers.load` gives it (same columns and types) from (props, geometry, revision)."""
     cols = columns(layer)
+    if any(p.get(schema.PROPOSAL_BASIS) for p, _, _ in rows):  # a planner's proposal says what it rests on
+        cols = feature_columns(layer)
     records = [{**{c: p.get(c) for c in cols}, "lon": g.x, "lat": g.y} for p, g, _ in rows]
     # as text first, like `schema.read_csv`, then the numeric columns as the schema types them: the very types
     # the CSV path gets. Every row was validated when it was written, so the checks are not run again here.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 
 import pandas as pd
 
@@ -49,12 +50,20 @@ def _rows(table: pd.DataFrame, value_columns: list[str], difference: bool) -> li
     return out
 
 
+def _detail_zh(detail: str) -> str:
+    """The Chinese of a note's detail: what is missing, and the command (a code) that installs it."""
+    if not detail:
+        return ""
+    commands = re.findall(r"`([^`]+)`", detail)
+    return "（尚未安装所需的资源栅格" + (f"；安装命令：{'；'.join(commands)}" if commands else "") + "）"
+
+
 def _notes(notes: list[str]) -> list[dict]:
     out = []
     for text in notes:
         topic, _, detail = text.partition(": not computed")
         zh = _NOTE_ZH.get(topic, topic)
-        out.append({"topic": topic, "en": text, "zh": f"{zh}{detail}"})
+        out.append({"topic": topic, "en": text, "zh": f"{zh}{_detail_zh(detail) if topic in _NOTE_ZH else detail}"})
     return out
 
 

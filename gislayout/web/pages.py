@@ -7,7 +7,7 @@ import json
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from .. import dataversion, maps
+from .. import bilingual, dataversion, maps
 from ..errors import BadParameter, NotFound
 from ..maps import contextlayers, geodata, i18n, relief
 from ..maps.state import parse_noted
@@ -44,6 +44,8 @@ def _page(state: maps.AtlasState, options: maps.Options, resources_json: str, no
     page = maps.render(state, options, resources_json)
     page.config["notices"] = list(notices)
     page.config["version"] = json.loads(version_json)
+    if page.config["version"]:
+        page.config["version"]["label"] = bilingual.version_name(page.config["version"], page.lang)
     return render_template("atlas.html", page=page, strings=page.config["strings"][page.lang], notices=notices,
                            version=page.config["version"])
 

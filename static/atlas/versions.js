@@ -25,7 +25,11 @@
     const bases = A.versions.filter((v) => v.baseline).sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
     return bases[0] || null;
   };
-  A.versionName = (id) => { const v = A.versions.find((x) => x.id === id); return v ? v.name : id || ""; };
+  /** A version's name in the page's language: a baseline's is worded here (as gislayout.bilingual.version_name). */
+  A.versionLabel = (v) => (v ? (v.baseline ? et("baseline_name", { vid: v.id }) : v.name) : "");
+  A.versionAuthor = (v) => (v && v.baseline && (v.author === "layers/" || !v.author) ? et("curated") : (v && v.author) || "");
+  A.changeAuthor = (who) => (who === "layers/" ? et("curated") : who);
+  A.versionName = (id) => { const v = A.versions.find((x) => x.id === id); return v ? A.versionLabel(v) : id || ""; };
   /** Whether features of the version shown may be edited by the signed-in user now. */
   A.editBlock = function () {
     const v = A.currentVersion();
@@ -101,7 +105,7 @@
     const select = el("select", { id: "version-select", "aria-label": et("version"), title: et("version"),
       onchange: (e) => A.setVersion(e.target.value) },
     ...A.versions.map((v) => el("option", { value: v.id, selected: cur && v.id === cur.id,
-      text: v.name + (v.baseline ? " · " + et("baseline") : v.locked ? " · " + et("locked") : "") })));
+      text: A.versionLabel(v) + (v.baseline ? " · " + et("baseline") : v.locked ? " · " + et("locked") : " · " + et("draft")) })));
     const s = A.session;
     // the sign-in link is written when clicked, so that it comes back to the view as it is then
     const signIn = el("a", { id: "sign-in", class: "btn", href: A.signInUrl(), text: et("sign_in"),
@@ -159,15 +163,15 @@
       v.baseline ? null : button("rename", toggle("rename")),
       v.baseline || !mayLock ? null : button(v.locked ? "unlock" : "lock", () => act(v, A.send("PATCH", A.versionPath(v.id), { locked: !v.locked, revision: v.revision }))),
       v.baseline ? null : button("delete", toggle("delete"))) : null;
-    const meta = [v.author, A.when(v.created_at), v.parent_id ? et("parent") + ": " + A.versionName(v.parent_id) : "",
+    const meta = [A.versionAuthor(v), A.when(v.created_at), v.parent_id ? et("parent") + ": " + A.versionName(v.parent_id) : "",
       v.features !== undefined ? et("features_n", { n: v.features }) : ""].filter(Boolean).join(" · ");
     return el("li", { class: "version-item" + (cur && cur.id === v.id ? " current" : ""), "data-version": v.id },
       el("div", { class: "version-head" },
-        el("button", { type: "button", class: "version-name", text: v.name, title: v.id, onclick: () => A.setVersion(v.id) }),
+        el("button", { type: "button", class: "version-name", text: A.versionLabel(v), title: v.id, onclick: () => A.setVersion(v.id) }),
         v.baseline ? el("span", { class: "badge", text: et("baseline") }) : null,
         v.locked ? el("span", { class: "badge locked", text: et("locked") + (v.locked_by ? " · " + v.locked_by : "") }) : null),
       el("p", { class: "version-meta", text: meta }),
-      v.description ? el("p", { class: "version-desc", text: v.description }) : null,
+      v.baseline ? el("p", { class: "version-desc", text: et("baseline_desc") }) : v.description ? el("p", { class: "version-desc", text: v.description }) : null,
       actions, inline(v), problems[v.id] ? el("p", { class: "form-error", role: "alert", text: problems[v.id] }) : null);
   }
 
@@ -193,7 +197,7 @@
       changeDetail(c)].filter(Boolean).join(" · ");
     return el("li", { class: "change", "data-seq": String(c.seq), "data-action": c.action },
       el("span", { class: "change-what", text: "#" + c.seq + " " + what }),
-      el("span", { class: "change-who", text: c.author + " · " + A.when(c.at) }),
+      el("span", { class: "change-who", text: A.changeAuthor(c.author) + " · " + A.when(c.at) }),
       el("span", { class: "change-actions" },
         el("button", { type: "button", class: "btn btn-small", "data-action": "as-of", text: et("view_as_of"), onclick: () => A.viewAsOf(c.seq) }),
         mayRestore && c.action === "delete" && c.fid && !A.byId[c.fid] ? el("button", { type: "button", class: "btn btn-small", "data-action": "restore",

@@ -126,7 +126,8 @@
     td(head, t.units, "", "th");
     report.columns.forEach((c) => {
       const v = report.versions && report.versions[c.side];  // the version this column is counted in
-      const th = td(head, (report.kind === "schemes" ? `${c.scheme} · ${name(c)}` : name(c)) + (v ? " · " + v.name : ""),
+      const vname = v ? (v.baseline ? GL.format(t.baselineName, { vid: v.id }) : v.name + " · " + t.draft) : "";
+      const th = td(head, (report.kind === "schemes" ? `${c.scheme} · ${name(c)}` : name(c)) + (v ? " · " + vname : ""),
         "cmp-num cmp-" + c.side, "th");
       th.dataset.key = c.key;
       if (v) th.dataset.version = v.id;
@@ -323,7 +324,7 @@
 
   // ---- wiring ----
   GL.relabel(document, (key) => t[key] || key);
-  $("cmp-attribution").textContent = `${cfg.attribution} ${lang === "zh" ? "政策：" : "Policy: "}${cfg.policy}`;
+  $("cmp-attribution").textContent = `${cfg.attribution} ${lang === "zh" ? "政策：" : "Policy: "}${cfg.policy}`;  // cfg.attribution is in the page's language
   $("cmp-controls").addEventListener("submit", (e) => e.preventDefault());
   $("cmp-left").addEventListener("change", () => apply(fromControls(), "push"));
   $("cmp-right").addEventListener("change", () => apply(fromControls(), "push"));

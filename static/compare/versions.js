@@ -38,7 +38,8 @@
     vLayers.appendChild(GL.el("option", { value: "", text: t.layersAll }));
     cfg.versionLayers.forEach((n) => vLayers.appendChild(GL.el("option", { value: n, text: t.layerNames[n] || n })));
     const tolerance = () => $("cmp-tolerance").value || "50";
-    const versionName = (vid) => (names.has(vid) && names.get(vid) !== vid ? `${vid} · ${names.get(vid)}` : vid);
+    // a version by its name (a baseline's worded in the page's language); ids are codes, kept for tooltips
+    const versionName = (vid) => (names.has(vid) && names.get(vid) !== vid ? names.get(vid) : vid);
 
     function setTemplateLinks() {
       const q = new URLSearchParams({ version: pickA.value || cfg.baseVersion });
@@ -172,7 +173,7 @@
 
     /** Fill both selectors from GET /api/versions; ids from the URL are kept even if the list lacks them. */
     function fillVersions(list, wanted) {
-      list.forEach((v) => names.set(v.id, v.name || v.id));
+      list.forEach((v) => names.set(v.id, v.baseline ? GL.format(t.baselineName, { vid: v.id }) : v.name || v.id));
       [wanted.a, wanted.b, cfg.baseVersion].forEach((vid) => { if (vid && !names.has(vid)) names.set(vid, vid); });
       for (const [select, value] of [[pickA, wanted.a || cfg.baseVersion], [pickB, wanted.b || wanted.a || cfg.baseVersion]]) {
         select.replaceChildren();

@@ -163,14 +163,15 @@
       v.baseline ? null : button("rename", toggle("rename")),
       v.baseline || !mayLock ? null : button(v.locked ? "unlock" : "lock", () => act(v, A.send("PATCH", A.versionPath(v.id), { locked: !v.locked, revision: v.revision }))),
       v.baseline ? null : button("delete", toggle("delete"))) : null;
-    const meta = [A.versionAuthor(v), A.when(v.created_at), v.parent_id ? et("parent") + ": " + A.versionName(v.parent_id) : "",
+    // the author is an account name (user data, marked as such); the rest is worded in the page's language
+    const meta = [A.when(v.created_at), v.parent_id ? et("parent") + ": " + A.versionName(v.parent_id) : "",
       v.features !== undefined ? et("features_n", { n: v.features }) : ""].filter(Boolean).join(" · ");
     return el("li", { class: "version-item" + (cur && cur.id === v.id ? " current" : ""), "data-version": v.id },
       el("div", { class: "version-head" },
         el("button", { type: "button", class: "version-name", text: A.versionLabel(v), title: v.id, onclick: () => A.setVersion(v.id) }),
         v.baseline ? el("span", { class: "badge", text: et("baseline") }) : null,
         v.locked ? el("span", { class: "badge locked", text: et("locked") + (v.locked_by ? " · " + v.locked_by : "") }) : null),
-      el("p", { class: "version-meta", text: meta }),
+      el("p", { class: "version-meta" }, el("span", { class: "version-author", "data-code": "", text: A.versionAuthor(v) }), " · " + meta),
       v.baseline ? el("p", { class: "version-desc", text: et("baseline_desc") }) : v.description ? el("p", { class: "version-desc", text: v.description }) : null,
       actions, inline(v), problems[v.id] ? el("p", { class: "form-error", role: "alert", text: problems[v.id] }) : null);
   }
@@ -197,7 +198,7 @@
       changeDetail(c)].filter(Boolean).join(" · ");
     return el("li", { class: "change", "data-seq": String(c.seq), "data-action": c.action },
       el("span", { class: "change-what", text: "#" + c.seq + " " + what }),
-      el("span", { class: "change-who", text: A.changeAuthor(c.author) + " · " + A.when(c.at) }),
+      el("span", { class: "change-who" }, el("span", { "data-code": "", text: A.changeAuthor(c.author) }), " · " + A.when(c.at)),
       el("span", { class: "change-actions" },
         el("button", { type: "button", class: "btn btn-small", "data-action": "as-of", text: et("view_as_of"), onclick: () => A.viewAsOf(c.seq) }),
         mayRestore && c.action === "delete" && c.fid && !A.byId[c.fid] ? el("button", { type: "button", class: "btn btn-small", "data-action": "restore",

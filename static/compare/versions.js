@@ -82,7 +82,7 @@
         s.style.color = maps.sym.diff[p.status];
         cell(tr, t.layerNames[p.layer] || p.layer);
         cell(tr, p["name_" + lang] || p.name_zh || p.name_en);
-        cell(tr, p.id);
+        cell(tr, p.id).dataset.code = "";  // an id: the same in both languages
         const km = cell(tr, p.moved ? p.moved_km : "");
         km.className = "cmp-num cmp-moved-km";
         tr.appendChild(GL.el("td", { class: "cmp-changes" }, ...changeLines(p, t)));

@@ -14,7 +14,7 @@ UI: dict[str, tuple[str, str]] = {
     "title": ("甘肃省战略性新兴产业布局图集", "Atlas of Gansu's Strategic Emerging Industries"),
     "subtitle": ("据甘肃省人民政府关于培育和发展战略性新兴产业的意见（2010-12-31）",
                  "After the Gansu provincial policy on strategic emerging industries (2010-12-31)"),
-    "search": ("搜索名称（中文或英文）", "Search by name (Chinese or English)"),
+    "search": ("搜索名称、地区或类别（如 酒泉 风电）", "Search names, places or kinds (e.g. Jiuquan wind)"),
     "search_none": ("无匹配结果", "No match"),
     "lang_switch": ("English", "中文"),
     "lang_switch_title": ("切换为英文", "Switch to Chinese"),

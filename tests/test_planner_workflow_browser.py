@@ -224,3 +224,56 @@ def test_every_page_in_chinese_shows_chinese(page, draft_server, path):
         page.wait_for_selector("body[data-ready][data-versions-ready]")
     leaks = page.evaluate(SCAN, ALLOWED)
     assert leaks == [], f"English on the Chinese page {path}: {leaks}"
+
+
+def search(pg, text: str) -> list[str]:
+    """The ids (or names, for areas) of the results the search box lists for `text`."""
+    pg.fill("#search", "")
+    pg.fill("#search", text)
+    pg.wait_for_function("() => !document.getElementById('search-results').hidden")
+    pg.wait_for_timeout(300)  # the other layers arrive once, on the first search
+    pg.fill("#search", text + " ")
+    pg.wait_for_timeout(100)
+    return pg.eval_on_selector_all("#search-results li[data-id]", "lis => lis.map((li) => li.dataset.id)")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("酒泉", "base_jiuquan_wind"),                 # by prefecture: the base's name does not hold 酒泉
+    ("jiuquan wind", "base_jiuquan_wind"),         # two English words
+    ("Jiuquan Wind", "proj_jiuquan_wind_phase2"),  # any case
+    ("风电", "proj_minqin_hongshagang_wind"),        # a layer word, Chinese
+    ("wind", "base_jiuquan_wind"),                 # a layer word, English
+    ("酒泉风电", "proj_jiuquan_wind_phase2"),         # Chinese words in pieces: 酒泉 + 风电
+    ("瓜州", "瓜州县"),                              # a county
+    ("Beidaqiao", "cdm_4254_1"),                  # a layer beyond the layout (CDM projects), fetched for search
+])
+def test_search_finds_by_name_place_layer_words_and_parts(page, draft_server, query, expected):
+    base, _, _ = draft_server
+    page.goto(f"{base}/")
+    page.wait_for_selector("body[data-ready]")
+    assert expected in search(page, query)
+
+
+def test_search_finds_a_planners_new_zone_and_opens_it_in_view(page, draft_server):
+    base, vid, _ = draft_server
+    headers = {"X-CSRF-Token": sign_in(page, base)}
+    zone = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [103.68, 36.52]},
+            "properties": {"name_zh": "兰州新区", "name_en": "Lanzhou New Area", "kind": "development_zone",
+                           "sectors": "advanced_equipment", "precision": "planned",
+                           "basis": "国函〔2012〕104号（2012-08-20）"}}
+    made = page.request.post(f"{base}/api/versions/{vid}/features/parks", data=zone, headers=headers)
+    assert made.status == 201, made.text()
+    fid = made.json()["id"]
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{base}/?version={vid}")
+    page.wait_for_selector("body[data-ready][data-versions-ready]")
+    for query in ("兰州新区", "新区 兰州", "lanzhou new"):
+        assert search(page, query)[0] == fid, query
+    page.click(f"#search-results li[data-id='{fid}']")
+    page.wait_for_selector(f".leaflet-popup .popup[data-id='{fid}']")
+    assert 9 <= page.evaluate("Atlas.map.getZoom()") <= 11  # not the deepest zoom on a blank background
+    popup = page.locator(".leaflet-popup").bounding_box()
+    mapbox = page.locator(".map-wrap").bounding_box()
+    panel = page.locator("#layer-control").bounding_box()
+    assert popup["y"] >= mapbox["y"] - 1 and popup["y"] + popup["height"] <= mapbox["y"] + mapbox["height"] + 1
+    assert popup["x"] + popup["width"] <= panel["x"] or popup["y"] >= panel["y"] + panel["height"]  # not under it

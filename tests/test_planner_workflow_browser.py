@@ -277,3 +277,61 @@ def test_search_finds_a_planners_new_zone_and_opens_it_in_view(page, draft_serve
     panel = page.locator("#layer-control").bounding_box()
     assert popup["y"] >= mapbox["y"] - 1 and popup["y"] + popup["height"] <= mapbox["y"] + mapbox["height"] + 1
     assert popup["x"] + popup["width"] <= panel["x"] or popup["y"] >= panel["y"] + panel["height"]  # not under it
+
+
+def test_the_export_button_gives_the_layers_shown_as_files_ogrinfo_opens(page, draft_server, tmp_path):
+    import shutil
+    import subprocess
+    ogrinfo = shutil.which("ogrinfo")
+    if not ogrinfo:
+        pytest.skip("needs gdal-bin's ogrinfo")
+    base, vid, fid = draft_server
+    page.goto(f"{base}/?version={vid}&layers=prefectures,bases,parks&sector=new_energy&lang=en")
+    page.wait_for_selector("body[data-ready][data-versions-ready]")
+    page.click("#export-toggle")
+    page.wait_for_selector("#export-panel:not([hidden])")
+    assert page.locator("#export-panel .export-link").evaluate_all("as => as.map((a) => a.dataset.layer)") == \
+        ["prefectures", "bases", "parks"]
+    assert page.get_attribute("#export-bundle", "href").endswith("/api/bundle.zip")
+    for fmt, ext in (("gpkg", "gpkg"), ("geojson", "geojson"), ("kml", "kml")):
+        page.select_option("#export-format", fmt)
+        href = page.get_attribute(".export-link[data-layer=bases]", "href")
+        assert "sector=new_energy" in href and f"version={vid}" in href
+        resp = page.request.get(base + href)
+        assert resp.ok, resp.text()
+        path = tmp_path / f"bases.{ext}"
+        path.write_bytes(resp.body())
+        out = subprocess.run([ogrinfo, "-ro", "-al", "-so", str(path)], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        count = int(re.search(r"Feature Count: (\d+)", out.stdout).group(1))
+        expected = [f for f in page.request.get(f"{base}/api/layers/bases?version={vid}&sector=new_energy").json()["features"]]
+        assert count == len(expected) and any(f["properties"]["id"] == fid for f in expected)  # the draft's base too
+
+
+def test_one_click_undo_of_a_move(page, draft_server):
+    base, vid, fid = draft_server
+    sign_in(page, base)
+    lon, lat = NEW_BASE["geometry"]["coordinates"]
+    page.goto(f"{base}/?version={vid}&c={lat},{lon}&z=11")
+    page.wait_for_selector("body[data-ready][data-versions-ready]")
+    page.click("#edit-toggle")
+    page.wait_for_selector("body[data-editing]")
+    assert page.is_disabled("#edit-undo")
+    marker = f".leaflet-marker-pane .sym[data-id='{fid}']"
+    page.wait_for_selector(marker)
+    box = page.locator(marker).bounding_box()
+    x0, y0 = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    with page.expect_response(lambda r: r.request.method == "PATCH" and fid in r.url) as moved:
+        page.mouse.move(x0, y0)
+        page.mouse.down()
+        page.mouse.move(x0 + 40, y0 + 20, steps=8)
+        page.mouse.up()
+    assert moved.value.status == 200
+    where = lambda: page.request.get(f"{base}/api/versions/{vid}/features/bases/{fid}").json()["geometry"]["coordinates"]  # noqa: E731
+    assert where() != pytest.approx([lon, lat], abs=1e-6)
+    page.wait_for_selector("#edit-undo:not([disabled])")
+    with page.expect_response(lambda r: r.request.method == "PATCH" and fid in r.url) as undone:
+        page.click("#edit-undo")
+    assert undone.value.status == 200, undone.value.text()
+    assert where() == pytest.approx([lon, lat], abs=1e-6)
+    page.wait_for_selector("#edit-undo[disabled]")

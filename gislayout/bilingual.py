@@ -106,3 +106,73 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
 def vocabulary_label(vocabulary: str, code: str) -> Pair:
     """The (zh, en) label of `code` in `vocabulary`; the code itself (and no English) if it has none."""
     return VOCAB.get(vocabulary, {}).get(code, (code, ""))
+
+
+#: How a version of the plan is named on pages and printouts (a baseline is named here, in both languages; a
+#: planner's version by the name its author gave it).
+VERSION_TEXT: dict[str, Pair] = {
+    "baseline_name": ("{vid} 政策基准版本", "{vid} policy baseline"),
+    "curated": ("政策原文整理数据", "curated policy data"),
+    "version": ("版本", "Version"), "author": ("作者", "Author"), "saved": ("保存于", "Saved"),
+    "draft": ("草案", "DRAFT"),
+    "draft_note": ("草案（规划人员的方案），并非正式规划；以{base}为基础修改。",
+                   "A draft (a planner's proposal), not the official plan; edited from {base}."),
+}
+
+
+def version_name(version: dict, lang: str) -> str:
+    """The name of a version (a store record: id, name, baseline) in `lang`: a baseline's is worded here."""
+    if version.get("baseline"):
+        return pick(VERSION_TEXT["baseline_name"], lang).format(vid=version["id"])
+    return str(version.get("name") or version.get("id") or "")
+
+
+def version_author(version: dict, lang: str) -> str:
+    """Who made a version; the loader of the curated files (`layers/`) is named in `lang`."""
+    author = str(version.get("author") or "")
+    return pick(VERSION_TEXT["curated"], lang) if author in ("layers/", "") and version.get("baseline") else author
+
+
+def version_line(version: dict, lang: str) -> str:
+    """'Version: name · Author: who · Saved: 2026-12-07 14:20 UTC' in `lang`, for printouts."""
+    when = str(version.get("updated_at") or version.get("created_at") or "")
+    when = when[:16].replace("T", " ") + " UTC" if when else ""
+    sep = "：" if lang == "zh" else ": "
+    parts = [pick(VERSION_TEXT["version"], lang) + sep + version_name(version, lang),
+             pick(VERSION_TEXT["author"], lang) + sep + version_author(version, lang)]
+    if when:
+        parts.append(pick(VERSION_TEXT["saved"], lang) + sep + when)
+    return " · ".join(parts)
+
+
+#: The fields of a layout feature as the editor's form names them, for messages beside each field.
+FIELD_LABELS: dict[str, Pair] = {
+    "name_zh": ("中文名称", "Chinese name"), "name_en": ("英文名称", "English name"), "kind": ("类型", "Kind"),
+    "level": ("级别", "Level"), "sectors": ("产业", "Sectors"), "subsectors": ("细分产业", "Sub-sectors"),
+    "precision": ("位置精度", "Location precision"), "location_basis": ("定位依据", "Location basis"),
+    "location_source": ("位置来源", "Location from"), "source": ("政策条款", "Policy clause"),
+    "basis": ("依据（方案说明）", "Basis (what the proposal rests on)"), "location_note": ("位置说明", "Location note"),
+    "technology": ("技术", "Technology"), "capacity_mw": ("装机容量（MW）", "Capacity (MW)"),
+    "status": ("状态", "Status"), "target_year": ("目标年份", "Target year"), "area_ha": ("面积（公顷）", "Area (ha)"),
+    "national_since": ("升级国家级时间", "National since"), "geometry": ("位置", "Position"),
+    "prefecture": ("市（州）", "Prefecture"), "county": ("县（市、区）", "County"),
+}
+#: What is wrong with a field, by kind of failure; {field} is its label, {value} the value given.
+FIELD_PROBLEMS: dict[str, Pair] = {
+    "required": ("请填写{field}", "{field} is required"),
+    "choice": ("{field}“{value}”不在可选值中", "{field} {value!r} is not one of the allowed values"),
+    "clause": ("{field}“{value}”格式不对，应如 三(二)2；方案可留空并在“依据”中说明",
+               "{field} {value!r} is not a clause like 三(二)2; a proposal may leave it empty and give its basis"),
+    "codes": ("{field}“{value}”含未知的产业代码", "{field} {value!r} holds an unknown sector code"),
+    "number": ("{field}“{value}”不是允许范围内的数字", "{field} {value!r} is not a number in the allowed range"),
+    "basis_fit": ("定位依据与位置精度不符", "The location basis does not fit the precision"),
+    "outside": ("该位置不在甘肃省内", "The position is outside Gansu"),
+    "invalid": ("{field}“{value}”无效", "{field} {value!r} is not valid"),
+}
+
+
+def field_problem(problem: str, field: str, value: object = None) -> dict[str, str]:
+    """{"zh": ..., "en": ...}: what is wrong with `field` (a FIELD_PROBLEMS key), quoting `value`."""
+    text = "" if value is None else str(value)[:80]
+    return {lang: FIELD_PROBLEMS[problem][i].format(field=FIELD_LABELS.get(field, (field, field))[i], value=text)
+            for i, lang in enumerate(LANGS)}

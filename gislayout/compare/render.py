@@ -12,9 +12,11 @@ from datetime import date
 
 import geopandas as gpd
 
-from .. import boundaries, layers, regions, symbology
-from ..bilingual import layer_title, pick
-from ..printing import CJK as _CJK, NO_CJK_EN, cjk_family, draw_points, fit, laea as _laea, north_arrow, \
+from contextlib import nullcontext
+
+from .. import boundaries, dataversion, layers, regions, symbology
+from ..bilingual import VERSION_TEXT, layer_title, pick, version_line, version_name
+from ..printing import CJK as _CJK, NO_CJK_EN, boundary_attribution, cjk_family, draw_points, fit, laea as _laea, north_arrow, \
     page, save, scale_bar, symbol_handle, wrap as _wrap
 from ..printing import FORMATS, check, nice_length as _nice_length  # noqa: F401  (compare_api and tests read them here)
 
@@ -83,7 +85,9 @@ def _fmt(v) -> str:
 
 def _table(ax, report: dict, lang: str) -> None:
     ax.axis("off")
-    cols = [c[f"name_{lang}"] if report["kind"] == "areas" else f"{c['scheme']} · {c[f'name_{lang}']}"
+    sides = report.get("versions") or {}
+    cols = [(c[f"name_{lang}"] if report["kind"] == "areas" else f"{c['scheme']} · {c[f'name_{lang}']}")
+            + (f" · {version_name(sides[c['side']], lang)}" if sides.get(c["side"]) else "")
             for c in report["columns"]]
     header = [_t("metric", lang), _t("units", lang)] + cols
     diff = report["kind"] == "areas"
@@ -147,21 +151,36 @@ def render(report: dict, fmt: str = "png", lang: str = "zh") -> tuple[bytes, str
             titles = [s[f"title_{used}"] for s in report["schemes"]]
             title = f"{_t('title', used)}：{titles[0]} {_t('vs', used)} {titles[1]}" if used == "zh" else \
                 f"{_t('title', used)}: {titles[0]} {_t('vs', used)} {titles[1]}"
+        sides = report.get("versions") or {}
+        drafts = [v for v in sides.values() if v and not v.get("baseline")]
+        if drafts:  # anything but a baseline is a draft, not the plan: the page says so
+            title += f" · {pick(VERSION_TEXT['draft'], used)}"
+            fig.text(0.5, 0.5, pick(VERSION_TEXT["draft"], used), fontsize=90, color="#c0392b", alpha=0.13,
+                     rotation=30, ha="center", va="center", fontweight="bold", zorder=0)
         fig.suptitle(title, fontsize=12, y=0.975)
         for i, side in enumerate(("left", "right")):
-            ax = fig.add_axes((0.03 + i * 0.485, 0.545, 0.455, 0.38))
-            if report["kind"] == "areas":
-                column = report["columns"][i]
-                _draw_map(ax, column, None, side, used)
-                ax.set_title(column[f"name_{used}"], fontsize=9, color=symbology.spec()["sides"][side])
-            else:
-                scheme = report["schemes"][i]
-                _draw_map(ax, None, scheme["id"], side, used)
-                ax.set_title(scheme[f"title_{used}"], fontsize=9)
+            ax = fig.add_axes((0.03 + i * 0.485, 0.545, 0.455, 0.36))
+            version = sides.get(side)
+            # each map shows the layout of the version its side is counted in
+            under = dataversion.select_plan(dataversion.Plan(version["id"], int(version.get("revision") or 0))) \
+                if version else nullcontext()
+            with under:
+                if report["kind"] == "areas":
+                    column = report["columns"][i]
+                    _draw_map(ax, column, None, side, used)
+                    ax.set_title(column[f"name_{used}"] + (f" · {version_name(version, used)}" if version else ""),
+                                 fontsize=9, color=symbology.spec()["sides"][side])
+                else:
+                    scheme = report["schemes"][i]
+                    _draw_map(ax, None, scheme["id"], side, used)
+                    ax.set_title(scheme[f"title_{used}"], fontsize=9)
+            if version:
+                ax.text(0.5, 1.09, version_line(version, used), transform=ax.transAxes, ha="center", fontsize=6.5,
+                        color="#c0392b" if not version.get("baseline") else "#333333")
         _legend(fig, report, used)
         _table(fig.add_axes((0.03, 0.07, 0.94, 0.41)), report, used)
         policy = report["policy"] if used == "zh" else POLICY_EN
-        foot = f"{report['attribution']}  {policy}  {_t('generated', used)}: {date.today().isoformat()}"
+        foot = f"{boundary_attribution(used)}  {policy}  {_t('generated', used)}: {date.today().isoformat()}"
         if not family:
             foot = _CJK.sub("", (_t("no_cjk", "en") + "  " if used != lang else "") + foot).replace("()", "")
         fig.text(0.03, 0.015, textwrap.fill(foot, 150 if used == "zh" else 230), fontsize=5.5, color="#444444",

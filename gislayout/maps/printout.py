@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry import box
 
-from .. import boundaries, choropleth, config, ground, layers, printing, regions, symbology
-from ..bilingual import layer_title, pick
+from .. import boundaries, choropleth, config, dataversion, ground, layers, printing, regions, symbology
+from ..bilingual import VERSION_TEXT, layer_title, pick, version_line, version_name
 from ..errors import BadParameter, number
+from ..store import versions as store_versions
+from . import contextlayers
 from .state import DEFAULT_LAYERS  # noqa: F401  (the web layer's default for `layers`)
 
 POINT_LAYERS = ("projects", "enterprises", "parks", "bases")
@@ -54,14 +57,70 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float]:
 def parse_layers(text: str | None) -> tuple[str, ...]:
     """Comma-separated layer names (resource overlays are skipped); BadParameter quoting an unknown one."""
     names = tuple(n for n in (text or "").split(",") if n)
-    unknown = [n for n in names if n not in layers.CATALOGUE]
+    unknown = [n for n in names if n not in layers.CATALOGUE and n not in contextlayers.LAYERS]
     if unknown:
         from ..resources import registry
         overlays = set(registry.specs())
         unknown = [n for n in unknown if n not in overlays]
     if unknown:
         raise BadParameter(f"unknown layer {unknown[0]!r}; known: {', '.join(layers.CATALOGUE)}")
-    return tuple(n for n in names if n in layers.CATALOGUE)
+    return tuple(n for n in names if n in layers.CATALOGUE or n in contextlayers.LAYERS)
+
+
+#: The context layers' credits in both languages (contextlayers.ATTRIBUTION has the English).
+CONTEXT_ATTRIBUTION = {
+    "places": ("地名：驻地用本图集行政区名称，城镇用GeoNames（CC BY 4.0）", contextlayers.ATTRIBUTION["places"]),
+    "rivers": ("河流：Natural Earth（公共领域）", contextlayers.ATTRIBUTION["rivers"]),
+    "railway_stations": ("火车站：© OpenStreetMap贡献者（ODbL 1.0）", contextlayers.ATTRIBUTION["railway_stations"]),
+}
+#: Place ranks printed by the width of the view (degrees of longitude): seats of prefectures, counties, towns.
+PLACE_RANK_WIDTH = {1: 360.0, 2: 4.0, 3: 1.2}
+
+
+def _draw_context(ax, view: View, crs: str, lang: str) -> None:
+    """Rivers and place names (the atlas's context layers) inside the view, names in `lang` where the data has
+    them (a town GeoNames names in one language only keeps that name)."""
+    w, s, e, n = view.bbox
+    folder = config.settings().layers_dir / "context"
+    if "rivers" in view.layers and (folder / "rivers.geojson").exists():
+        rivers = gpd.read_file(folder / "rivers.geojson").cx[w:e, s:n]
+        if len(rivers):
+            rivers.to_crs(crs).plot(ax=ax, color="#6baed6", linewidth=0.6, zorder=2.5)
+    if "places" not in view.layers or not (folder / "places.csv").exists():
+        return
+    df = pd.read_csv(folder / "places.csv", dtype=str, keep_default_na=False)
+    df[["lon", "lat"]] = df[["lon", "lat"]].astype(float)
+    df["rank"] = pd.to_numeric(df["rank"], errors="coerce").fillna(3).astype(int)
+    width = e - w
+    df = df[(df.lon.between(w, e)) & (df.lat.between(s, n))
+            & df["rank"].map(lambda r: width <= PLACE_RANK_WIDTH.get(r, 1.2))]
+    if not len(df):
+        return
+    pts = gpd.GeoSeries(gpd.points_from_xy(df.lon, df.lat), crs=config.WGS84).to_crs(crs)
+    other = "en" if lang == "zh" else "zh"
+    for (_, row), pt in zip(df.iterrows(), pts):
+        label = row.get(f"name_{lang}") or row.get(f"name_{other}") or ""
+        if not label:
+            continue
+        size = {1: 7, 2: 5.5}.get(row["rank"], 4.5)
+        ax.plot([pt.x], [pt.y], marker="o", markersize=1.8 if row["rank"] > 1 else 2.6, color="#333333", zorder=6)
+        ax.annotate(label, (pt.x, pt.y), xytext=(2, 2), textcoords="offset points", fontsize=size, color="#222222",
+                    zorder=6, fontweight="bold" if row["rank"] == 1 else "normal")
+
+
+def shown_version() -> dict | None:
+    """The version of the plan printed: the one selected for this request, else the newest baseline."""
+    selected = dataversion.plan()
+    if selected is not None:
+        return store_versions.get(selected.id)
+    bases = [v for v in store_versions.list_versions() if v["baseline"]]
+    return max(bases, key=lambda v: v["created_at"] or "", default=None)
+
+
+def draft_mark(fig, lang: str) -> None:
+    """A large diagonal draft mark across the page (anything but a baseline is a draft, not the plan)."""
+    fig.text(0.40, 0.50, pick(VERSION_TEXT["draft"], lang), fontsize=90, color="#c0392b", alpha=0.13,
+             rotation=30, ha="center", va="center", fontweight="bold", zorder=0)
 
 
 #: The filters the atlas applies to ground layers: its sector/level/kind lists are the policy's vocabulary.
@@ -159,12 +218,16 @@ def _draw(ax, view: View, crs: str, lang: str) -> list:
     return handles
 
 
-def _attribution(view: View, lang: str) -> str:
-    parts = [config.BOUNDARY_ATTRIBUTION]
+def _attribution(view: View, lang: str, version: dict | None = None) -> str:
+    parts = [printing.boundary_attribution(lang)]
     parts += [ground.ATTRIBUTION[n] for n in view.layers if n in ground.ATTRIBUTION]
-    parts.append(config.POLICY_CITATION if lang == "zh" else
-                 "Policy: Gansu Provincial Government, opinions on fostering strategic emerging industries "
-                 "(2010-12-31)")
+    parts += [pick(CONTEXT_ATTRIBUTION[n], lang) for n in view.layers if n in CONTEXT_ATTRIBUTION]
+    policy = (config.POLICY_CITATION if lang == "zh" else
+              "Policy: Gansu Provincial Government, opinions on fostering strategic emerging industries (2010-12-31)")
+    if version is not None and not version.get("baseline"):  # a draft is not the official plan: it says so
+        base = version_name({"id": "2010", "baseline": True}, lang)
+        policy = pick(VERSION_TEXT["draft_note"], lang).format(base=base) + " " + policy
+    parts.append(policy)
     return "  ".join(dict.fromkeys(parts))
 
 
@@ -178,16 +241,24 @@ def render(view: View, fmt: str = "png") -> tuple[bytes, str]:
     crs = printing.laea(frame)
     extent = gpd.GeoSeries([frame], crs=config.WGS84).to_crs(crs).total_bounds
     with printing.page(family) as fig:
-        title = pick(_TEXT["title"], used)
+        version = shown_version()
+        draft = version is not None and not version.get("baseline")
+        title = pick(_TEXT["title"], used) + (f" · {pick(VERSION_TEXT['draft'], used)}" if draft else "")
         fig.suptitle(title, fontsize=12, y=0.975)
-        ax = fig.add_axes((0.02, 0.09, 0.70, 0.84))
+        if version is not None:  # which version of the plan this is, whose, and when it was saved
+            fig.text(0.5, 0.935, version_line(version, used), ha="center", fontsize=8,
+                     color="#c0392b" if draft else "#333333")
+        if draft:
+            draft_mark(fig, used)
+        ax = fig.add_axes((0.02, 0.09, 0.70, 0.82))
         handles = _draw(ax, view, crs, used)
+        _draw_context(ax, view, crs, used)
         printing.fit(ax, extent, margin=0.5)
         printing.scale_bar(ax)
         printing.north_arrow(ax, pick(_TEXT["north"], used))
         fig.legend(handles=handles[:40], loc="upper left", bbox_to_anchor=(0.735, 0.93), fontsize=6,
                    frameon=False, title=pick(_TEXT["legend"], used), title_fontsize=8, alignment="left")
-        foot = f"{_attribution(view, used)}  {pick(_TEXT['generated'], used)}: {date.today().isoformat()}"
+        foot = f"{_attribution(view, used, version)}  {pick(_TEXT['generated'], used)}: {date.today().isoformat()}"
         if not family:
             foot = printing.CJK.sub("", (printing.NO_CJK_EN + "  " if used != view.lang else "") + foot)
         fig.text(0.02, 0.012, textwrap.fill(foot, 150 if used == "zh" else 230), fontsize=5.5, color="#444444",

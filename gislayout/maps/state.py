@@ -62,6 +62,8 @@ class AtlasState:
     selected: str = ""
     #: The choropleth shown, "unit:stat" (e.g. "prefectures:ghi_mean"), or "" for none.
     choro: str = ""
+    #: The version of the plan shown (a store id), or "" for the newest baseline.
+    version: str = ""
 
     def filters(self) -> dict[str, list[str]]:
         """The active filters, in the layer API's vocabulary."""
@@ -73,7 +75,8 @@ class AtlasState:
         """The state as plain JSON for the page script."""
         return {"lang": self.lang, "scheme": self.scheme, **{k: list(getattr(self, k)) for k in LIST_FILTERS},
                 "layers": list(self.layers), "base": self.base, "opacity": dict(self.opacity),
-                "centre": list(self.centre), "zoom": self.zoom, "selected": self.selected, "choro": self.choro}
+                "centre": list(self.centre), "zoom": self.zoom, "selected": self.selected, "choro": self.choro,
+                "version": self.version}
 
     def to_query(self) -> str:
         """The canonical query string; defaults are left out, so the plain atlas is just `/`."""
@@ -96,6 +99,8 @@ class AtlasState:
             pairs.append(("sel", self.selected))
         if self.choro:
             pairs.append(("choro", self.choro))
+        if self.version:
+            pairs.append(("version", self.version))
         return urlencode(pairs, safe=",:")
 
 
@@ -138,25 +143,70 @@ def _opacity(raw: str | None, overlays) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(out.items()))
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A value of the link the atlas could not use: the parameter, the value, and what was used instead
+    (`used` is a code the page words in its language: "default", "all", or a value)."""
+
+    param: str
+    value: str
+    used: str
+
+
 def parse(args: Mapping[str, str], choices: Choices) -> AtlasState:
     """The state a query string describes; unknown or malformed values fall back to the defaults."""
+    return parse_noted(args, choices)[0]
+
+
+def _dropped(raw: str | None, kept: tuple[str, ...]) -> list[str]:
+    return [item.strip() for item in (raw or "").split(",") if item.strip() and item.strip() not in kept]
+
+
+def parse_noted(args: Mapping[str, str], choices: Choices) -> tuple[AtlasState, tuple[Notice, ...]]:
+    """`parse`, and a notice for every value it could not use, so that the page can say so."""
     state = AtlasState()
+    notes: list[Notice] = []
     lang = args.get("lang", "")
+    if lang and lang not in LANGS:
+        notes.append(Notice("lang", lang, state.lang))
     scheme = args.get("scheme", "")
+    if scheme and scheme not in choices.schemes:
+        notes.append(Notice("scheme", scheme, state.scheme))
     scheme = scheme if scheme in choices.schemes else state.scheme
     allowed = {"zone": choices.schemes.get(scheme, ()), "sector": choices.sectors, "level": choices.levels,
                "kind": choices.kinds, "prefecture": choices.prefectures}
     lists = {k: _items(args.get(k), allowed[k]) for k in LIST_FILTERS}
+    for k in LIST_FILTERS:
+        notes += [Notice(k, bad, ",".join(lists[k]) or "all") for bad in _dropped(args.get(k), lists[k])]
     layers = _items(args.get("layers"), choices.layers + choices.overlays) if "layers" in args else state.layers
+    if "layers" in args:
+        bad = _dropped(args.get("layers"), layers)
+        if bad and not layers:  # nothing usable asked for: show the default layers rather than an empty map
+            layers = state.layers
+        notes += [Notice("layers", b, ",".join(layers) if layers != state.layers else "default") for b in bad]
     base = args.get("base", "")
+    if base and base not in choices.bases:
+        notes.append(Notice("base", base, state.base))
     zoom = _number(args.get("z", ""))
+    if args.get("z") and zoom is None:
+        notes.append(Notice("z", args["z"], str(state.zoom)))
     centre = _centre(args.get("c"))
-    return replace(
+    if args.get("c") and centre is None:
+        notes.append(Notice("c", args["c"], "default"))
+    sel = args.get("sel", "")
+    if sel and not _is_id(sel):
+        notes.append(Notice("sel", sel, "none"))
+    choro = _choro(args.get("choro", ""))
+    if args.get("choro") and not choro:
+        notes.append(Notice("choro", args["choro"], "none"))
+    version = args.get("version", "")
+    state = replace(
         state, lang=lang if lang in LANGS else state.lang, scheme=scheme, **lists, layers=layers,
         base=base if base in choices.bases else state.base, opacity=_opacity(args.get("opacity"), choices.overlays),
         centre=centre or state.centre,
         zoom=int(min(max(zoom, ZOOM_RANGE[0]), ZOOM_RANGE[1])) if zoom is not None else state.zoom,
-        selected=args.get("sel", "") if _is_id(args.get("sel", "")) else "", choro=_choro(args.get("choro", "")))
+        selected=sel if _is_id(sel) else "", choro=choro, version=version if _is_id(version) else "")
+    return state, tuple(notes)
 
 
 def _choro(text: str) -> str:

@@ -14,9 +14,10 @@ import re
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from .. import boundaries, config, geojson, regions, symbology
+from .. import boundaries, config, geojson, printing, regions, symbology
 from ..compare import labels, render, report, upload, versions
-from ..errors import BadParameter, TooLarge
+from ..errors import BadParameter, NotFound, TooLarge
+from ..store import versions as store_versions, workspace
 from . import openapi
 from .api import content_disposition
 from .errors import check_params
@@ -64,6 +65,25 @@ def _comparison() -> tuple[str, str, str]:
     return kind, left, right
 
 
+#: The versions of the plan the two sides of a comparison are counted in (/compare?a=&b=).
+VERSION_PARAMS = ("a", "b")
+
+
+def _plans() -> tuple[tuple, tuple]:
+    """((plan A, plan B), (version A, version B)) from `a` and `b`: each side counted in its own version, the
+    version it is under; (None, None) when neither is given. A side without its parameter reads the baseline."""
+    if not any(request.args.get(k) for k in VERSION_PARAMS):
+        return (None, None), (None, None)
+    plans, records = [], []
+    for key in VERSION_PARAMS:
+        vid = request.args.get(key) or versions.BASE_VERSION
+        plans.append(workspace.plan(vid))
+        record = store_versions.get(vid)
+        records.append({k: record[k] for k in ("id", "name", "author", "created_at", "updated_at", "baseline",
+                                               "revision")})
+    return tuple(plans), tuple(records)
+
+
 def _slug(*parts: str) -> str:
     return "_".join(re.sub(r"[^\w.-]+", "-", p) for p in parts)
 
@@ -97,9 +117,9 @@ def page():
                  "print": url_for("compare.printout", fmt="__fmt__"),
                  "version": url_for("compare.policy_version"),
                  "layer": request.script_root + "/api/layers/__name__", "atlas": request.script_root + "/"},
-        "attribution": config.BOUNDARY_ATTRIBUTION,
+        "attribution": printing.boundary_attribution(lang),
         "mapAttribution": MAP_ATTRIBUTION[lang],
-        "policy": config.POLICY_CITATION,
+        "policy": config.POLICY_CITATION if lang == "zh" else render.POLICY_EN,
     }
     html = render_template("compare.html", lang=lang, page_config=page_config)
     return Response(html, mimetype="text/html", headers={"Cache-Control": "no-cache"})
@@ -108,11 +128,12 @@ def page():
 @bp.get("/api/compare")
 def table():
     """The comparison table as JSON (columns, rows with zh/en labels, notes) or `format=csv`."""
-    check_params(AREA_PARAMS + SCHEME_PARAMS + ("format", "lang"))
+    check_params(AREA_PARAMS + SCHEME_PARAMS + VERSION_PARAMS + ("format", "lang"))
     fmt = _choice("format", TABLE_FORMATS, "json")
     lang = _choice("lang", labels.LANGS, "zh")
     kind, left, right = _comparison()
-    data = report.build(kind, left, right)
+    plans, records = _plans()
+    data = report.build(kind, left, right, plans, records)
     if fmt == "json":
         return jsonify(data)
     resp = Response(report.to_csv(data, lang), mimetype="text/csv", content_type="text/csv; charset=utf-8")
@@ -126,12 +147,13 @@ def table():
 @bp.get("/api/compare/print.<fmt>")
 def printout(fmt: str):
     """The comparison as a printable A4 page: both maps with legend, scale bar and north arrow, and the table."""
-    check_params(AREA_PARAMS + SCHEME_PARAMS + ("lang",))
+    check_params(AREA_PARAMS + SCHEME_PARAMS + VERSION_PARAMS + ("lang",))
     if fmt not in render.FORMATS:
         raise BadParameter(f"unknown print format {fmt!r}; allowed: {', '.join(render.FORMATS)}")
     lang = _choice("lang", labels.LANGS, "zh")
     kind, left, right = _comparison()
-    content, used = render.render(report.build(kind, left, right), fmt, lang)
+    plans, records = _plans()
+    content, used = render.render(report.build(kind, left, right, plans, records), fmt, lang)
     resp = Response(content, mimetype=render.FORMATS[fmt])
     resp.headers["Content-Disposition"] = content_disposition(f"compare_{_slug(left, right)}.{fmt}")
     resp.headers["Content-Language"] = used
@@ -247,6 +269,9 @@ def openapi_paths() -> dict:
                     "description": "The stored version to compare with (default 2010)"},
         "tolerance_m": {"type": "number", "minimum": 0, "maximum": versions.MAX_TOLERANCE_M,
                         "description": "A feature is moved when it shifts more than this (default 50 m)"}}}
+    sides = [openapi.query("a", vid, "The version the left side is counted in (default: the baseline, when `b` "
+                           "is given)"),
+             openapi.query("b", vid, "The version the right side is counted in")]
     return {
         "/compare": openapi.get("The compare page", "Two synced maps, the comparison table and charts, version "
                                 "upload and exports. The query string is the comparison (a permalink).",
@@ -258,16 +283,16 @@ def openapi_paths() -> dict:
         "/api/compare": openapi.get(
             "Compare two areas or two schemes", "The comparison table: bases by level and sector, parks, "
             "enterprises, projects and MW, area, resource statistics and siting potential where installed, "
-            "and the policy's targets. JSON, or `format=csv`.", tag="compare", errors=(400,),
-            params=which + [lang, openapi.query("format", {"type": "string", "enum": list(TABLE_FORMATS),
+            "and the policy's targets. JSON, or `format=csv`.", tag="compare", errors=(400, 404),
+            params=which + sides + [lang, openapi.query("format", {"type": "string", "enum": list(TABLE_FORMATS),
                                                            "default": "json"}, "json or csv")],
             ok={"description": "The table", "content": {"application/json": {"schema": {"type": "object"}},
                                                         "text/csv": {"schema": {"type": "string"}}}}),
         "/api/compare/print.{fmt}": openapi.get(
             "Printable comparison", "An A4 page with both maps (legend, scale bar, north arrow) and the table.",
-            tag="compare", errors=(400,),
+            tag="compare", errors=(400, 404),
             params=[openapi.path_param("fmt", {"type": "string", "enum": list(render.FORMATS)}, "png or pdf")]
-            + which + [lang],
+            + which + sides + [lang],
             ok={"description": "The page", "content": {m: {"schema": {"type": "string", "format": "binary"}}
                                                        for m in render.FORMATS.values()}}),
         "/api/compare/version": openapi.get(

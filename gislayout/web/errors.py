@@ -111,6 +111,7 @@ def init_app(app: Flask) -> None:
         if status >= 500:
             app.logger.error("server data or library error: %s", exc.message)
         extra = {"current": exc.current} if isinstance(exc, E.Conflict) and exc.current is not None else {}
+        extra |= getattr(exc, "details", None) or {}  # e.g. a refused feature's messages per field
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, E.TooMany) else {}
         return error_body(status, exc.message, **extra), status, headers
 

@@ -7,8 +7,11 @@ import json
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from .. import dataversion, maps
-from ..maps import contextlayers, geodata, relief
+from .. import bilingual, dataversion, maps
+from ..errors import BadParameter, NotFound
+from ..maps import contextlayers, geodata, i18n, relief
+from ..maps.state import parse_noted
+from ..store import versions as store_versions
 from .resources_api import tile_template
 
 bp = Blueprint("pages", __name__)
@@ -35,10 +38,51 @@ def _options() -> maps.Options:
 
 
 @dataversion.cached(maxsize=256)
-def _page(state: maps.AtlasState, options: maps.Options, resources_json: str) -> str:
+def _page(state: maps.AtlasState, options: maps.Options, resources_json: str, notices: tuple[str, ...] = (),
+          version_json: str = "null") -> str:
     """The rendered atlas for one state; cached by state, options, resource catalogue and data version."""
     page = maps.render(state, options, resources_json)
-    return render_template("atlas.html", page=page, strings=page.config["strings"][page.lang])
+    page.config["notices"] = list(notices)
+    page.config["version"] = json.loads(version_json)
+    if page.config["version"]:
+        page.config["version"]["label"] = bilingual.version_name(page.config["version"], page.lang)
+    return render_template("atlas.html", page=page, strings=page.config["strings"][page.lang], notices=notices,
+                           version=page.config["version"])
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "")
+    return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+def _version_json(vid: str) -> str:
+    """The version the page shows (id, name, author, time, baseline) as JSON; the newest baseline when none."""
+    if vid:
+        return json.dumps(store_versions.get(vid), ensure_ascii=False, sort_keys=True)
+    bases = [v for v in store_versions.list_versions() if v["baseline"]]
+    newest = max(bases, key=lambda v: v["created_at"] or "", default=None)
+    return json.dumps(newest and {k: v for k, v in newest.items() if k != "features"}, ensure_ascii=False,
+                      sort_keys=True)
+
+
+def version_error_page(exc: BadParameter | NotFound):
+    """A version link that cannot be opened, said in the page's language with the way on (not raw JSON)."""
+    lang, vid = _lang(), request.args.get("version", "")
+    s = i18n.strings(lang)
+    text = (s["version_missing"] if isinstance(exc, NotFound) else s["version_bad"]).format(vid=vid[:80])
+    query = "?lang=en" if lang == "en" else ""
+    html = render_template("version_missing.html", lang=lang, title=s["version_missing_title"], text=text,
+                           detail=exc.message, baseline=url_for("pages.index") + query,
+                           baseline_text=s["version_open_baseline"])
+    return Response(html, status=404 if isinstance(exc, NotFound) else 400, mimetype="text/html")
+
+
+@bp.errorhandler(NotFound)
+@bp.errorhandler(BadParameter)
+def _page_error(exc):
+    if "version" in request.args:
+        return version_error_page(exc)
+    raise exc
 
 
 def clear_cache() -> None:
@@ -52,8 +96,10 @@ def index():
     """The atlas; the query string is the view (see `gislayout.maps.state`)."""
     resources = maps.resource_catalogue()
     overlay_names = tuple(e["name"] for e in maps.split_resources(resources)[0])
-    state = maps.parse(request.args, maps.choices(overlay_names))
-    html = _page(state, _options(), json.dumps(resources, sort_keys=True, ensure_ascii=False))
+    state, notes = parse_noted(request.args, maps.choices(overlay_names))
+    notices = tuple(i18n.notice_text(n.param, n.value, n.used, state.lang) for n in notes)
+    html = _page(state, _options(), json.dumps(resources, sort_keys=True, ensure_ascii=False), notices,
+                 _version_json(state.version))
     return Response(html, mimetype="text/html", headers={"Cache-Control": "no-cache"})
 
 

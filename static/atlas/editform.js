@@ -18,8 +18,10 @@
       out.push(["technology", "select", Object.keys(cfg.vocab.technology || {}), true], ["capacity_mw", "number", null, false],
         ["status", "select", Object.keys(cfg.vocab.status || {}), false]);
     }
+    // a planner's proposal (precision "planned") may leave the 2010 clause empty and say what it rests on instead
     out.push(["precision", "select", cfg.edit.precisions, true], ["location_basis", "select", [], true],
-      ["location_source", "text", null, true], ["source", "text", null, true], ["location_note", "textarea", null, false]);
+      ["location_source", "text", null, true], ["source", "text", null, false], ["basis", "textarea", null, false],
+      ["location_note", "textarea", null, false]);
     return out;
   }
   function label(name, code) {
@@ -27,7 +29,8 @@
     return A.vocab(name, code);
   }
   function caption(name) {
-    return { name_zh: et("name_zh"), name_en: et("name_en"), subsectors: et("subsectors") }[name] || A.t(name);
+    return { name_zh: et("name_zh"), name_en: et("name_en"), subsectors: et("subsectors"), basis: et("basis"),
+      source: et("source_optional") }[name] || A.t(name);
   }
   function widget(name, kind, options, required, value) {
     const attrs = { name: name, id: "ef-" + name, required: required };
@@ -78,7 +81,7 @@
     const rows = fields(target.layer).map(([name, kind, options, required]) => {
       const value = p[name] !== undefined && p[name] !== null ? p[name] : target.fid ? null : defaults[name];
       return el("label", { class: "ef-row", "data-field": name }, el("span", { text: caption(name) + (required ? " *" : "") }),
-        widget(name, kind, options, required, value));
+        widget(name, kind, options, required, value), el("small", { class: "field-error", role: "alert", hidden: true }));
     });
     const error = el("p", { class: "form-error", id: "edit-error", role: "alert", hidden: true });
     const place = target.fid ? [A.prefectureName(p.prefecture), p.county ? A.countyName(p.prefecture, p.county) : ""].filter(Boolean).join(" · ") : "";
@@ -104,11 +107,23 @@
     panel.hidden = false;
     form.elements.name_zh.focus();
   };
-  /** Show the server's message beside the form; nothing was saved. */
-  F.error = function (message) {
+  /** Show the server's message: each field's beside the field, in the page's language; nothing was saved. */
+  F.error = function (message, fields) {
     const box = document.getElementById("edit-error");
     if (!box) return A.toast(et("failed", { message: message }));
-    box.textContent = message;
+    panel.querySelectorAll(".field-error").forEach((n) => { n.hidden = true; n.textContent = ""; });
+    panel.querySelectorAll(".ef-row.invalid").forEach((n) => n.classList.remove("invalid"));
+    const lang = A.state.lang, rest = [];
+    Object.entries(fields || {}).forEach(([name, words]) => {
+      const row = panel.querySelector(".ef-row[data-field='" + name + "']");
+      const text = words[lang] || words.en || "";
+      if (!row) return rest.push(text);
+      row.classList.add("invalid");
+      const slot = row.querySelector(".field-error");
+      slot.textContent = text;
+      slot.hidden = false;
+    });
+    box.textContent = fields ? et("not_saved") + (rest.length ? " " + rest.join("；") : "") : message;
     box.hidden = false;
   };
   /** A 409: the state someone else saved, and a button that loads it. */

@@ -43,6 +43,35 @@
     else A.toast(et("failed", { message: err.message }));
     return A.reloadPoints();  // a marker dragged in vain goes back
   }
+  /* ---- one-click undo of the last write: a move or an attribute edit goes back, an add is deleted, a delete
+   * restored; each based on the revision the write left, so an undo after someone else's edit is a 409 like any */
+  let last = null;  // {action, layer, fid, revision, before: {geometry, properties}}
+  const DERIVED = /^(zone_.*|revision|id|layer|deleted)$/;
+  function remember(action, layer, fid, answer, before) {
+    last = { action: action, layer: layer, fid: fid, revision: answer && answer.revision, before: before || null };
+    renderBar();
+  }
+  function undo() {
+    const u = last;
+    if (!u) return A.toast(et("nothing_to_undo"));
+    const path = fpath(u.layer, u.fid);
+    let request;
+    if (u.action === "add") request = A.send("DELETE", path + "?revision=" + u.revision);
+    else if (u.action === "delete") request = A.send("POST", path + "/restore", { revision: u.revision });
+    else {
+      const props = {};
+      Object.entries(u.before.properties || {}).forEach(([k, v]) => { if (!DERIVED.test(k)) props[k] = v; });
+      request = A.send("PATCH", path, { geometry: u.before.geometry, properties: props, revision: u.revision });
+    }
+    return request.then(() => { last = null; return written(et("undone")); },
+      (err) => failed(err, A.byId[u.fid] || { layer: u.layer, feature: { properties: { id: u.fid } } }));
+  }
+  A.undoEdit = undo;
+  const snapshot = (fid) => {
+    const f = (A.byId[fid] || {}).feature;
+    return f ? { geometry: JSON.parse(JSON.stringify(f.geometry)), properties: Object.assign({}, f.properties) } : null;
+  };
+
   function reloadOne(hit) {
     F.close();
     return A.reloadPoints().then(() => A.openFeature(hit.feature.properties.id));
@@ -58,8 +87,9 @@
     if (marker._map) on();
     marker.on("pm:dragend", () => {
       const ll = marker.getLatLng(), r = (v) => Math.round(v * 1e6) / 1e6;
+      const before = snapshot(id);
       A.send("PATCH", fpath(hit.layer, id), { geometry: { type: "Point", coordinates: [r(ll.lng), r(ll.lat)] }, revision: revOf(id) })
-        .then(() => written(et("moved")), (err) => failed(err, hit));
+        .then((answer) => { remember("update", hit.layer, id, answer, before); return written(et("moved")); }, (err) => failed(err, hit));
     });
   }
   A.on("points", () => editing && Object.entries(A.markers).forEach(([id, m]) => makeDraggable(id, m)));
@@ -82,12 +112,14 @@
       ? A.send("PATCH", fpath(target.layer, target.fid), { properties: props, revision: target.revision })
       : A.send("POST", vpath() + "/features/" + encodeURIComponent(target.layer), { type: "Feature", properties: props,
         geometry: { type: "Point", coordinates: [Math.round(target.latlng.lng * 1e6) / 1e6, Math.round(target.latlng.lat * 1e6) / 1e6] } });
+    const before = target.fid ? snapshot(target.fid) : null;
     return request.then((answer) => {
+      remember(target.fid ? "update" : "add", target.layer, answer.id || target.fid, answer, before);
       F.close();
       return written(et("saved")).then(() => A.openFeature(answer.id));
     }, (err) => {
       if (err.status === 409 && err.current) return F.conflict(A.byId[target.fid] || { layer: target.layer, feature: { properties: { id: target.fid } } }, err.current, reloadOne);
-      F.error(err.message);
+      F.error(err.message, err.fields);
     });
   }
   function editAttributes(layer, fid) {
@@ -101,7 +133,7 @@
       el("button", { type: "button", class: "btn btn-small danger", "data-confirm": "delete", text: et("delete"), onclick: () => {
         map.closePopup();
         A.send("DELETE", fpath(layer, p.id) + "?revision=" + revOf(p.id))
-          .then(() => written(et("deleted")), (err) => failed(err, hit));
+          .then((answer) => { remember("delete", layer, p.id, answer); return written(et("deleted")); }, (err) => failed(err, hit));
       } }),
       el("button", { type: "button", class: "btn btn-small", text: et("cancel"), onclick: () => box.replaceChildren(...tools(layer, p)) }));
   }
@@ -150,6 +182,8 @@
       ...A.POINT_LAYERS.map((n) => el("option", { value: n, selected: n === addLayer, text: A.pick(A.layerSpec(n), "title") })));
     bar.replaceChildren(el("div", { class: "edit-row", title: et("edit_hint") }, layers,
       el("button", { type: "button", class: "btn", id: "edit-add", text: et("add"), onclick: () => startAdd(addLayer) }),
+      el("button", { type: "button", class: "btn", id: "edit-undo", text: et("undo"), disabled: !last,
+        title: last ? et("undo") : et("nothing_to_undo"), onclick: undo }),
       el("button", { type: "button", class: "btn", id: "edit-done", text: et("done"), onclick: stop })));
   }
   function start() {
@@ -175,7 +209,7 @@
     A.refreshPoints();
   }
   A.stopEditing = stop;
-  A.on("version", () => { stop(); renderBar(); });
+  A.on("version", () => { last = null; stop(); renderBar(); });
   ["session", "lang", "written"].forEach((name) => A.on(name, renderBar));
   A.on("versions", renderBar);
   renderBar();

@@ -104,7 +104,9 @@
       node.dataset.precision = p.precision || "";
     });
     marker.bindTooltip(() => el("span", { text: A.pick(p, "name") }), { direction: "top" });
-    marker.bindPopup(() => content(name, p), { maxWidth: 340, autoPanPadding: [40, 40] });
+    // a popup scrolls inside the map rather than running off it, and pans clear of the layer panel (top right)
+    marker.bindPopup(() => content(name, p), { maxWidth: 340, maxHeight: Math.max(260, map.getSize().y - 150),
+      autoPanPaddingTopLeft: [50, 40], autoPanPaddingBottomRight: [A.panelRightPad ? A.panelRightPad() : 40, 40] });
     return marker;
   };
 

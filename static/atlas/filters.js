@@ -97,7 +97,7 @@
     });
     total.textContent = A.t("total", { n: n });
     total.dataset.total = String(n);
-    list.replaceChildren(...groups, n ? null : el("p", { class: "note", text: A.t("no_features") }));
+    list.replaceChildren(...groups, ...(n ? [] : [el("p", { class: "note", text: A.t("no_features") })]));
   }
 
   A.applyFilters = function () {

@@ -25,7 +25,10 @@
     console.warn(err);
     A.toast(A.t("load_failed", { name: A.t("group_layout") }));
   });
-  Promise.all([boundaries, points]).then(() => {
+  // bad values of the link were replaced by the server (maps.state.Notice); the note says which, until closed
+  const notices = document.getElementById("notices");
+  document.getElementById("notices-close").addEventListener("click", () => (notices.hidden = true));
+  Promise.all([boundaries, points, A.versionsReady]).then(() => {
     A.emit("boundaries");
     document.body.dataset.ready = "1";
   });

@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   const A = window.Atlas, cfg = A.cfg, map = A.map;
-  const catalogue = cfg.catalogue.map((c) => c.name);
+  // the catalogue's layers and the context layers (place names, rivers): the printout draws both
+  const catalogue = cfg.catalogue.map((c) => c.name).concat((cfg.context_layers || []).map((c) => c.name));
 
   /** The printout URL of the current view in `fmt` (png or pdf). */
   A.printUrl = function (fmt) {

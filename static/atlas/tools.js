@@ -1,67 +1,8 @@
-/* Atlas tools: search by name (zh or en), measure distance and area, language switch, copy link,
- * and the labels of Leaflet's own controls. All offline: search runs over the loaded features. */
+/* Atlas tools: measure distance and area, language switch, copy link, and the labels of Leaflet's own
+ * controls (search is static/atlas/search.js). */
 (function () {
   "use strict";
   const A = window.Atlas, cfg = A.cfg, map = A.map, el = A.el;
-
-  /* ---- search ---- */
-  const input = document.getElementById("search");
-  const results = document.getElementById("search-results");
-  let hits = [], active = -1;
-  function candidates() {
-    const out = [];
-    A.POINT_LAYERS.forEach((layer) => (A.data[layer] || []).forEach((f) => out.push({ kind: "feature", layer: layer, props: f.properties })));
-    cfg.prefectures.forEach((p) => out.push({ kind: "area", layer: "prefectures", props: p, latlng: [p.lat, p.lon], zoom: 8 }));
-    cfg.counties.forEach((c) => out.push({ kind: "area", layer: "counties", props: c, latlng: [c.lat, c.lon], zoom: 10 }));
-    (cfg.after_2010 || []).forEach((z) => out.push({ kind: "area", layer: "zones_after_2010", props: z, latlng: [z.lat, z.lon], zoom: 10 }));
-    return out;
-  }
-  function search(text) {
-    const q = text.trim().toLowerCase();
-    if (!q) return [];
-    const scored = [];
-    candidates().forEach((c) => {
-      const zh = (c.props.name_zh || "").toLowerCase(), en = (c.props.name_en || "").toLowerCase();
-      const at = Math.min(...[zh.indexOf(q), en.indexOf(q)].map((i) => (i < 0 ? 1e9 : i)));
-      if (at < 1e9) scored.push([at === 0 ? 0 : 1, c.kind === "area" ? 0 : 1, A.pick(c.props, "name").length, c]);
-    });
-    scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-    return scored.slice(0, 12).map((s) => s[3]);
-  }
-  function choose(hit) {
-    results.hidden = true;
-    input.value = A.pick(hit.props, "name");
-    if (hit.kind === "feature") return A.openFeature(hit.props.id);
-    map.setView(hit.latlng, hit.zoom);
-    L.popup().setLatLng(hit.latlng).setContent(el("div", { class: "popup" },
-      el("h3", { class: "popup-name", text: A.pick(hit.props, "name") }),
-      el("p", { class: "popup-alt", text: hit.props[A.state.lang === "zh" ? "name_en" : "name_zh"] }),
-      el("p", { class: "popup-layer", text: A.pick(A.layerSpec(hit.layer), "title") }),
-      hit.props.approved ? el("p", { class: "popup-approved", text: A.t("approved") + ": " + hit.props.approved + " · " + hit.props.approval_doc }) : "")).openOn(map);
-  }
-  function showResults() {
-    hits = search(input.value);
-    active = hits.length ? 0 : -1;
-    results.replaceChildren(...hits.map((h, i) => el("li", { role: "option", class: i === active ? "active" : "", "aria-selected": String(i === active),
-      onmousedown: (e) => { e.preventDefault(); choose(h); } },
-    h.kind === "feature" ? A.symbolNode(A.shapeOf(h.layer, h.props), A.colourOf(h.props), 12) : el("span", { class: "sym-swatch area-swatch" }),
-    el("span", { class: "item-name", text: A.pick(h.props, "name") }),
-    el("small", { text: A.pick(A.layerSpec(h.layer), "title") }))));
-    if (input.value.trim() && !hits.length) results.append(el("li", { class: "none", text: A.t("search_none") }));
-    results.hidden = !input.value.trim();
-  }
-  input.addEventListener("input", showResults);
-  input.addEventListener("focus", () => input.value.trim() && showResults());
-  input.addEventListener("blur", () => setTimeout(() => (results.hidden = true), 150));
-  input.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") { results.hidden = true; return; }
-    if (!hits.length) return;
-    if (e.key === "Enter") { e.preventDefault(); choose(hits[Math.max(active, 0)]); return; }
-    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
-    e.preventDefault();
-    active = (active + (e.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length;
-    [...results.children].forEach((li, i) => { li.classList.toggle("active", i === active); li.setAttribute("aria-selected", String(i === active)); });
-  });
 
   /* ---- measure (geodesic distance along the clicks; spherical area of the ring) ---- */
   const RULER = '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path d="M3 17 17 3l4 4L7 21z" fill="none" stroke="#222" stroke-width="1.6"/><path d="M7 13l2 2M10 10l2 2M13 7l2 2" stroke="#222" stroke-width="1.6"/></svg>';

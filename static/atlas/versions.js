@@ -7,8 +7,11 @@
   "use strict";
   const A = window.Atlas, el = GL.el, et = A.et;
   const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+  // the server parsed the link's version and checked that it exists (an unknown one gets a page saying so), so
+  // the page starts from that one state: cfg.state.version, with its name, author and time in cfg.version
   const asked = new URLSearchParams(location.search).get("version") || "";
   A.state.version = A.state.version || (SLUG.test(asked) ? asked : "");
+  A.shownVersion = A.cfg.version || null;
   A.versions = [];
   A.asOf = null;  // a change number while the map shows a past state
 
@@ -16,10 +19,17 @@
   A.currentVersion = function () {
     const named = A.versions.find((v) => v.id === A.state.version);
     if (named) return named;
+    if (!A.versions.length && A.shownVersion && (A.shownVersion.id === A.state.version || (!A.state.version && A.shownVersion.baseline))) {
+      return A.shownVersion;  // before the list is in
+    }
     const bases = A.versions.filter((v) => v.baseline).sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
     return bases[0] || null;
   };
-  A.versionName = (id) => { const v = A.versions.find((x) => x.id === id); return v ? v.name : id || ""; };
+  /** A version's name in the page's language: a baseline's is worded here (as gislayout.bilingual.version_name). */
+  A.versionLabel = (v) => (v ? (v.baseline ? et("baseline_name", { vid: v.id }) : v.name) : "");
+  A.versionAuthor = (v) => (v && v.baseline && (v.author === "layers/" || !v.author) ? et("curated") : (v && v.author) || "");
+  A.changeAuthor = (who) => (who === "layers/" ? et("curated") : who);
+  A.versionName = (id) => { const v = A.versions.find((x) => x.id === id); return v ? A.versionLabel(v) : id || ""; };
   /** Whether features of the version shown may be edited by the signed-in user now. */
   A.editBlock = function () {
     const v = A.currentVersion();
@@ -95,7 +105,7 @@
     const select = el("select", { id: "version-select", "aria-label": et("version"), title: et("version"),
       onchange: (e) => A.setVersion(e.target.value) },
     ...A.versions.map((v) => el("option", { value: v.id, selected: cur && v.id === cur.id,
-      text: v.name + (v.baseline ? " · " + et("baseline") : v.locked ? " · " + et("locked") : "") })));
+      text: A.versionLabel(v) + (v.baseline ? " · " + et("baseline") : v.locked ? " · " + et("locked") : " · " + et("draft")) })));
     const s = A.session;
     // the sign-in link is written when clicked, so that it comes back to the view as it is then
     const signIn = el("a", { id: "sign-in", class: "btn", href: A.signInUrl(), text: et("sign_in"),
@@ -153,15 +163,16 @@
       v.baseline ? null : button("rename", toggle("rename")),
       v.baseline || !mayLock ? null : button(v.locked ? "unlock" : "lock", () => act(v, A.send("PATCH", A.versionPath(v.id), { locked: !v.locked, revision: v.revision }))),
       v.baseline ? null : button("delete", toggle("delete"))) : null;
-    const meta = [v.author, A.when(v.created_at), v.parent_id ? et("parent") + ": " + A.versionName(v.parent_id) : "",
+    // the author is an account name (user data, marked as such); the rest is worded in the page's language
+    const meta = [A.when(v.created_at), v.parent_id ? et("parent") + ": " + A.versionName(v.parent_id) : "",
       v.features !== undefined ? et("features_n", { n: v.features }) : ""].filter(Boolean).join(" · ");
     return el("li", { class: "version-item" + (cur && cur.id === v.id ? " current" : ""), "data-version": v.id },
       el("div", { class: "version-head" },
-        el("button", { type: "button", class: "version-name", text: v.name, title: v.id, onclick: () => A.setVersion(v.id) }),
+        el("button", { type: "button", class: "version-name", text: A.versionLabel(v), title: v.id, onclick: () => A.setVersion(v.id) }),
         v.baseline ? el("span", { class: "badge", text: et("baseline") }) : null,
         v.locked ? el("span", { class: "badge locked", text: et("locked") + (v.locked_by ? " · " + v.locked_by : "") }) : null),
-      el("p", { class: "version-meta", text: meta }),
-      v.description ? el("p", { class: "version-desc", text: v.description }) : null,
+      el("p", { class: "version-meta" }, el("span", { class: "version-author", "data-code": "", text: A.versionAuthor(v) }), " · " + meta),
+      v.baseline ? el("p", { class: "version-desc", text: et("baseline_desc") }) : v.description ? el("p", { class: "version-desc", text: v.description }) : null,
       actions, inline(v), problems[v.id] ? el("p", { class: "form-error", role: "alert", text: problems[v.id] }) : null);
   }
 
@@ -187,7 +198,7 @@
       changeDetail(c)].filter(Boolean).join(" · ");
     return el("li", { class: "change", "data-seq": String(c.seq), "data-action": c.action },
       el("span", { class: "change-what", text: "#" + c.seq + " " + what }),
-      el("span", { class: "change-who", text: c.author + " · " + A.when(c.at) }),
+      el("span", { class: "change-who" }, el("span", { "data-code": "", text: A.changeAuthor(c.author) }), " · " + A.when(c.at)),
       el("span", { class: "change-actions" },
         el("button", { type: "button", class: "btn btn-small", "data-action": "as-of", text: et("view_as_of"), onclick: () => A.viewAsOf(c.seq) }),
         mayRestore && c.action === "delete" && c.fid && !A.byId[c.fid] ? el("button", { type: "button", class: "btn btn-small", "data-action": "restore",
@@ -234,7 +245,8 @@
   A.on("lang", () => { render(); showHistory(historyOf); });
   A.on("session", () => { render(); showHistory(historyOf); });
   A.on("written", () => { A.loadVersions(); showHistory(historyOf); });
-  Promise.all([A.loadSession(), A.loadVersions()]).then(() => {
+  /** Settles once the session and the versions list are in (main.js waits for it before `data-ready`). */
+  A.versionsReady = Promise.all([A.loadSession(), A.loadVersions()]).then(() => {
     showHistory(null);
     document.body.dataset.versionsReady = "1";
   });

@@ -58,6 +58,13 @@
     return q;
   }
 
+  /** `q` with the versions each side is counted in (a: left, b: right), when a pair of versions is shown. */
+  function withVersions(q) {
+    if (versionPair && versionPair.a) q.set("a", versionPair.a);
+    if (versionPair && versionPair.b) q.set("b", versionPair.b);
+    return q;
+  }
+
   /** The page's own query: the comparison, the versions being diffed and the language. */
   function pageParams(state, withLang) {
     const q = params(state);
@@ -118,8 +125,12 @@
     td(head, t.metric, "", "th");
     td(head, t.units, "", "th");
     report.columns.forEach((c) => {
-      const th = td(head, report.kind === "schemes" ? `${c.scheme} · ${name(c)}` : name(c), "cmp-num cmp-" + c.side, "th");
+      const v = report.versions && report.versions[c.side];  // the version this column is counted in
+      const vname = v ? (v.baseline ? GL.format(t.baselineName, { vid: v.id }) : v.name + " · " + t.draft) : "";
+      const th = td(head, (report.kind === "schemes" ? `${c.scheme} · ${name(c)}` : name(c)) + (v ? " · " + vname : ""),
+        "cmp-num cmp-" + c.side, "th");
       th.dataset.key = c.key;
+      if (v) th.dataset.version = v.id;
     });
     if (report.kind === "areas") td(head, t.difference, "cmp-num", "th");
     thead.appendChild(head);
@@ -237,7 +248,7 @@
   }
 
   function renderLinks(state) {
-    const q = params(state, lang).toString();
+    const q = withVersions(params(state, lang)).toString();
     $("cmp-export-csv").href = `${cfg.urls.compare}?${q}&format=csv`;
     $("cmp-export-png").href = `${cfg.urls.print.replace("__fmt__", "png")}?${q}`;
     $("cmp-export-pdf").href = `${cfg.urls.print.replace("__fmt__", "pdf")}?${q}`;
@@ -274,7 +285,10 @@
     const table = $("cmp-table");
     table.dataset.state = "loading";
     table.setAttribute("aria-busy", "true");
-    fetch(`${cfg.urls.compare}?${params(state).toString()}`)
+    // each side's numbers come from the version it is under (left: A, right: B) when a pair is shown
+    const asked = withVersions(params(state));
+    table.dataset.versions = asked.get("a") || asked.get("b") ? (asked.get("a") || "") + "|" + (asked.get("b") || "") : "";
+    fetch(`${cfg.urls.compare}?${asked.toString()}`)
       .then((r) => r.json().then((body) => ({ ok: r.ok, body })))
       .then(({ ok, body }) => {
         if (mine !== request) return;
@@ -310,7 +324,7 @@
 
   // ---- wiring ----
   GL.relabel(document, (key) => t[key] || key);
-  $("cmp-attribution").textContent = `${cfg.attribution} ${lang === "zh" ? "政策：" : "Policy: "}${cfg.policy}`;
+  $("cmp-attribution").textContent = `${cfg.attribution} ${lang === "zh" ? "政策：" : "Policy: "}${cfg.policy}`;  // cfg.attribution is in the page's language
   $("cmp-controls").addEventListener("submit", (e) => e.preventDefault());
   $("cmp-left").addEventListener("change", () => apply(fromControls(), "push"));
   $("cmp-right").addEventListener("change", () => apply(fromControls(), "push"));
@@ -345,6 +359,7 @@
       if (how === "push" && !same) history.pushState(null, "", "?" + pageParams(current, lang).toString());
       else GL.url.replace(pageParams(current, lang).toString(), "");
       renderLinks(current);
+      if (!same) apply(current, null);  // the table's sides are counted in the versions now shown
     },
     onDiff: (captions) => {  // {left, right} captions of a shown diff, or null
       current.diff = captions;

@@ -38,7 +38,8 @@
     vLayers.appendChild(GL.el("option", { value: "", text: t.layersAll }));
     cfg.versionLayers.forEach((n) => vLayers.appendChild(GL.el("option", { value: n, text: t.layerNames[n] || n })));
     const tolerance = () => $("cmp-tolerance").value || "50";
-    const versionName = (vid) => (names.has(vid) && names.get(vid) !== vid ? `${vid} · ${names.get(vid)}` : vid);
+    // a version by its name (a baseline's worded in the page's language); ids are codes, kept for tooltips
+    const versionName = (vid) => (names.has(vid) && names.get(vid) !== vid ? names.get(vid) : vid);
 
     function setTemplateLinks() {
       const q = new URLSearchParams({ version: pickA.value || cfg.baseVersion });
@@ -81,7 +82,7 @@
         s.style.color = maps.sym.diff[p.status];
         cell(tr, t.layerNames[p.layer] || p.layer);
         cell(tr, p["name_" + lang] || p.name_zh || p.name_en);
-        cell(tr, p.id);
+        cell(tr, p.id).dataset.code = "";  // an id: the same in both languages
         const km = cell(tr, p.moved ? p.moved_km : "");
         km.className = "cmp-num cmp-moved-km";
         tr.appendChild(GL.el("td", { class: "cmp-changes" }, ...changeLines(p, t)));
@@ -172,7 +173,7 @@
 
     /** Fill both selectors from GET /api/versions; ids from the URL are kept even if the list lacks them. */
     function fillVersions(list, wanted) {
-      list.forEach((v) => names.set(v.id, v.name || v.id));
+      list.forEach((v) => names.set(v.id, v.baseline ? GL.format(t.baselineName, { vid: v.id }) : v.name || v.id));
       [wanted.a, wanted.b, cfg.baseVersion].forEach((vid) => { if (vid && !names.has(vid)) names.set(vid, vid); });
       for (const [select, value] of [[pickA, wanted.a || cfg.baseVersion], [pickB, wanted.b || wanted.a || cfg.baseVersion]]) {
         select.replaceChildren();

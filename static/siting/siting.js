@@ -16,7 +16,7 @@
     zh: {
       title: "新能源选址", pv: "光伏", wind: "风电", criteria: "准则：阈值与权重", criterion: "准则",
       threshold: "阈值", weight: "权重", more: "排除缓冲、密度与发电参数", cost: "成本与并网", run: "运行", reset: "恢复默认",
-      auto: "自动更新", upload_excl: "上传排除区", upload_sites: "上传候选场址", export: "导出",
+      auto: "自动更新", upload_excl: "上传排除区", upload_sites: "上传候选场址", export: "导出", supply_csv: "供给曲线 CSV",
       sites: "候选场址评分", running: "计算中…", rank: "排名", prefecture: "市州", area: "面积 km²",
       capacity: "装机 MW", generation: "年发电 GWh", score: "得分", nearest: "最近园区/基地", km: "距离 km",
       total: "{zones} 个候选区，{area} km²，技术潜力（上限）{mw} MW，为 2015 年目标 {target} MW 的 {ratio} 倍",
@@ -44,7 +44,7 @@
       title: "Solar & wind siting", pv: "Solar PV", wind: "Wind", criteria: "Criteria: thresholds and weights",
       criterion: "Criterion", threshold: "Threshold", weight: "Weight", more: "Exclusion buffers, density, energy", cost: "Cost and grid",
       run: "Run", reset: "Defaults", auto: "Auto update", upload_excl: "Upload exclusions",
-      upload_sites: "Upload candidate sites", export: "Export", sites: "Candidate sites scored",
+      upload_sites: "Upload candidate sites", export: "Export", supply_csv: "Supply curve CSV", sites: "Candidate sites scored",
       running: "Computing…", rank: "Rank", prefecture: "Prefecture", area: "Area km²", capacity: "MW",
       generation: "GWh/yr", score: "Score", nearest: "Nearest park/base", km: "km",
       total: "{zones} zones, {area} km², {mw} MW technical potential (upper bound) = {ratio}× the 2015 target of {target} MW",
@@ -321,7 +321,8 @@
     });
     const notes = $(".siting-notes");
     notes.replaceChildren(...(body.notes || []).map((n) => el("li", { text: n })));
-    root.querySelectorAll(".siting-export").forEach((a) => (a.href = cfg.urls.zones + "?" + query({ format: a.dataset.format })));
+    root.querySelectorAll(".siting-export").forEach((a) => (a.href = (a.dataset.what === "supply" ? cfg.urls.supply : cfg.urls.zones) +
+      "?" + query({ format: a.dataset.format })));
     renderExclusions();
   }
   /** What the potential figures are (a technical upper bound) and what the model leaves out, in the panel's language. */

@@ -38,6 +38,11 @@
         top: "返回区域数", cost_preset: "成本预设（年份）", capex: "投资", opex: "固定运维",
         wacc: "加权资本成本 WACC", lifetime: "寿命", degradation: "年衰减", grid_kv: "并网电压下限",
         grid_cost: "输电线成本", offtaker_km: "用电方距离上限", max_lcoe: "LCOE 上限",
+        runway_buffer: "机场跑道排除半径 km", glacier: "排除冰川（1/0）", lc_water: "排除水体（1/0）",
+        lc_forest: "排除森林（1/0）", lc_wetland: "排除永久湿地（1/0）", lc_cropland: "排除耕地（1/0）",
+        lc_mosaic: "排除耕地/自然植被镶嵌（1/0）", lc_urban: "排除城镇用地（1/0）", lc_snow: "排除冰雪（1/0）",
+        lc_shrubland: "排除灌丛（1/0）", lc_savanna: "排除稀树草原（1/0）", lc_grassland: "排除草地（1/0）",
+        lc_barren: "排除荒漠/裸地（1/0）",
       },
     },
     en: {
@@ -68,13 +73,21 @@
         cost_preset: "Cost preset (year)", capex: "Capital cost", opex: "Fixed O&M", wacc: "WACC",
         lifetime: "Lifetime", degradation: "Degradation", grid_kv: "Grid voltage at least",
         grid_cost: "Line cost", offtaker_km: "Offtaker reach", max_lcoe: "LCOE ceiling",
+        runway_buffer: "Runway buffer km", glacier: "Exclude glaciers (1/0)", lc_water: "Exclude water (1/0)",
+        lc_forest: "Exclude forest (1/0)", lc_wetland: "Exclude permanent wetland (1/0)", lc_cropland: "Exclude cropland (1/0)",
+        lc_mosaic: "Exclude cropland/natural mosaic (1/0)", lc_urban: "Exclude urban land (1/0)", lc_snow: "Exclude snow and ice (1/0)",
+        lc_shrubland: "Exclude shrubland (1/0)", lc_savanna: "Exclude savanna (1/0)", lc_grassland: "Exclude grassland (1/0)",
+        lc_barren: "Exclude barren land (1/0)",
       },
     },
   };
+  // land that is not built on (gislayout/analysis/landcover.py): shown where the model has them
+  const LAND = ["runway_buffer", "glacier", "lc_water", "lc_forest", "lc_wetland", "lc_cropland", "lc_mosaic", "lc_urban",
+    "lc_snow", "lc_shrubland", "lc_savanna", "lc_grassland", "lc_barren"];
   const OTHER = {
-    pv: ["seat_buffer", "town_buffer", "park_buffer", "density", "pr", "min_area", "max_zone", "top"],
+    pv: ["seat_buffer", "town_buffer", "park_buffer", "density", "pr", "min_area", "max_zone", "top"].concat(LAND),
     wind: ["seat_buffer", "town_buffer", "park_buffer", "density", "turbine", "hub", "shear", "k", "min_area",
-      "max_zone", "top"],
+      "max_zone", "top"].concat(LAND),
   };
   const CRITERIA = ["resource", "elevation", "slope", "demand", "town", "grid"];
 

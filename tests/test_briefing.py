@@ -82,3 +82,23 @@ def test_distance_figures_follow_the_rule(client):
     rows = pv.top[pv.top["prefecture"] == "酒泉市"]
     assert row["pv_grid_km_min"] == pytest.approx(rows["grid_km"].min(), abs=0.05)
     assert "polygon" in service.DISTANCE_RULE["en"]
+
+
+def test_a_planners_saved_scheme_gets_its_briefing(client):
+    from gislayout.store import schemes as saved
+
+    pref = list(briefing.boundaries.load("prefecture")["name_zh"])
+    data = {"id": "test_brief", "title_zh": "测试方案", "title_en": "Test scheme", "note": "a planner's scheme",
+            "zones": [{"id": "west", "name_zh": "西部", "name_en": "West", "members": pref[:7]},
+                      {"id": "east", "name_zh": "东部", "name_en": "East", "members": pref[7:]}]}
+    row = saved.save(data, author="test")
+    try:
+        resp = client.get("/briefing.csv?scheme=test_brief")
+        assert resp.status_code == 200
+        df = pd.read_csv(io.StringIO(resp.data.decode("utf-8-sig")))
+        zones = df[df["kind"] == "zone"].set_index("id")
+        assert list(zones.index) == ["test_brief:west", "test_brief:east"]
+        assert zones["pv_gw"].sum() == pytest.approx(df[df["kind"] == "prefecture"]["pv_gw"].sum(), abs=0.5)
+        assert client.get("/briefing/test_brief:east.pdf?lang=en").status_code == 200
+    finally:
+        saved.delete("test_brief", row["revision"], "test")

@@ -19,7 +19,7 @@
       auto: "自动更新", upload_excl: "上传排除区", upload_sites: "上传候选场址", export: "导出",
       sites: "候选场址评分", running: "计算中…", rank: "排名", prefecture: "市州", area: "面积 km²",
       capacity: "装机 MW", generation: "年发电 GWh", score: "得分", nearest: "最近园区/基地", km: "距离 km",
-      total: "{zones} 个候选区，{area} km²，技术潜力（上限）{mw} MW，为 2015 年目标 {target} MW 的 {ratio} 倍",
+      total: "{zones} 个候选区，{area} km²，技术潜力（上限）{gw} GW，为 2015 年目标 {target} GW 的 {ratio} 倍",
       timing: "计算 {ms} ms", none: "当前参数下没有适宜区域：请放宽阈值或缓冲区。", excl: "排除区 {n}",
       remove: "移除", off: "（空=不设）", site: "场址", share: "适宜比例", fails: "未通过",
       min: "≥", max: "≤", lang: "EN", unavailable: "不可用",
@@ -52,7 +52,7 @@
       upload_sites: "Upload candidate sites", export: "Export", sites: "Candidate sites scored",
       running: "Computing…", rank: "Rank", prefecture: "Prefecture", area: "Area km²", capacity: "MW",
       generation: "GWh/yr", score: "Score", nearest: "Nearest park/base", km: "km",
-      total: "{zones} zones, {area} km², {mw} MW technical potential (upper bound) = {ratio}× the 2015 target of {target} MW",
+      total: "{zones} zones, {area} km², {gw} GW technical potential (upper bound) = {ratio}× the 2015 target of {target} GW",
       timing: "computed in {ms} ms", none: "No suitable zone with these parameters: relax a threshold or a buffer.", excl: "exclusions {n}",
       remove: "remove", off: "(empty = off)", site: "Site", share: "Suitable share", fails: "Fails",
       min: "≥", max: "≤", lang: "中文", unavailable: "unavailable",
@@ -103,6 +103,9 @@
   const el = GL.el;
   const fmt = (v, digits) => (v === null || v === undefined || Number.isNaN(v) ? "–"
     : Number(v).toLocaleString(lang() === "zh" ? "zh-CN" : "en", { maximumFractionDigits: digits === undefined ? 0 : digits }));
+  // the headline figures: GW and multiples of the target with exactly one decimal (never a percentage)
+  const fmt1 = (v) => (Number.isFinite(v) ? v.toLocaleString(lang() === "zh" ? "zh-CN" : "en",
+    { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : "–");
   const ctx = { t: (k, v) => t(k, v), lang: () => lang(), fmt: (v, d) => fmt(v, d) };
   const message = (text) => { const m = $(".siting-message"); m.textContent = text || ""; m.hidden = !text; };
 
@@ -299,7 +302,8 @@
     // (null children are left out: replaceChildren would print the word "null")
     summary.replaceChildren(...[
       el("p", { class: "siting-total", text: t("total", { zones: fmt(total.zones), area: fmt(total.area_km2),
-        mw: fmt(total.capacity_mw), ratio: fmt(total.potential_over_target, 1), target: fmt(total.target_2015_mw) }) }),
+        gw: fmt1(total.capacity_mw / 1000), ratio: fmt1(total.capacity_mw / total.target_2015_mw),
+        target: fmt1(total.target_2015_mw / 1000) }) }),
       total.zones ? null : el("p", { class: "siting-none", text: t("none") }),
       el("p", { class: "siting-timing", text: t("timing", { ms: fmt(body.timings_ms.total, 0) }) })].filter(Boolean));
     renderCaveat(body.caveat);

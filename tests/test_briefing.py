@@ -14,6 +14,7 @@ from gislayout.analysis import service
 from gislayout.maps import briefing
 from gislayout.web import create_app
 
+from .conftest import ARTIFACTS
 from .fixtures import siting_real
 
 
@@ -56,6 +57,8 @@ def test_csv_figures_add_up_and_match_the_siting_run(client):
 def test_jiuquan_pdf_in_chinese_is_an_a4_page_with_map_legend_sources_and_date(client):
     resp = client.get("/briefing/酒泉市.pdf?lang=zh")
     assert resp.status_code == 200 and resp.data[:5] == b"%PDF-"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "briefing_jiuquan_zh.pdf").write_bytes(resp.data)  # for a person to look at (pdftoppm -png)
     reader = PdfReader(io.BytesIO(resp.data))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox

@@ -314,8 +314,11 @@
     const cols = [["rank", t("rank")], ["prefecture", t("prefecture")], ["area_km2", t("area")],
       ["capacity_mw", t("capacity")], ["generation_gwh", t("generation")], ["score", t("score")],
       ["nearest", t("nearest")], ["nearest_km", t("km")]].concat(
-      [["lcoe_usd_mwh", t("lcoe")], ["lcoe_cny_kwh", lang() === "en" ? "LCOE (CNY/kWh)" : "度电成本（元/千瓦时）"], ["capacity_factor", t("cf")], ["grid_km", t("grid_km")], ["offtaker", t("offtaker")],
-        ["offtaker_km", t("offtaker_km")]].filter(([k]) => has(k === "offtaker_km" ? "offtaker" : k)));
+      [["lcoe_usd_mwh", t("lcoe")], ["lcoe_cny_kwh", lang() === "en" ? "LCOE (CNY/kWh)" : "度电成本（元/千瓦时）"],
+        // the benchmark on-grid tariff of the cost preset's year, where a source gives one (cost_presets.json)
+        ["tariff_cny_kwh", lang() === "en" ? "Benchmark tariff (CNY/kWh)" : "标杆上网电价（元/千瓦时）"], ["capacity_factor", t("cf")], ["grid_km", t("grid_km")], ["offtaker", t("offtaker")],
+        ["offtaker_km", t("offtaker_km")]].filter(([k]) => (k === "tariff_cny_kwh"
+        ? body.table.some((row) => row[k] !== null && row[k] !== undefined) : has(k === "offtaker_km" ? "offtaker" : k))));
     const table = $(".siting-table");
     table.tHead.replaceChildren(el("tr", null, ...cols.map((c) => el("th", { text: c[1] }))));
     const tb = table.tBodies[0];
@@ -327,7 +330,7 @@
         if (k === "nearest") v = lang() === "en" ? (row.nearest_name_en || row.nearest_name_zh) : (row.nearest_name_zh || row.nearest_name_en);
         else if (k === "offtaker") v = row.offtaker ? (lang() === "en" ? (row.offtaker.name_en || row.offtaker.name_zh) : (row.offtaker.name_zh || row.offtaker.name_en)) : null;
         else if (k === "offtaker_km") v = row.offtaker ? fmt(row.offtaker.km, 1) : null;
-        else if (k === "capacity_factor" || k === "lcoe_cny_kwh") v = fmt(v, 3);
+        else if (k === "capacity_factor" || k === "lcoe_cny_kwh" || k === "tariff_cny_kwh") v = fmt(v, 3);
         else if (k === "prefecture") v = lang() === "en" ? (row.prefecture_en || row.prefecture) : row.prefecture;
         else if (k === "score") v = fmt(v, 3);
         else if (typeof v === "number") v = fmt(v, k === "area_km2" || k === "nearest_km" || k === "grid_km" || k === "lcoe_usd_mwh" ? 1 : 0);

@@ -14,6 +14,7 @@ from gislayout.analysis import service
 from gislayout.maps import briefing
 from gislayout.web import create_app
 
+from .conftest import ARTIFACTS
 from .fixtures import siting_real
 
 
@@ -56,6 +57,8 @@ def test_csv_figures_add_up_and_match_the_siting_run(client):
 def test_jiuquan_pdf_in_chinese_is_an_a4_page_with_map_legend_sources_and_date(client):
     resp = client.get("/briefing/酒泉市.pdf?lang=zh")
     assert resp.status_code == 200 and resp.data[:5] == b"%PDF-"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "briefing_jiuquan_zh.pdf").write_bytes(resp.data)  # for a person to look at (pdftoppm -png)
     reader = PdfReader(io.BytesIO(resp.data))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
@@ -82,3 +85,23 @@ def test_distance_figures_follow_the_rule(client):
     rows = pv.top[pv.top["prefecture"] == "酒泉市"]
     assert row["pv_grid_km_min"] == pytest.approx(rows["grid_km"].min(), abs=0.05)
     assert "polygon" in service.DISTANCE_RULE["en"]
+
+
+def test_a_planners_saved_scheme_gets_its_briefing(client):
+    from gislayout.store import schemes as saved
+
+    pref = list(briefing.boundaries.load("prefecture")["name_zh"])
+    data = {"id": "test_brief", "title_zh": "测试方案", "title_en": "Test scheme", "note": "a planner's scheme",
+            "zones": [{"id": "west", "name_zh": "西部", "name_en": "West", "members": pref[:7]},
+                      {"id": "east", "name_zh": "东部", "name_en": "East", "members": pref[7:]}]}
+    row = saved.save(data, author="test")
+    try:
+        resp = client.get("/briefing.csv?scheme=test_brief")
+        assert resp.status_code == 200
+        df = pd.read_csv(io.StringIO(resp.data.decode("utf-8-sig")))
+        zones = df[df["kind"] == "zone"].set_index("id")
+        assert list(zones.index) == ["test_brief:west", "test_brief:east"]
+        assert zones["pv_gw"].sum() == pytest.approx(df[df["kind"] == "prefecture"]["pv_gw"].sum(), abs=0.5)
+        assert client.get("/briefing/test_brief:east.pdf?lang=en").status_code == 200
+    finally:
+        saved.delete("test_brief", row["revision"], "test")

@@ -77,7 +77,7 @@ def test_every_class_is_a_documented_parameter_with_the_issues_defaults():
     for tech in ("pv", "wind"):
         d = model.defaults(tech)
         for g in landcover.GROUPS:
-            assert d[f"lc_{g.key}"] == float(g.excluded) and f"IGBP" in model.DOCS[f"lc_{g.key}"]
+            assert d[f"lc_{g.key}"] == float(g.excluded) and "IGBP" in model.DOCS[f"lc_{g.key}"]
         assert d["glacier"] == 1 and d["runway_buffer"] == 5
         assert "ICAO" in model.DOCS["runway_buffer"]
 

@@ -78,7 +78,7 @@ def test_no_zone_shows_0_zones_and_the_caveat(page, live_server):
     page.goto(f"{live_server}/siting?lang=en#siting=" + "tech%3Dpv%26t_resource%3D2500")
     total = page.locator(".siting-total")
     total.wait_for(timeout=60000)
-    assert total.inner_text().startswith("0 zones, 0 km², 0 MW technical potential (upper bound)")
+    assert total.inner_text().startswith("0 zones, 0 km², 0.0 GW technical potential (upper bound)")
     assert "relax a threshold" in page.locator(".siting-none").inner_text()
     assert page.locator(".siting-table tbody tr").count() == 0
     assert page.evaluate("window.gislayoutSiting.zoneCount()") == 0

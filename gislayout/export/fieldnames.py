@@ -38,6 +38,8 @@ DESCRIPTIONS: dict[str, str] = {
     "lon": "longitude, WGS 84 degrees",
     "lat": "latitude, WGS 84 degrees",
     "source": "policy clause or source of the feature",
+    "approved": "date the zone was approved (zones set up after the 2010 policy), as its source gives it",
+    "approval_doc": "the approving document (number), or 'not seen'",
     "location_note": "how the location was fixed",
     "capacity_mw": "capacity in MW",
     "target_year": "target year",

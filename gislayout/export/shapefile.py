@@ -29,15 +29,16 @@ DBF_TEXT_BYTES = 254
 def split_text(value: str, size: int = DBF_TEXT_BYTES) -> list[str]:
     """`value` in pieces of at most `size` UTF-8 bytes, never splitting a character.
 
-    No piece but the last ends in white space: dBASE pads fields with spaces and readers strip them, so a space
-    at the end of a piece would be lost; it starts the next piece instead.
+    No piece but the last ends in white space and none but the first starts with it: dBASE pads fields with
+    spaces and readers strip them (at both ends), so white space at a boundary would be lost; the break moves
+    back until the characters on both sides of it are not white space.
     """
     pieces, current, used = [], [], 0
     for char in value:
         n = len(char.encode("utf-8"))
         if used + n > size:
             carried = []
-            while current and current[-1].isspace() and len(current) > 1:
+            while len(current) > 1 and (current[-1].isspace() or (carried[0] if carried else char).isspace()):
                 carried.insert(0, current.pop())
             pieces.append("".join(current))
             current, used = carried, len("".join(carried).encode("utf-8"))

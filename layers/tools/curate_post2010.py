@@ -23,13 +23,11 @@ sys.path.insert(0, str(LAYERS.parent))
 from gislayout import boundaries, config  # noqa: E402  (the script runs from a checkout, by hand)
 
 KIND = {"zone_lanzhou_new_area": "new_area", "zone_lanzhou_new_area_cbz": "bonded_zone"}
-#: District seat of each ETDZ with no coordinates: where the zone is, per its source or its name.
+#: District seat of each ETDZ with no coordinates: where the zone is, per its source or its name (Zhangye: the
+#: source places it in 甘州区; Tianshui: the Shetang core park is in 麦积区, layers/SOURCES.md; Jinchang, Jiuquan:
+#: the city's urban district).
 SEAT = {"zone_zhangye_etdz": ("张掖市", "甘州区"), "zone_jinchang_etdz": ("金昌市", "金川区"),
         "zone_tianshui_etdz": ("天水市", "麦积区"), "zone_jiuquan_etdz": ("酒泉市", "肃州区")}
-SEAT_NOTE = {"zone_zhangye_etdz": "the source places the zone in 甘州区 (Zhangye's urban district)",
-             "zone_jinchang_etdz": "Jinchang's urban district (金川区)",
-             "zone_tianshui_etdz": "the Shetang core park is in 麦积区 (layers/SOURCES.md, park_tianshui_etdz)",
-             "zone_jiuquan_etdz": "Jiuquan's urban district (肃州区)"}
 
 
 def main(data: Path) -> None:
@@ -43,7 +41,7 @@ def main(data: Path) -> None:
     for r in src.to_dict("records"):
         row = {"id": r["id"], "name_zh": r["name_zh"], "name_en": r["name_en"],
                "kind": KIND.get(r["id"], "etdz"), "kind_note": r["kind"], "approved": r["approved"],
-               "approval_doc": r["approval_doc"], "after_policy": "yes"}
+               "approval_doc": r["approval_doc"]}
         if r["id"] in KIND:
             row.update(prefecture=hit["prefecture"], county=hit["name_zh"], lon=f"{lon:.5f}", lat=f"{lat:.5f}")
             if r["id"] == "zone_lanzhou_new_area":
@@ -59,8 +57,7 @@ def main(data: Path) -> None:
             seat = seat.iloc[0]
             row.update(prefecture=pref, county=county, lon=f"{seat['seat_lon']:.4f}", lat=f"{seat['seat_lat']:.4f}",
                        precision="county", location_basis="seat",
-                       location_source=f"seat of {county} in admin_names.csv (no coordinate in any source found; "
-                                       f"{SEAT_NOTE[r['id']]})")
+                       location_source=f"seat of {county} in admin_names.csv; no sourced coordinate")
         row.update(area_note=r.get("area_note") or "", source=r["sources"], notes=r.get("notes") or "")
         rows.append(row)
     out = pd.DataFrame(rows)

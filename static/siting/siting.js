@@ -19,7 +19,7 @@
       auto: "自动更新", upload_excl: "上传排除区", upload_sites: "上传候选场址", export: "导出", supply_csv: "供给曲线 CSV",
       sites: "候选场址评分", running: "计算中…", rank: "排名", prefecture: "市州", area: "面积 km²",
       capacity: "装机 MW", generation: "年发电 GWh", score: "得分", nearest: "最近园区/基地", km: "距离 km",
-      total: "{zones} 个候选区，{area} km²，技术潜力（上限）{mw} MW，为 2015 年目标 {target} MW 的 {ratio} 倍",
+      total: "{zones} 个候选区，{area} km²，技术潜力（上限）{gw} GW，为 2015 年目标 {target} GW 的 {ratio} 倍",
       timing: "计算 {ms} ms", none: "当前参数下没有适宜区域：请放宽阈值或缓冲区。", excl: "排除区 {n}",
       remove: "移除", off: "（空=不设）", site: "场址", share: "适宜比例", fails: "未通过",
       min: "≥", max: "≤", lang: "EN", unavailable: "不可用",
@@ -38,6 +38,11 @@
         top: "返回区域数", cost_preset: "成本预设（年份）", capex: "投资", opex: "固定运维",
         wacc: "加权资本成本 WACC", lifetime: "寿命", degradation: "年衰减", grid_kv: "并网电压下限",
         grid_cost: "输电线成本", offtaker_km: "用电方距离上限", max_lcoe: "LCOE 上限",
+        runway_buffer: "机场跑道排除半径 km", glacier: "排除冰川（1/0）", lc_water: "排除水体（1/0）",
+        lc_forest: "排除森林（1/0）", lc_wetland: "排除永久湿地（1/0）", lc_cropland: "排除耕地（1/0）",
+        lc_mosaic: "排除耕地/自然植被镶嵌（1/0）", lc_urban: "排除城镇用地（1/0）", lc_snow: "排除冰雪（1/0）",
+        lc_shrubland: "排除灌丛（1/0）", lc_savanna: "排除稀树草原（1/0）", lc_grassland: "排除草地（1/0）",
+        lc_barren: "排除荒漠/裸地（1/0）",
       },
     },
     en: {
@@ -47,7 +52,7 @@
       upload_sites: "Upload candidate sites", export: "Export", supply_csv: "Supply curve CSV", sites: "Candidate sites scored",
       running: "Computing…", rank: "Rank", prefecture: "Prefecture", area: "Area km²", capacity: "MW",
       generation: "GWh/yr", score: "Score", nearest: "Nearest park/base", km: "km",
-      total: "{zones} zones, {area} km², {mw} MW technical potential (upper bound) = {ratio}× the 2015 target of {target} MW",
+      total: "{zones} zones, {area} km², {gw} GW technical potential (upper bound) = {ratio}× the 2015 target of {target} GW",
       timing: "computed in {ms} ms", none: "No suitable zone with these parameters: relax a threshold or a buffer.", excl: "exclusions {n}",
       remove: "remove", off: "(empty = off)", site: "Site", share: "Suitable share", fails: "Fails",
       min: "≥", max: "≤", lang: "中文", unavailable: "unavailable",
@@ -68,13 +73,21 @@
         cost_preset: "Cost preset (year)", capex: "Capital cost", opex: "Fixed O&M", wacc: "WACC",
         lifetime: "Lifetime", degradation: "Degradation", grid_kv: "Grid voltage at least",
         grid_cost: "Line cost", offtaker_km: "Offtaker reach", max_lcoe: "LCOE ceiling",
+        runway_buffer: "Runway buffer km", glacier: "Exclude glaciers (1/0)", lc_water: "Exclude water (1/0)",
+        lc_forest: "Exclude forest (1/0)", lc_wetland: "Exclude permanent wetland (1/0)", lc_cropland: "Exclude cropland (1/0)",
+        lc_mosaic: "Exclude cropland/natural mosaic (1/0)", lc_urban: "Exclude urban land (1/0)", lc_snow: "Exclude snow and ice (1/0)",
+        lc_shrubland: "Exclude shrubland (1/0)", lc_savanna: "Exclude savanna (1/0)", lc_grassland: "Exclude grassland (1/0)",
+        lc_barren: "Exclude barren land (1/0)",
       },
     },
   };
+  // land that is not built on (gislayout/analysis/landcover.py): shown where the model has them
+  const LAND = ["runway_buffer", "glacier", "lc_water", "lc_forest", "lc_wetland", "lc_cropland", "lc_mosaic", "lc_urban",
+    "lc_snow", "lc_shrubland", "lc_savanna", "lc_grassland", "lc_barren"];
   const OTHER = {
-    pv: ["seat_buffer", "town_buffer", "park_buffer", "density", "pr", "min_area", "max_zone", "top"],
+    pv: ["seat_buffer", "town_buffer", "park_buffer", "density", "pr", "min_area", "max_zone", "top"].concat(LAND),
     wind: ["seat_buffer", "town_buffer", "park_buffer", "density", "turbine", "hub", "shear", "k", "min_area",
-      "max_zone", "top"],
+      "max_zone", "top"].concat(LAND),
   };
   const CRITERIA = ["resource", "elevation", "slope", "demand", "town", "grid"];
 
@@ -90,6 +103,9 @@
   const el = GL.el;
   const fmt = (v, digits) => (v === null || v === undefined || Number.isNaN(v) ? "–"
     : Number(v).toLocaleString(lang() === "zh" ? "zh-CN" : "en", { maximumFractionDigits: digits === undefined ? 0 : digits }));
+  // the headline figures: GW and multiples of the target with exactly one decimal (never a percentage)
+  const fmt1 = (v) => (Number.isFinite(v) ? v.toLocaleString(lang() === "zh" ? "zh-CN" : "en",
+    { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : "–");
   const ctx = { t: (k, v) => t(k, v), lang: () => lang(), fmt: (v, d) => fmt(v, d) };
   const message = (text) => { const m = $(".siting-message"); m.textContent = text || ""; m.hidden = !text; };
 
@@ -286,7 +302,8 @@
     // (null children are left out: replaceChildren would print the word "null")
     summary.replaceChildren(...[
       el("p", { class: "siting-total", text: t("total", { zones: fmt(total.zones), area: fmt(total.area_km2),
-        mw: fmt(total.capacity_mw), ratio: fmt(total.potential_over_target, 1), target: fmt(total.target_2015_mw) }) }),
+        gw: fmt1(total.capacity_mw / 1000), ratio: fmt1(total.capacity_mw / total.target_2015_mw),
+        target: fmt1(total.target_2015_mw / 1000) }) }),
       total.zones ? null : el("p", { class: "siting-none", text: t("none") }),
       el("p", { class: "siting-timing", text: t("timing", { ms: fmt(body.timings_ms.total, 0) }) })].filter(Boolean));
     renderCaveat(body.caveat);
@@ -297,8 +314,11 @@
     const cols = [["rank", t("rank")], ["prefecture", t("prefecture")], ["area_km2", t("area")],
       ["capacity_mw", t("capacity")], ["generation_gwh", t("generation")], ["score", t("score")],
       ["nearest", t("nearest")], ["nearest_km", t("km")]].concat(
-      [["lcoe_usd_mwh", t("lcoe")], ["lcoe_cny_kwh", lang() === "en" ? "LCOE (CNY/kWh)" : "度电成本（元/千瓦时）"], ["capacity_factor", t("cf")], ["grid_km", t("grid_km")], ["offtaker", t("offtaker")],
-        ["offtaker_km", t("offtaker_km")]].filter(([k]) => has(k === "offtaker_km" ? "offtaker" : k)));
+      [["lcoe_usd_mwh", t("lcoe")], ["lcoe_cny_kwh", lang() === "en" ? "LCOE (CNY/kWh)" : "度电成本（元/千瓦时）"],
+        // the benchmark on-grid tariff of the cost preset's year, where a source gives one (cost_presets.json)
+        ["tariff_cny_kwh", lang() === "en" ? "Benchmark tariff (CNY/kWh)" : "标杆上网电价（元/千瓦时）"], ["capacity_factor", t("cf")], ["grid_km", t("grid_km")], ["offtaker", t("offtaker")],
+        ["offtaker_km", t("offtaker_km")]].filter(([k]) => (k === "tariff_cny_kwh"
+        ? body.table.some((row) => row[k] !== null && row[k] !== undefined) : has(k === "offtaker_km" ? "offtaker" : k))));
     const table = $(".siting-table");
     table.tHead.replaceChildren(el("tr", null, ...cols.map((c) => el("th", { text: c[1] }))));
     const tb = table.tBodies[0];
@@ -310,7 +330,7 @@
         if (k === "nearest") v = lang() === "en" ? (row.nearest_name_en || row.nearest_name_zh) : (row.nearest_name_zh || row.nearest_name_en);
         else if (k === "offtaker") v = row.offtaker ? (lang() === "en" ? (row.offtaker.name_en || row.offtaker.name_zh) : (row.offtaker.name_zh || row.offtaker.name_en)) : null;
         else if (k === "offtaker_km") v = row.offtaker ? fmt(row.offtaker.km, 1) : null;
-        else if (k === "capacity_factor" || k === "lcoe_cny_kwh") v = fmt(v, 3);
+        else if (k === "capacity_factor" || k === "lcoe_cny_kwh" || k === "tariff_cny_kwh") v = fmt(v, 3);
         else if (k === "prefecture") v = lang() === "en" ? (row.prefecture_en || row.prefecture) : row.prefecture;
         else if (k === "score") v = fmt(v, 3);
         else if (typeof v === "number") v = fmt(v, k === "area_km2" || k === "nearest_km" || k === "grid_km" || k === "lcoe_usd_mwh" ? 1 : 0);

@@ -35,7 +35,8 @@
         seat_buffer: "市州驻地排除半径 km", town_buffer: "县城排除半径 km", park_buffer: "园区/基地排除半径 km",
         density: "用地密度 MW/km²", pr: "光伏系统效率 PR", turbine: "风机型号", hub: "轮毂高度 m",
         shear: "风切变指数", k: "Weibull 形状参数 k", min_area: "最小区域 km²", max_zone: "区域最大边长 km",
-        top: "返回区域数", cost_preset: "成本预设（年份）", capex: "投资", opex: "固定运维",
+        top: "返回区域数", cost_preset: "成本预设（年份）", capex: "投资", opex: "固定运维", scheme: "区域格局",
+        preset_latest: "最新", preset_2010: "2010年",
         wacc: "加权资本成本 WACC", lifetime: "寿命", degradation: "年衰减", grid_kv: "并网电压下限",
         grid_cost: "输电线成本", offtaker_km: "用电方距离上限", max_lcoe: "LCOE 上限",
       },
@@ -65,7 +66,8 @@
         park_buffer: "Park/base buffer km", density: "Land-use density MW/km²", pr: "PV performance ratio",
         turbine: "Turbine", hub: "Hub height m", shear: "Shear exponent", k: "Weibull shape k",
         min_area: "Smallest zone km²", max_zone: "Largest zone side km", top: "Zones returned",
-        cost_preset: "Cost preset (year)", capex: "Capital cost", opex: "Fixed O&M", wacc: "WACC",
+        cost_preset: "Cost preset (year)", capex: "Capital cost", opex: "Fixed O&M", wacc: "WACC", scheme: "Region scheme",
+        preset_latest: "latest", preset_2010: "2010",
         lifetime: "Lifetime", degradation: "Degradation", grid_kv: "Grid voltage at least",
         grid_cost: "Line cost", offtaker_km: "Offtaker reach", max_lcoe: "LCOE ceiling",
       },
@@ -223,7 +225,7 @@
       let input;
       if (m.choices) {
         input = el("select", { name: key, "data-key": key, onchange: onInput },
-          ...m.choices.map((name) => el("option", { value: String(name), text: String(name) })));
+          ...m.choices.map((name) => el("option", { value: String(name), text: key === "cost_preset" ? label("preset_" + name) : String(name) })));
         input.value = value === null || value === undefined ? "" : String(value);
       } else if (m.type === "str" || m.type === "string" || typeof info.defaults[key] === "string") {
         input = el("input", { type: "text", name: key, "data-key": key, value: value === null || value === undefined ? "" : String(value),
@@ -244,7 +246,8 @@
     const list = $(".siting-cost-sources");
     list.replaceChildren(...((preset && preset.sources) || []).map((s) => el("li",
       { class: "siting-source-" + (s.status || "approximate"), title: s.what },
-      el("b", { text: (s.applies_to || []).join(", ") + ": " }),
+      // "pv.capex" is a code: the value's name in the panel's language
+      el("b", { text: [...new Set((s.applies_to || []).map((k) => label(k.split(".").pop())))].join("、") + (lang() === "zh" ? "：" : ": ") }),
       el("a", { href: s.url, target: "_blank", rel: "noopener", text: s.title }),
       el("span", { text: (s.table ? ", " + s.table : "") + " (" + s.year + ")" }),
       el("small", { class: "siting-source-status", text: " · " + t(s.status === "cited" ? "cited" : "approximate") }))));

@@ -12,6 +12,7 @@ from ..errors import BadParameter, NotFound
 from ..maps import contextlayers, geodata, i18n, relief
 from ..maps.state import parse_noted
 from ..store import versions as store_versions
+from .errors import error_body
 from .resources_api import tile_template
 
 bp = Blueprint("pages", __name__)
@@ -80,9 +81,11 @@ def version_error_page(exc: BadParameter | NotFound):
 @bp.errorhandler(NotFound)
 @bp.errorhandler(BadParameter)
 def _page_error(exc):
-    if "version" in request.args:
+    """A bad version link gets a page saying why; any other error of these pages the one JSON body as before."""
+    if request.endpoint == "pages.index" and "version" in request.args:
         return version_error_page(exc)
-    raise exc
+    status = 404 if isinstance(exc, NotFound) else 400
+    return error_body(status, exc.message), status
 
 
 def clear_cache() -> None:

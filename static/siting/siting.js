@@ -89,6 +89,8 @@
   const lang = () => (atlas() && atlas().state.lang) || state.lang;
   const t = GL.translator(() => STRINGS[lang()]);
   const label = (key) => STRINGS[lang()].keys[key] || key;
+  /** A criterion's units in the panel's language (the server words them in English). */
+  const unitsText = (u) => (lang() === "zh" ? u.replace(" at hub height", "，轮毂高度").replace("km (weighted)", "km（按耗电等级加权）") : u);
   const el = GL.el;
   const fmt = (v, digits) => (v === null || v === undefined || Number.isNaN(v) ? "–"
     : Number(v).toLocaleString(lang() === "zh" ? "zh-CN" : "en", { maximumFractionDigits: digits === undefined ? 0 : digits }));
@@ -130,6 +132,15 @@
     writeScenarios();
     message(t("saved", { name: name }));
   }
+  /** A saved scenario's query ("tech=pv&t_resource=1800") as the panel's words: "光伏 · 资源 阈值 1800". */
+  function scenarioText(text) {
+    return Array.from(new URLSearchParams(text)).map(([k, v]) => {
+      if (k === "tech") return t(v) || v;
+      const m = /^([tw])_(.+)$/.exec(k);
+      if (m) return label(m[2]) + " " + t(m[1] === "t" ? "threshold" : "weight") + " " + v;
+      return label(k) + " " + v;
+    }).join(" · ");
+  }
   /** Run both saved scenarios and show their supply curves and top zones side by side. */
   function compareScenarios() {
     const names = ["A", "B"].filter((n) => state.scenarios[n]);
@@ -138,7 +149,7 @@
     return Promise.all(names.map((n) => GL.fetchJSON(cfg.urls.run + "?" + state.scenarios[n]))).then((bodies) => {
       if (seq !== state.cmpSeq) return;
       const runs = {};
-      names.forEach((n, i) => (runs[n] = { body: bodies[i], changed: state.scenarios[n].replace(/&/g, " · ") }));
+      names.forEach((n, i) => (runs[n] = { body: bodies[i], changed: scenarioText(state.scenarios[n]) }));
       state.compared = runs;
       window.SitingSupply.compare($(".siting-compare"), runs, ctx);
       $(".siting-compare-close").hidden = false;
@@ -211,7 +222,7 @@
       const out = el("output", { text: fmt(w, 2) });
       range.addEventListener("input", () => (out.textContent = fmt(range.value, 2)));
       body.append(el("tr", { title: (info.docs["t_" + key] || "") + " — " + (c.source || "") + ", " + (c.resolution || "") },
-        el("td", null, label(key), el("small", { text: " (" + c.units.replace(" at hub height", lang() === "zh" ? "，轮毂高度" : " at hub height") + ")" })),
+        el("td", null, label(key), el("small", { text: " (" + unitsText(c.units) + ")" })),
         el("td", null, el("span", { class: "siting-op", text: c.threshold === "min" ? t("min") : t("max") }),
           numberInput("t_" + key, th, { placeholder: t("off"), "aria-label": label(key) + " " + t("threshold") })),
         el("td", null, range, out)));

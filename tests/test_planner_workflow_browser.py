@@ -378,3 +378,14 @@ def test_layout_at_laptop_and_desktop_sizes(page, draft_server, tmp_path, size):
     page.wait_for_selector(".leaflet-popup .popup-record-caveat")
     page.wait_for_function("document.querySelectorAll('.leaflet-popup .popup-record table').length >= 2")
     assert page.locator(".leaflet-popup .popup-record-caveat").count() == 1  # the caveat once
+
+
+def test_the_compare_link_of_a_draft_compares_it(page, draft_server):
+    base, vid, _ = draft_server
+    page.goto(f"{base}/?version={vid}")
+    page.wait_for_selector("body[data-ready][data-versions-ready]")
+    href = page.get_attribute("a[data-nav$='/compare']", "href")
+    assert href.endswith(f"/compare?a=2010&b={vid}")
+    page.click("a[data-nav$='/compare']")
+    page.wait_for_selector("#cmp-table[data-state=ready]")
+    assert page.locator(f"#cmp-table th[data-version='{vid}']").count() == 1

@@ -25,6 +25,10 @@ STATS: dict[str, tuple[str, str, str, str]] = {
     "parks": ("产业园区数", "Number of industrial parks", "个", "count"),
 }
 CLASSES = 5
+#: How the values are classed, named in the legend: Fisher–Jenks natural breaks (mapclassify), which keeps apart
+#: what equal intervals lump together (13 of 14 prefectures in one class of recorded wind MW).
+METHOD = {"id": "fisher_jenks", "zh": "自然断点法（Fisher–Jenks，mapclassify）",
+          "en": "Natural breaks (Fisher–Jenks, mapclassify)"}
 RECORD_NOTE = ("记录于WRI全球电厂数据库（CC BY 4.0）的甘肃电厂，非全部装机；覆盖情况见 layers/SOURCES.md。",
                "Recorded in the WRI Global Power Plant Database (CC BY 4.0) rows in Gansu, not everything "
                "installed; coverage in layers/SOURCES.md.")
@@ -78,12 +82,28 @@ def breaks(values: list[float], classes: int = CLASSES) -> list[float]:
     return [round(start + i * step, 6) for i in range(classes + 1)]
 
 
+def natural_breaks(values: list[float], classes: int = CLASSES) -> list[float]:
+    """Class limits (lowest value, then each class's top) by Fisher–Jenks natural breaks, with as many classes as
+    there are distinct values up to `classes`; equal intervals (`breaks`) when all values are the same."""
+    distinct = sorted(set(values))
+    if len(distinct) < 2:
+        return breaks(values, classes)
+    import warnings
+
+    import numpy as np
+    with warnings.catch_warnings():  # "Numba not installed": the pure-Python path is fast enough for 87 units
+        warnings.simplefilter("ignore")
+        from mapclassify import FisherJenks
+        bins = FisherJenks(np.asarray(values, dtype=float), k=min(classes, len(distinct))).bins
+    return [round(float(distinct[0]), 6)] + [round(float(b), 6) for b in bins]
+
+
 def class_of(value: float | None, limits: list[float]) -> int | None:
-    """Index of the class holding `value` (the last class includes its top), or None for no value."""
+    """Index of the class holding `value` (a class includes its top), or None for no value."""
     if value is None:
         return None
     for i in range(len(limits) - 1):
-        if value < limits[i + 1]:
+        if value <= limits[i + 1]:
             return i
     return len(limits) - 2
 
@@ -111,18 +131,22 @@ def choropleth(unit: str = "prefectures", stat: str = "ghi_mean", scheme: str | 
         source, note = answer["source"], ("估算值，误差见资源元数据" if answer["is_estimate"] else "",
                                           "An estimate; its measured error is in the resource's metadata"
                                           if answer["is_estimate"] else "")
-        title_zh, title_en = f"{title_zh}（{answer['title_zh']}）", f"{title_en} ({answer['title_en']})"
-        if stat == "wind_mean":
+        if stat == "wind_mean":  # the wind resource's title already says "mean wind speed at 100 m"
+            title_zh, title_en = answer["title_zh"], answer["title_en"]
             caveat = resources.get_spec(resource).extra
             note = (caveat.get("bias_zh", ""), caveat.get("bias_en", ""))
+        else:  # the resource's own title says what it is (年水平面总辐射（离线估算）): "mean" of it, said once
+            title_zh = f"平均{answer['title_zh']}"
+            title_en = f"Mean of {answer['title_en'][:1].lower()}{answer['title_en'][1:]}"
     elif stat.startswith("mw_"):
         values = _counts(unit, "plants", "capacity_mw", {"kind": stat[3:]})
         source, note = "WRI Global Power Plant Database v1.3.0 (CC BY 4.0)", RECORD_NOTE
     else:
         values = _counts(unit, stat)
         source, note = "甘肃省人民政府关于培育和发展战略性新兴产业的意见（2010-12-31）", ("", "")
-    present = [v for v in values.values() if v is not None]
-    limits = breaks(present)
+    present = [round(float(v), 1) for v in values.values() if v is not None and v == v]  # as the rows show them
+    limits = natural_breaks(present)
+    colours = [ramp[round(i * (len(ramp) - 1) / max(1, len(limits) - 2))] for i in range(len(limits) - 1)]
     rows = []
     for r in table.itertuples():
         v = values.get(r.adcode)
@@ -132,4 +156,4 @@ def choropleth(unit: str = "prefectures", stat: str = "ghi_mean", scheme: str | 
     rows.sort(key=lambda row: (row["value"] is None, -(row["value"] or 0)))
     return {"unit": unit, "stat": stat, "title_zh": title_zh, "title_en": title_en, "units_zh": units_zh,
             "units_en": units_en, "source": source, "note_zh": note[0], "note_en": note[1], "breaks": limits,
-            "colours": ramp, "no_value": symbology.spec()["ramps"]["choropleth_none"][0], "rows": rows}
+            "method": METHOD["id"], "method_zh": METHOD["zh"], "method_en": METHOD["en"], "colours": colours, "no_value": symbology.spec()["ramps"]["choropleth_none"][0], "rows": rows}

@@ -60,7 +60,8 @@ def test_diff_of_two_stored_versions_on_the_map_and_in_the_table(page, served):
     park = page.locator(f"#cmp-diff-table tr[data-id={PARK}]")
     assert park.get_attribute("class") == "cmp-status-moved"
     assert float(park.locator("td.cmp-moved-km").inner_text()) == pytest.approx(5.0, abs=0.01)
-    assert "location_basis" in park.locator("td.cmp-changes").inner_text()  # the store marks a moved point planned
+    # the store marks a moved point planned; fields and coded values are worded in the page's language
+    assert "Location basis: Administrative seat → Placed by a planner" in park.locator("td.cmp-changes").inner_text()
     assert page.locator(f"#cmp-diff-table tr[data-id={NEW_BASE}]").get_attribute("class") == "cmp-status-added"
     assert page.locator("#cmp-diff-table tbody tr").count() == 3
     drawn = {(d["id"], d["status"], d["side"]) for d in page.evaluate("gislayoutCompare.diffItems()")}
@@ -84,7 +85,7 @@ def test_html_in_names_shows_as_text(page, served):
     page.wait_for_selector(READY)
     row = page.locator(f"#cmp-diff-table tr[data-id={RENAMED}]")
     assert row.locator("td").nth(2).inner_text() == XSS
-    assert f"name_en: Jinchuan Group Co., Ltd. → {XSS}" in row.locator("td.cmp-changes").inner_text()
+    assert f"English name: Jinchuan Group Co., Ltd. → {XSS}" in row.locator("td.cmp-changes").inner_text()
     assert XSS in page.locator("#cmp-version-b option:checked").inner_text()
     assert XSS in page.locator("#cmp-diff-summary").inner_text()
     page.locator(f"#cmp-map-right path.cmp-diff-changed[data-id={RENAMED}]").click()

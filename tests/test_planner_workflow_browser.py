@@ -335,3 +335,57 @@ def test_one_click_undo_of_a_move(page, draft_server):
     assert undone.value.status == 200, undone.value.text()
     assert where() == pytest.approx([lon, lat], abs=1e-6)
     page.wait_for_selector("#edit-undo[disabled]")
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"] or
+                a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_layout_at_laptop_and_desktop_sizes(page, draft_server, tmp_path, size):
+    base, _, _ = draft_server
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{base}/")
+    page.wait_for_selector("body[data-ready][data-versions-ready]")
+    page.screenshot(path=str(tmp_path / f"atlas_{size[0]}.png"))
+    # the prefecture seats at the province's east and west ends are not under the layer panel or the legend
+    seats = page.evaluate("""() => Atlas.cfg.prefectures.filter((p) => ['庆阳市', '酒泉市', '平凉市'].includes(p.name_zh)).map((p) => {
+        const c = Atlas.map.latLngToContainerPoint([p.lat, p.lon]), r = Atlas.map.getContainer().getBoundingClientRect();
+        return {x: c.x + r.left, y: c.y + r.top, width: 1, height: 1, name: p.name_zh}; })""")
+    assert len(seats) == 3
+    for panel in ("#layer-control", "#legend"):
+        box = page.locator(panel).bounding_box()
+        assert not [s["name"] for s in seats if _overlap(s, box)], panel
+    assert "null" not in page.inner_text("#feature-list")
+    # a feature's popup: the legend folds while it is open, and the popup is inside the map, clear of the panels
+    page.evaluate("() => Atlas.openFeature('base_jiuquan_wind')")
+    page.wait_for_selector(".leaflet-popup .popup[data-id=base_jiuquan_wind]")
+    page.wait_for_timeout(400)
+    popup = page.locator(".leaflet-popup").bounding_box()
+    assert page.is_hidden("#legend .panel-body")
+    assert not _overlap(popup, page.locator("#legend").bounding_box())
+    page.screenshot(path=str(tmp_path / f"atlas_popup_{size[0]}.png"))
+    # a point query names each table of what the datasets record by its area (no two untitled twins)
+    page.keyboard.press("Escape")
+    page.evaluate("() => { Atlas.map.closePopup(); Atlas.map.setView([40.07, 97.0], 9, {animate: false}); }")
+    box = page.locator(".map-wrap").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 - 90, box["y"] + box["height"] / 2 + 80)
+    page.wait_for_selector(".leaflet-popup .popup.query")
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup .popup-record summary').length >= 2")
+    titles = page.locator(".leaflet-popup .popup-record summary").all_inner_texts()
+    assert len(set(titles)) == len(titles) and any("酒泉市" in t for t in titles), titles
+    page.wait_for_selector(".leaflet-popup .popup-record-caveat")
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup .popup-record table').length >= 2")
+    assert page.locator(".leaflet-popup .popup-record-caveat").count() == 1  # the caveat once
+
+
+def test_the_compare_link_of_a_draft_compares_it(page, draft_server):
+    base, vid, _ = draft_server
+    page.goto(f"{base}/?version={vid}")
+    page.wait_for_selector("body[data-ready][data-versions-ready]")
+    href = page.get_attribute("a[data-nav$='/compare']", "href")
+    assert href.endswith(f"/compare?a=2010&b={vid}")
+    page.click("a[data-nav$='/compare']")
+    page.wait_for_selector("#cmp-table[data-state=ready]")
+    assert page.locator(f"#cmp-table th[data-version='{vid}']").count() == 1

@@ -202,7 +202,8 @@ def test_scenarios_a_and_b_compare_side_by_side_and_live_in_the_url(page, live_s
     assert shown["series"] == ["Scenario A", "Scenario B"]
     a, b = (float(v) for v in shown["lcoe"])
     assert a == pytest.approx(40 * crf(5) / crf(7), abs=0.6) and b == pytest.approx(40 * crf(12) / crf(7), abs=0.6)
-    assert "wacc=5" in page.locator(".siting-scenario[data-scenario=A] .siting-scenario-params").inner_text()
+    # the scenario's parameters in words (issue 19: not "tech=pv · wacc=5")
+    assert "WACC 5" in page.locator(".siting-scenario[data-scenario=A] .siting-scenario-params").inner_text()
     other = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     try:
         stub(other)
@@ -247,7 +248,8 @@ def test_cost_section_lists_the_source_of_each_default(page, live_server):
     items = page.locator(".siting-cost-sources li")
     items.first.wait_for(timeout=60000)
     latest = items.all_inner_texts()
-    assert any(t.startswith("pv.capex: IRENA, Renewable Power Generation Costs in 2023") for t in latest)
+    # the value it covers by name (issue 19: not the code "pv.capex")
+    assert any(t.startswith("Capital cost: IRENA, Renewable Power Generation Costs in 2023") for t in latest)
     assert page.locator(".siting-cost-sources li.siting-source-approximate").count() > 0
     assert page.locator(".siting-cost-sources a").first.get_attribute("href").startswith("http")
     page.locator("select[data-key=cost_preset]").select_option("2010")

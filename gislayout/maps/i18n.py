@@ -216,12 +216,7 @@ UI: dict[str, tuple[str, str]] = {
 def notice_text(param: str, value: str, used: str, lang: str) -> str:
     """A link value the atlas could not use, and what it used instead, in `lang` (see `maps.state.Notice`)."""
     s = strings(lang)
-    if param == "layers" and used == "default":
-        used_text = s["used_layers_default"]
-    elif param == "lang":
-        used_text = s.get(f"used_{used}", used)
-    else:
-        used_text = s.get(f"used_{used}", used)
+    used_text = s["used_layers_default"] if param == "layers" and used == "default" else s.get(f"used_{used}", used)
     return s["notice"].format(what=s.get(f"notice_{param}", param), value=value[:80], used=used_text)
 
 

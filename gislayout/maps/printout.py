@@ -165,6 +165,7 @@ def _draw(ax, view: View, crs: str, lang: str) -> list:
         limits = answer["breaks"]
         handles.append(Patch(facecolor="none", edgecolor="none",
                              label=f"{answer[f'title_{lang}']} ({answer[f'units_{lang}']})"))
+        handles.append(Patch(facecolor="none", edgecolor="none", label=answer.get(f"method_{lang}", "")))
         handles += [Patch(facecolor=c, edgecolor="#666666", label=f"{limits[i]:g} – {limits[i + 1]:g}")
                     for i, c in enumerate(answer["colours"])]
     if "regions" in view.layers and not view.choropleth:  # zone fills would hide the choropleth's colours

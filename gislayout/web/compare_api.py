@@ -15,6 +15,7 @@ import re
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from .. import boundaries, config, geojson, printing, regions, symbology
+from ..bilingual import FIELD_LABELS, LANGS, VOCAB
 from ..compare import labels, render, report, upload, versions
 from ..errors import BadParameter, NotFound, TooLarge
 from ..store import versions as store_versions, workspace
@@ -109,6 +110,9 @@ def page():
                                 "name_en": z.name_en, "members": list(z.members)} for z in s.zones]}
                     for s in regions.schemes().values()],
         "symbology": symbology.page_spec(),
+        # the words of the data's codes and of the fields a diff names, so that a change reads in the page's language
+        "vocab": {name: {code: dict(zip(LANGS, pair)) for code, pair in vocab.items()} for name, vocab in VOCAB.items()},
+        "fields": {name: dict(zip(LANGS, pair)) for name, pair in FIELD_LABELS.items()},
         "versionLayers": list(versions.VERSION_LAYERS),
         "limits": {"bytes": upload.MAX_BYTES, "features": upload.MAX_FEATURES},
         "baseVersion": versions.BASE_VERSION,

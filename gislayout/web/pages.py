@@ -6,12 +6,14 @@ import hashlib
 import json
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import bilingual, dataversion, maps
 from ..errors import BadParameter, NotFound
 from ..maps import contextlayers, geodata, i18n, relief
 from ..maps.state import parse_noted
 from ..store import versions as store_versions
+from .errors import error_body
 from .resources_api import tile_template
 
 bp = Blueprint("pages", __name__)
@@ -59,7 +61,11 @@ def _version_json(vid: str) -> str:
     """The version the page shows (id, name, author, time, baseline) as JSON; the newest baseline when none."""
     if vid:
         return json.dumps(store_versions.get(vid), ensure_ascii=False, sort_keys=True)
-    bases = [v for v in store_versions.list_versions() if v["baseline"]]
+    try:
+        bases = [v for v in store_versions.list_versions() if v["baseline"]]
+    except SQLAlchemyError:  # the plain atlas shows the curated files even when the plan store cannot be read
+        current_app.logger.warning("plan store unreadable; the atlas names no version", exc_info=True)
+        return "null"
     newest = max(bases, key=lambda v: v["created_at"] or "", default=None)
     return json.dumps(newest and {k: v for k, v in newest.items() if k != "features"}, ensure_ascii=False,
                       sort_keys=True)
@@ -80,9 +86,11 @@ def version_error_page(exc: BadParameter | NotFound):
 @bp.errorhandler(NotFound)
 @bp.errorhandler(BadParameter)
 def _page_error(exc):
-    if "version" in request.args:
+    """A bad version link gets a page saying why; any other error of these pages the one JSON body as before."""
+    if request.endpoint == "pages.index" and "version" in request.args:
         return version_error_page(exc)
-    raise exc
+    status = 404 if isinstance(exc, NotFound) else 400
+    return error_body(status, exc.message), status
 
 
 def clear_cache() -> None:

@@ -24,6 +24,7 @@
       el("p", { class: "legend-title", text: A.pick(answer, "title") + " (" + A.pick(answer, "units") + ")" }),
       el("ul", { class: "legend-list" }, ...answer.colours.map((c, i) => el("li", { "data-class": String(i) }, swatch(c), num(b[i]) + " – " + num(b[i + 1]))),
         el("li", {}, swatch(answer.no_value), A.t("choro_no_value"))),
+      el("p", { class: "legend-method", "data-method": answer.method || "" }, el("b", { text: A.t("method") + ": " }), A.pick(answer, "method")),
       el("p", { class: "legend-source" }, el("b", { text: A.t("data_source") + ": " }), answer.source),
       A.pick(answer, "note") ? el("p", { class: "legend-bias", text: A.pick(answer, "note") }) : null);
   };

@@ -18,6 +18,7 @@
   A.t = GL.translator(() => cfg.strings[A.state.lang]);
   /** obj.title_zh / obj.name_en … in the current language, falling back to the other one. */
   A.pick = function (obj, base) {
+    if (base === "name" && ("name_zh" in obj || "name_en" in obj)) return GL.dataName(obj, A.state.lang);
     const other = A.state.lang === "zh" ? "en" : "zh";
     return obj[base + "_" + A.state.lang] || obj[base + "_" + other] || "";
   };

@@ -223,7 +223,8 @@
     const keep = opts && opts.keepView;  // restoring a permalink: open the popup, leave the view as linked
     const [lon, lat] = hit.feature.geometry.coordinates;
     const marker = A.markers[id];
-    if (!keep) map.setView([lat, lon], Math.max(map.getZoom(), 8), { animate: false });
+    // a sensible zoom: close enough to see the place (8-11), never the deepest zoom, where the relief is blank
+    if (!keep) map.setView([lat, lon], Math.min(Math.max(map.getZoom(), 8), 11), { animate: false });
     const open = () => {
       marker.getPopup().options.autoPan = !keep;
       marker.openPopup();
@@ -231,11 +232,11 @@
     };
     // A marker inside a group is shown by opening the group (a spider) unless the view must stay as linked;
     // then its own popup opens at its place, over the group, so that there is only ever one popup of it.
+    // (features sharing one place stay grouped at every zoom: the popup opens over the group, which a click spreads)
     if (marker && A.cluster.getVisibleParent(marker) === marker) open();
-    else if (marker && !keep) A.cluster.zoomToShowLayer(marker, open);
     else if (marker) {
       const popup = marker.getPopup();
-      popup.options.autoPan = false;
+      popup.options.autoPan = !keep;
       popup.setLatLng(marker.getLatLng()).openOn(map);
       popup.options.autoPan = true;
     } else {

@@ -152,8 +152,6 @@
   });
   const layersBox = new LayersControl().addTo(map).getContainer();
   const legendBox = new LegendControl().addTo(map).getContainer();
-  // on a laptop screen (1366 × 768) the layer panel starts folded, so that it does not cover the east of the province
-  if (map.getSize().x < 1300 || map.getSize().y < 820) layersBox.classList.add("collapsed");
   /** How far a popup keeps from the right edge: clear of the layer panel when it is open. */
   A.panelRightPad = () => (layersBox.classList.contains("collapsed") ? 40 : layersBox.offsetWidth + 30);
   // a popup is never under the legend: the legend folds while a popup is open

@@ -14,7 +14,8 @@
   }
   function nearest(n, extra) {
     if (!n) return "—";
-    return [A.pick(n, "name") + (extra ? " (" + extra + ")" : ""), el("span", { class: "q-km", text: " · " + num(n.distance_km, 1) + " km" })];
+    const paren = A.state.lang === "zh" ? ["（", "）"] : [" (", ")"];
+    return [A.pick(n, "name") + (extra ? paren[0] + extra + paren[1] : ""), el("span", { class: "q-km", text: " · " + num(n.distance_km, 1) + " km" })];
   }
   function resourceValue(r) {
     const parts = [r.value === null ? "—" : num(r.value, r.value >= 100 ? 0 : 2) + " " + r.units];
@@ -43,7 +44,7 @@
     row(table, "nearest-base", A.t("q_nearest_base"), nearest(d.nearest_base));
     row(table, "nearest-park", A.t("q_nearest_park"), nearest(d.nearest_park));
     const plant = d.nearest_plant;
-    row(table, "nearest-plant", A.t("q_nearest_plant"), nearest(plant, plant && [plant.kind, plant.capacity_mw ? num(plant.capacity_mw, 1) + " MW" : ""].filter(Boolean).join(", ")));
+    row(table, "nearest-plant", A.t("q_nearest_plant"), nearest(plant, plant && [A.vocab("kind", plant.kind), plant.capacity_mw ? num(plant.capacity_mw, 1) + " MW" : ""].filter(Boolean).join(", ")));
     const sub = d.nearest_substation;
     row(table, "nearest-substation", A.t("q_nearest_substation"), nearest(sub, sub && num(sub.max_voltage_kv, 0) + " kV"));
     const box = el("div", { class: "popup query", "data-lon": String(d.lon), "data-lat": String(d.lat) },

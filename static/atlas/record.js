@@ -38,17 +38,22 @@
   function years(known, count, min, max) {
     return known ? t("years_some", { min: min, max: max, known: known, count: count }) : t("years_none");
   }
-  function section(kind, id) {
+  /** A section of what the datasets record, titled with the area it is about (a popup may hold a prefecture's and
+   * a zone's, which are different tables). */
+  function section(kind, id, title) {
     return el("details", { class: "popup-note popup-record", open: true, "data-record": kind, "data-record-id": id },
-      el("summary", { text: t("recorded") }));
+      el("summary", { text: t("recorded") + (title ? " · " + title : "") }));
   }
   // The open popup, and whether it may pan the map (not when a permalink restores it: the view stays as linked).
   let openPopup = null, mayPan = false;
   A.map.on("popupopen", (e) => { openPopup = e.popup; mayPan = e.popup.options.autoPan !== false; });
   /** The caveat closes every section. The popup grew upwards after it opened: pan its top back into view. */
   function caveat(box) {
-    box.append(el("p", { class: "popup-record-caveat", text: t("caveat") }));
     const node = openPopup && openPopup.getElement();
+    // the caveat once per popup, after its first section
+    if (!(node && node.contains(box) && node.querySelector(".popup-record-caveat"))) {
+      box.append(el("p", { class: "popup-record-caveat", text: t("caveat") }));
+    }
     if (!mayPan || !node || !node.contains(box)) return;
     const top = node.getBoundingClientRect().top - A.map.getContainer().getBoundingClientRect().top - 10;
     if (top < 0) A.map.panBy([0, top]);
@@ -98,7 +103,8 @@
       GL.fetchJSON(ROOT + "/feature/" + encodeURIComponent(p.id)).then((r) => fillFeature(box, r)).catch(() => box.remove());
     } else if (ctx.layer === "prefectures" || ctx.layer === "regions") {
       const zones = ctx.layer === "regions", id = zones ? p.zone : p.name_zh;
-      const box = section(zones ? "zone" : "prefecture", id);
+      const zone = zones ? A.zone(id) : null;
+      const box = section(zones ? "zone" : "prefecture", id, zones ? (zone ? A.pick(zone, "name") : id) : A.prefectureName(id));
       ctx.box.append(box);
       const url = ROOT + (zones ? "?unit=zones&scheme=" + encodeURIComponent(A.state.scheme) : "?unit=prefectures");
       GL.fetchJSON(url).then((data) => {

@@ -230,8 +230,18 @@
   }
   A.showHistory = showHistory;
 
+  /** The link to /compare compares the draft shown with the version it was branched from (or the baseline). */
+  function compareLink() {
+    const link = document.querySelector("a[data-nav$='/compare']");
+    const v = A.currentVersion();
+    if (!link) return;
+    const parts = A.state.lang === "en" ? [["lang", "en"]] : [];
+    if (v && !v.baseline) parts.unshift(["a", v.parent_id || "2010"], ["b", v.id]);
+    link.href = link.dataset.nav + (parts.length ? "?" + GL.url.query(parts) : "");
+  }
   function render() {
     renderBar();
+    compareLink();
     const cur = A.currentVersion();
     const banner = A.asOf ? el("div", { class: "banner as-of", id: "as-of", role: "status" }, el("span", { text: et("as_of", { seq: A.asOf }) }),
       el("button", { type: "button", class: "btn btn-small", text: et("back_now"), onclick: () => A.setVersion(A.state.version) })) : null;

@@ -84,6 +84,17 @@
     return fetched[url];
   };
 
+  /* ---- data names in the reader's language ---- */
+  const HAN = /[\u3400-\u9fff]/;
+  const NAME_MARK = { zh: "（仅有英文名）", en: " (Chinese name only)" };
+  /** A data name in `lang` from `obj.name_zh` / `obj.name_en`; when the data has none in that language (or only a
+   * copy of the other), the other one, marked as such: "Jingtieshan（仅有英文名）", "甘肃风电场 (Chinese name only)". */
+  GL.dataName = function (obj, lang) {
+    const zh = obj.name_zh || "", en = obj.name_en || "";
+    if (lang === "zh") return zh && HAN.test(zh) ? zh : (zh || en) ? (zh || en) + NAME_MARK.zh : "";
+    return en && (!HAN.test(en) || en !== zh) ? en : (en || zh) ? (en || zh) + NAME_MARK.en : "";
+  };
+
   /* ---- URL state ---- */
   GL.url = {
     /** "k=v&…" from [[k, v], …], keeping commas and colons readable (the atlas's permalink format). */

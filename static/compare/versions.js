@@ -9,14 +9,20 @@
   const cell = (tr, value, tag) => tr.appendChild(GL.el(tag || "td", { text: text(value) }));
 
   /** The changed fields of a diff row as "field: before → after" lines (one element each). */
-  function changeLines(p, t) {
+  /** "field: before → after" lines of a diff row, the field and coded values in the page's language. */
+  function changeLines(p, t, cfg, lang) {
     const lines = [];
     if (p.outside_gansu) lines.push(GL.el("div", { class: "cmp-warn", text: t.outside_gansu }));
     const before = p.before || {};
     const after = p.after || {};
+    const field = (f) => ((cfg.fields || {})[f] || {})[lang] || f;
+    const value = (f, v) => {
+      const words = ((cfg.vocab || {})[f] || {})[v];
+      return words ? words[lang] : text(v);
+    };
     (p.changed_fields ? p.changed_fields.split(";") : []).forEach((f) => {
       lines.push(GL.el("div", { class: "cmp-change", "data-field": f },
-        GL.el("b", { text: f }), ": ", text(before[f]) || "—", " → ", text(after[f]) || "—"));
+        GL.el("b", { text: field(f) }), lang === "zh" ? "：" : ": ", value(f, before[f]) || "—", " → ", value(f, after[f]) || "—"));
     });
     return lines;
   }
@@ -81,11 +87,11 @@
         const s = cell(tr, t[p.status] || p.status);
         s.style.color = maps.sym.diff[p.status];
         cell(tr, t.layerNames[p.layer] || p.layer);
-        cell(tr, p["name_" + lang] || p.name_zh || p.name_en);
+        cell(tr, GL.dataName(p, lang));
         cell(tr, p.id).dataset.code = "";  // an id: the same in both languages
         const km = cell(tr, p.moved ? p.moved_km : "");
         km.className = "cmp-num cmp-moved-km";
-        tr.appendChild(GL.el("td", { class: "cmp-changes" }, ...changeLines(p, t)));
+        tr.appendChild(GL.el("td", { class: "cmp-changes" }, ...changeLines(p, t, cfg, lang)));
         tbody.appendChild(tr);
       }
       table.appendChild(tbody);

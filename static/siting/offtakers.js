@@ -51,7 +51,7 @@
   function render(anchor, body, ctx) {
     const lang = ctx.lang() === "en" ? "en" : "zh";
     const t = GL.translator(() => STRINGS[lang]);
-    const name = (o) => (lang === "en" ? (o.name_en || o.name_zh) : (o.name_zh || o.name_en)) || o.id;
+    const name = (o) => (GL.dataName ? GL.dataName(o, lang) : (lang === "en" ? (o.name_en || o.name_zh) : (o.name_zh || o.name_en))) || o.id;
     const cls = (o) => (STRINGS[lang]["cls_" + o.intensity_class] || o.intensity_class || "–");
     const list = rows(body), km = body && body.params ? body.params.offtaker_km : undefined;
     const target = ensureBox(anchor);

@@ -35,7 +35,8 @@
         seat_buffer: "市州驻地排除半径 km", town_buffer: "县城排除半径 km", park_buffer: "园区/基地排除半径 km",
         density: "用地密度 MW/km²", pr: "光伏系统效率 PR", turbine: "风机型号", hub: "轮毂高度 m",
         shear: "风切变指数", k: "Weibull 形状参数 k", min_area: "最小区域 km²", max_zone: "区域最大边长 km",
-        top: "返回区域数", cost_preset: "成本预设（年份）", capex: "投资", opex: "固定运维",
+        top: "返回区域数", cost_preset: "成本预设（年份）", capex: "投资", opex: "固定运维", scheme: "区域格局",
+        preset_latest: "最新", preset_2010: "2010年",
         wacc: "加权资本成本 WACC", lifetime: "寿命", degradation: "年衰减", grid_kv: "并网电压下限",
         grid_cost: "输电线成本", offtaker_km: "用电方距离上限", max_lcoe: "LCOE 上限",
         runway_buffer: "机场跑道排除半径 km", glacier: "排除冰川（1/0）", lc_water: "排除水体（1/0）",
@@ -70,7 +71,8 @@
         park_buffer: "Park/base buffer km", density: "Land-use density MW/km²", pr: "PV performance ratio",
         turbine: "Turbine", hub: "Hub height m", shear: "Shear exponent", k: "Weibull shape k",
         min_area: "Smallest zone km²", max_zone: "Largest zone side km", top: "Zones returned",
-        cost_preset: "Cost preset (year)", capex: "Capital cost", opex: "Fixed O&M", wacc: "WACC",
+        cost_preset: "Cost preset (year)", capex: "Capital cost", opex: "Fixed O&M", wacc: "WACC", scheme: "Region scheme",
+        preset_latest: "latest", preset_2010: "2010",
         lifetime: "Lifetime", degradation: "Degradation", grid_kv: "Grid voltage at least",
         grid_cost: "Line cost", offtaker_km: "Offtaker reach", max_lcoe: "LCOE ceiling",
         runway_buffer: "Runway buffer km", glacier: "Exclude glaciers (1/0)", lc_water: "Exclude water (1/0)",
@@ -100,6 +102,8 @@
   const lang = () => (atlas() && atlas().state.lang) || state.lang;
   const t = GL.translator(() => STRINGS[lang()]);
   const label = (key) => STRINGS[lang()].keys[key] || key;
+  /** A criterion's units in the panel's language (the server words them in English). */
+  const unitsText = (u) => (lang() === "zh" ? u.replace(" at hub height", "，轮毂高度").replace("km (weighted)", "km（按耗电等级加权）") : u);
   const el = GL.el;
   const fmt = (v, digits) => (v === null || v === undefined || Number.isNaN(v) ? "–"
     : Number(v).toLocaleString(lang() === "zh" ? "zh-CN" : "en", { maximumFractionDigits: digits === undefined ? 0 : digits }));
@@ -144,6 +148,15 @@
     writeScenarios();
     message(t("saved", { name: name }));
   }
+  /** A saved scenario's query ("tech=pv&t_resource=1800") as the panel's words: "光伏 · 资源 阈值 1800". */
+  function scenarioText(text) {
+    return Array.from(new URLSearchParams(text)).map(([k, v]) => {
+      if (k === "tech") return t(v) || v;
+      const m = /^([tw])_(.+)$/.exec(k);
+      if (m) return label(m[2]) + " " + t(m[1] === "t" ? "threshold" : "weight") + " " + v;
+      return label(k) + " " + v;
+    }).join(" · ");
+  }
   /** Run both saved scenarios and show their supply curves and top zones side by side. */
   function compareScenarios() {
     const names = ["A", "B"].filter((n) => state.scenarios[n]);
@@ -152,7 +165,7 @@
     return Promise.all(names.map((n) => GL.fetchJSON(cfg.urls.run + "?" + state.scenarios[n]))).then((bodies) => {
       if (seq !== state.cmpSeq) return;
       const runs = {};
-      names.forEach((n, i) => (runs[n] = { body: bodies[i], changed: state.scenarios[n].replace(/&/g, " · ") }));
+      names.forEach((n, i) => (runs[n] = { body: bodies[i], changed: scenarioText(state.scenarios[n]) }));
       state.compared = runs;
       window.SitingSupply.compare($(".siting-compare"), runs, ctx);
       $(".siting-compare-close").hidden = false;
@@ -225,7 +238,7 @@
       const out = el("output", { text: fmt(w, 2) });
       range.addEventListener("input", () => (out.textContent = fmt(range.value, 2)));
       body.append(el("tr", { title: (info.docs["t_" + key] || "") + " — " + (c.source || "") + ", " + (c.resolution || "") },
-        el("td", null, label(key), el("small", { text: " (" + c.units.replace(" at hub height", lang() === "zh" ? "，轮毂高度" : " at hub height") + ")" })),
+        el("td", null, label(key), el("small", { text: " (" + unitsText(c.units) + ")" })),
         el("td", null, el("span", { class: "siting-op", text: c.threshold === "min" ? t("min") : t("max") }),
           numberInput("t_" + key, th, { placeholder: t("off"), "aria-label": label(key) + " " + t("threshold") })),
         el("td", null, range, out)));
@@ -239,7 +252,7 @@
       let input;
       if (m.choices) {
         input = el("select", { name: key, "data-key": key, onchange: onInput },
-          ...m.choices.map((name) => el("option", { value: String(name), text: String(name) })));
+          ...m.choices.map((name) => el("option", { value: String(name), text: key === "cost_preset" ? label("preset_" + name) : String(name) })));
         input.value = value === null || value === undefined ? "" : String(value);
       } else if (m.type === "str" || m.type === "string" || typeof info.defaults[key] === "string") {
         input = el("input", { type: "text", name: key, "data-key": key, value: value === null || value === undefined ? "" : String(value),
@@ -260,7 +273,8 @@
     const list = $(".siting-cost-sources");
     list.replaceChildren(...((preset && preset.sources) || []).map((s) => el("li",
       { class: "siting-source-" + (s.status || "approximate"), title: s.what },
-      el("b", { text: (s.applies_to || []).join(", ") + ": " }),
+      // "pv.capex" is a code: the value's name in the panel's language
+      el("b", { text: [...new Set((s.applies_to || []).map((k) => label(k.split(".").pop())))].join("、") + (lang() === "zh" ? "：" : ": ") }),
       el("a", { href: s.url, target: "_blank", rel: "noopener", text: s.title }),
       el("span", { text: (s.table ? ", " + s.table : "") + " (" + s.year + ")" }),
       el("small", { class: "siting-source-status", text: " · " + t(s.status === "cited" ? "cited" : "approximate") }))));

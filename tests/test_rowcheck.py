@@ -119,3 +119,27 @@ def test_place_by_the_index_is_place_by_every_polygon():
             inside += 1
             assert place(point) == expected, point.wkt
     assert inside > 150
+
+
+def test_a_write_returns_what_a_read_then_gives(store_url):
+    from gislayout import config
+    from gislayout.errors import BadParameter
+    from gislayout.store import baseline, features, versions
+
+    with config.use(config.settings().replace(database_url=store_url)):
+        vid = versions.branch(baseline.ensure(), "returns", "ana")["id"]
+        park = features.collection(vid, "parks")["features"][0]
+        lon, lat = park["geometry"]["coordinates"]
+        moved = features.update(vid, "parks", park["id"], {"geometry": {"type": "Point", "coordinates": [lon + 0.01, lat]},
+                                                           "properties": {"area_ha": 12}}, park["revision"], "ana")
+        assert moved == features.feature(vid, "parks", park["id"])
+        assert moved["properties"]["area_ha"] == 12.0 and moved["properties"]["precision"] == "planned"
+        deleted = features.delete(vid, "parks", park["id"], moved["revision"], "ana")
+        assert deleted == features.feature(vid, "parks", park["id"]) and deleted["properties"]["deleted"] is True
+        restored = features.restore(vid, "parks", park["id"], deleted["revision"], "ana")
+        assert restored == features.feature(vid, "parks", park["id"])
+        # a refusal is still pandera's, naming the field and the value
+        with pytest.raises(BadParameter, match="kind.*nope"):
+            features.update(vid, "parks", park["id"], {"properties": {"kind": "nope"}}, restored["revision"], "ana")
+        with pytest.raises(BadParameter, match="area_ha"):
+            features.update(vid, "parks", park["id"], {"properties": {"area_ha": -5}}, restored["revision"], "ana")

@@ -67,6 +67,18 @@ def _transparent() -> bytes:
     return encode(np.zeros((1, TILE_SIZE, TILE_SIZE), "uint8"), "PNG", {0: (0, 0, 0, 0)}, ZLEVEL=9)
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
+def _rio_tiler():
+    """(TileOutsideBounds, Reader), imported once under a lock: two server threads importing rio_tiler at the
+    same time for the first tiles of a fresh process met its modules half-initialised (ImportError, a 500)."""
+    with _IMPORT_LOCK:
+        from rio_tiler.errors import TileOutsideBounds
+        from rio_tiler.io import Reader
+    return TileOutsideBounds, Reader
+
+
 def resource_tile(name: str, z, x, y) -> bytes:
     """PNG bytes of tile z/x/y of installed resource `name` (band 1), coloured by its legend's colormap.
 
@@ -81,8 +93,7 @@ def resource_tile(name: str, z, x, y) -> bytes:
 
 @dataversion.cached(maxsize=4096, parts=("resources",))
 def _resource_tile(name: str, z: int, x: int, y: int) -> bytes:
-    from rio_tiler.errors import TileOutsideBounds
-    from rio_tiler.io import Reader
+    TileOutsideBounds, Reader = _rio_tiler()
 
     from .resources import colormap, store
 
@@ -149,7 +160,7 @@ class _Lru:
 
 def _surface_png(tif: bytes, z: int, x: int, y: int) -> bytes:
     from rasterio.io import MemoryFile
-    from rio_tiler.io import Reader
+    _, Reader = _rio_tiler()
 
     from .analysis import surface
 

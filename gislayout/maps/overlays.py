@@ -70,6 +70,16 @@ def split(entries: list[dict]) -> tuple[list[dict], list[dict]]:
     return overlays, notices
 
 
+#: Catalogue fields the page's script does not read for an overlay (its caption repeats title, source and
+#: caveats; the method and full attribution are in /api/resources and every export): left out of the page.
+_NOT_ON_PAGE = ("caption_zh", "caption_en", "method", "attribution")
+
+
+def page_fields(entry: dict) -> dict:
+    """An overlay's entry as the page config carries it (what the layer list, legend and opacity use)."""
+    return {k: v for k, v in entry.items() if k not in _NOT_ON_PAGE}
+
+
 def _short(source: str | None) -> str:
     """The map-corner credit, HTML-escaped (Leaflet shows attributions as markup): the source up to its
     first bracket or semicolon; the legend has it all."""

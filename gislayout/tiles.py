@@ -4,7 +4,8 @@ A tile is the COG read at the tile's resolution (rio-tiler picks the overview), 
 vmin..vmax onto palette indices 1..255 (0 = nodata, transparent) and coloured with `palette(cmap)`, the very
 branca colormap of the legend (`resources.colormap`), so tiles, legend and printout share one specification.
 A raster installed on its own grid (the shipped atlas crops, kept unclipped) is drawn over the province and
-its clip buffer only, as the clipped rasters are. Rendered tiles are kept per data version: installing or reinstalling a raster moves the token and the cache.
+its clip buffer only, as the clipped rasters are. Rendered tiles are kept per data version: installing or
+reinstalling a raster moves the token and the cache.
 A tile wholly outside the raster is one shared transparent tile (200, not 204: Leaflet would show a broken
 image for an empty answer).
 """

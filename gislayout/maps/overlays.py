@@ -24,7 +24,8 @@ from .state import DEFAULT_OPACITY
 NOTICE_QUANTITIES = ("ghi", "wind_speed", "wind_power_density")
 _FIELDS = ("name", "title_zh", "title_en", "quantity", "units", "height_m", "source", "method", "licence", "bias",
            "is_estimate", "installed", "in_use", "install_command", "vmin", "vmax", "colors", "caption_zh",
-           "caption_en", "bounds", "attribution", "source_zh", "source_en", "caveat_zh", "caveat_en", "validation_zh", "validation_en")
+           "caption_en", "bounds", "attribution", "source_zh", "source_en", "caveat_zh", "caveat_en", "validation_zh",
+           "validation_en")
 
 
 @dataversion.cached(maxsize=4)

@@ -334,7 +334,8 @@ def entry(spec: ResourceSpec) -> dict:
                bounds=_bounds(meta), attribution=meta.get("attribution", spec.extra.get("attribution")),
                source_zh=meta.get("source_zh", spec.extra.get("source_zh", spec.source)), source_en=spec.source,
                # both languages or neither (the estimate's bias text is one mixed string: `bias`)
-               **_caveats(meta.get("bias_zh", spec.extra.get("bias_zh")), meta.get("bias_en", spec.extra.get("bias_en"))),
+               **_caveats(meta.get("bias_zh", spec.extra.get("bias_zh")),
+                          meta.get("bias_en", spec.extra.get("bias_en"))),
                validation_zh=(meta.get("choice") or {}).get("caption_zh"),
                validation_en=(meta.get("choice") or {}).get("caption_en"))
     for key in ("created", "origin", "summary", "calibration", "checks", "validation", "choice", "station_checks",

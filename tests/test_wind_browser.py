@@ -45,6 +45,12 @@ def test_wind_overlay_and_point_query_at_guazhou(page, fresh_server):
         "e => { e.value = 40; e.dispatchEvent(new Event('input')); }")
     assert "opacity: 0.4" in page.get_attribute(".leaflet-resources-pane .leaflet-layer", "style")
 
+    # the solar default says in its legend that it was chosen by measured error
+    solar = page.evaluate("window.Atlas.cfg.resources.overlays.find((o) => o.quantity === 'ghi' && o.in_use).name")
+    page.check(f"[data-layer={solar}]")
+    assert "按实测误差选定" in page.inner_text(f"[data-legend={solar}] .legend-validation")
+    page.uncheck(f"[data-layer={solar}]")
+
     page.evaluate(f"window.Atlas.queryAt(L.latLng({lat}, {lon}))")
     page.wait_for_selector(".query-table [data-q=resource-gwa3_ws100_025]")
     assert "瓜州县" in page.inner_text("[data-q=county]")

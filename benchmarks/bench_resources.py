@@ -1,6 +1,7 @@
 """Benchmark the resources queries: zonal statistics (exactextract vs rasterstats), the cache, point queries.
 
-Run: `python benchmarks/bench_resources.py` (about a minute). It builds boundaries and the offline estimate in
+Run: `python benchmarks/bench_resources.py` (a few minutes; `--point-only` for the point query's cost per extra
+installed resource alone). It builds boundaries and the offline estimate in
 a temporary build directory, adds a 30″ copy of the estimate (the grid of an imported atlas), and prints a table.
 """
 
@@ -73,6 +74,13 @@ def run_rasterstats(raster, transform, zones) -> int:
     return n
 
 
+def _cpu_points(points) -> float:
+    start = time.process_time()
+    for lon, lat in points:
+        resources.point(lon, lat)
+    return time.process_time() - start
+
+
 def sample_points(n: int) -> list[tuple[float, float]]:
     """`n` random points inside the province (rejection sampling in its bounding box)."""
     import shapely
@@ -88,8 +96,58 @@ def sample_points(n: int) -> list[tuple[float, float]]:
     return out[:n]
 
 
+def point_cost(points, extras=(0, 4, 8, 16), rounds: int = 5) -> list[tuple[str, str]]:
+    """What each extra installed resource costs a point query: the same points with `extras` more rasters (copies
+    of the shipped GWA 3 crop under other names) installed, rounds interleaved, best CPU time per query; the
+    slope of a least-squares line through (extra rasters, time)."""
+    base = store.installed_meta()["gwa3_ws100_025"]
+    values, transform = store.band1("gwa3_ws100_025")
+    names = [f"bench_extra_{i:02d}" for i in range(max(extras))]
+    best = {k: float("inf") for k in extras}
+    try:
+        for _ in range(rounds):
+            for k in extras:
+                for i, name in enumerate(names):
+                    present = name in store.installed_meta()
+                    if i < k and not present:
+                        store.install(name, np.array(values), transform, base["crs"],
+                                      dict(base, name=name, rank=99, title_en=name, install_command="(benchmark)"))
+                    elif i >= k and present:
+                        store.remove(name)
+                resources.point(*points[0])  # warm: readers rebuilt for the installed set
+                best[k] = min(best[k], _cpu_points(points) / len(points))
+    finally:
+        for name in names:
+            store.remove(name)
+    xs = np.array(extras, float)
+    ys = np.array([best[k] for k in extras])
+    slope = float(np.polyfit(xs, ys, 1)[0])
+    n0 = len(resources.installed())
+    out = [(f"point query with {n0 + k} resources installed (library, best CPU of {rounds})", f"{best[k] * 1e3:.3f} ms")
+           for k in extras]
+    out.append(("point query cost per extra installed resource (slope; target ≤ 0.2 ms)",
+                f"{slope * 1e3:.4f} ms ({'met' if slope <= 0.2e-3 else 'NOT met'})"))
+    return out
+
+
+def point_only() -> list[tuple[str, str]]:
+    """`--point-only`: boundaries and `flask build`'s resources in a temporary build folder, then `point_cost`."""
+    with tempfile.TemporaryDirectory(prefix="bench-resources-") as tmp:
+        config.activate(config.settings().replace(build_dir=Path(tmp)))
+        boundaries.build()
+        resources.build_all()
+        layers.load("bases"), layers.load("parks")
+        return point_cost(sample_points(500))
+
+
 def main() -> None:
     warnings.simplefilter("ignore", PendingDeprecationWarning)
+    if "--point-only" in sys.argv:
+        rows = point_only()
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        for label, value in rows:
+            print(f"{label:<80}  {value}")
+        return
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-resources-") as tmp:
         config.activate(config.settings().replace(build_dir=Path(tmp)))  # for the rest of this process
@@ -153,6 +211,9 @@ def main() -> None:
         rows.append((f"point queries, Flask test client ({POINTS}, warm app)", f"{http:,.0f} q/s"))
         rows.append(("point queries, library call resources.point", f"{library:,.0f} q/s"))
         rows.append(("trivial 404 route through the same client (ceiling)", f"{floor:,.0f} q/s"))
+
+        resources.build_all()
+        rows.extend(point_cost(points[:500]))
     width = max(len(r[0]) for r in rows)
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'measure':<{width}}  value")

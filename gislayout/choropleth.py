@@ -1,5 +1,5 @@
-"""Prefectures or counties coloured by one statistic: mean GHI, mean wind speed, recorded MW by fuel, or the number of bases or
-parks. One value per unit, classed into the "choropleth" ramp of `gislayout/symbology.json`.
+"""Prefectures or counties coloured by one statistic: mean GHI, mean wind speed, recorded MW by fuel, or the
+number of bases or parks. One value per unit, classed into the "choropleth" ramp of `gislayout/symbology.json`.
 
 The recorded megawatts come from the `plants` layer (WRI Global Power Plant Database rows in Gansu): they are
 what that dataset records, not what is installed. Heavy imports stay inside the functions, since

@@ -1,9 +1,11 @@
 """XYZ map tiles (Web Mercator, 256 px PNG) of the installed resource COGs, read with rio-tiler.
 
 A tile is the COG read at the tile's resolution (rio-tiler picks the overview), rescaled from the legend's
-vmin..vmax onto palette indices 1..255 (0 = nodata, transparent) and coloured with `palette(cmap)`, the very
-branca colormap of the legend (`resources.colormap`), so tiles, legend and printout share one specification.
-Rendered tiles are kept per data version: installing or reinstalling a raster moves the token and the cache.
+vmin..vmax onto palette indices 1..255 (0 = nodata, transparent) and coloured with `palette(cmap)` (each PNG
+carries only the entries it uses), the very branca colormap of the legend (`resources.colormap`), so tiles, legend and printout share one specification.
+A raster installed on its own grid (the shipped atlas crops, kept unclipped) is drawn over the province and
+its clip buffer only, as the clipped rasters are. Rendered tiles are kept per data version: installing or
+reinstalling a raster moves the token and the cache.
 A tile wholly outside the raster is one shared transparent tile (200, not 204: Leaflet would show a broken
 image for an empty answer).
 """
@@ -17,6 +19,7 @@ import numpy as np
 
 from . import dataversion, quiet
 from .errors import BadParameter
+from .resources import grid as resource_grid
 
 TILE_SIZE = 256
 #: Zooms served: beyond 18 a tile is ~0.6 m, far finer than any resource raster.
@@ -67,6 +70,18 @@ def _transparent() -> bytes:
     return encode(np.zeros((1, TILE_SIZE, TILE_SIZE), "uint8"), "PNG", {0: (0, 0, 0, 0)}, ZLEVEL=9)
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
+def _rio_tiler():
+    """(TileOutsideBounds, Reader), imported once under a lock: two server threads importing rio_tiler at the
+    same time for the first tiles of a fresh process met its modules half-initialised (ImportError, a 500)."""
+    with _IMPORT_LOCK:
+        from rio_tiler.errors import TileOutsideBounds
+        from rio_tiler.io import Reader
+    return TileOutsideBounds, Reader
+
+
 def resource_tile(name: str, z, x, y) -> bytes:
     """PNG bytes of tile z/x/y of installed resource `name` (band 1), coloured by its legend's colormap.
 
@@ -79,10 +94,30 @@ def resource_tile(name: str, z, x, y) -> bytes:
     return _resource_tile(name, z, x, y)
 
 
-@dataversion.cached(maxsize=4096, parts=("resources",))
+@dataversion.cached(maxsize=2, parts=("boundaries",), plan_aware=False)
+def _display_clip():
+    """The province grown by the clip buffer, in Web Mercator: what a raster on its own grid shows of itself."""
+    import shapely
+    from pyproj import Transformer
+
+    to_3857 = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    geom = resource_grid.province_shape(resource_grid.CLIP_BUFFER_KM)
+    return shapely.transform(geom, lambda xy: np.column_stack(to_3857.transform(xy[:, 0], xy[:, 1])))
+
+
+def _clip_to_province(values: np.ndarray, bounds) -> np.ndarray:
+    """`values` (a tile) with the pixels outside the province + buffer set to NaN."""
+    import rasterio.features
+    from rasterio.transform import from_bounds
+
+    inside = rasterio.features.geometry_mask([_display_clip()], values.shape, from_bounds(*bounds, *values.shape[::-1]),
+                                             invert=True, all_touched=True)
+    return np.where(inside, values, np.nan)
+
+
+@dataversion.cached(maxsize=4096, parts=("resources", "boundaries"))
 def _resource_tile(name: str, z: int, x: int, y: int) -> bytes:
-    from rio_tiler.errors import TileOutsideBounds
-    from rio_tiler.io import Reader
+    TileOutsideBounds, Reader = _rio_tiler()
 
     from .resources import colormap, store
 
@@ -98,9 +133,20 @@ def _resource_tile(name: str, z: int, x: int, y: int) -> bytes:
             return transparent()
     band = img.array[0]
     values = np.where(np.ma.getmaskarray(band), np.nan, np.ma.getdata(band))
+    if store.installed_meta().get(name, {}).get("own_grid"):
+        # a raster kept on its own grid (the shipped atlas crops, unclipped, values unchanged) is drawn, like
+        # every other resource, over the province and its clip buffer only
+        values = _clip_to_province(values, img.bounds)
+        if not np.isfinite(values).any():
+            return transparent()
     index = indices(values, cmap.vmin, cmap.vmax)
     from .mercator import encode
-    return encode(index[None], "PNG", palette(cmap), ZLEVEL=6)
+    # a palette of the colours this tile uses only: a full 256-entry palette and transparency table are
+    # 1,024 bytes of every tile, 40 % of a coarse raster's tile (same pixels, same colours)
+    used = np.unique(index)
+    full = palette(cmap)
+    return encode(np.searchsorted(used, index).astype("uint8")[None], "PNG",
+                  {i: full[int(v)] for i, v in enumerate(used)}, ZLEVEL=6)
 
 
 def surface_tile(stack, params, exclude: tuple[str, ...], mask, z, x, y) -> bytes:
@@ -149,7 +195,7 @@ class _Lru:
 
 def _surface_png(tif: bytes, z: int, x: int, y: int) -> bytes:
     from rasterio.io import MemoryFile
-    from rio_tiler.io import Reader
+    _, Reader = _rio_tiler()
 
     from .analysis import surface
 

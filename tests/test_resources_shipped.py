@@ -121,7 +121,8 @@ def test_wind_is_the_default_and_an_import_replaces_it(tmp_path):
         answer = resources.point(95.78, 40.52)
         in_use = {r["name"]: r["in_use"] for r in answer["resources"]}
         assert in_use["gwa_ws100"] and not in_use["gwa3_ws100_025"]
-        importers.import_file(synth.gsa_zip(tmp_path / "China_GISdata_LTAy_AvgDailyTotals_GlobalSolarAtlas-v2_GEOTIFF.zip"))
+        gsa = tmp_path / "China_GISdata_LTAy_AvgDailyTotals_GlobalSolarAtlas-v2_GEOTIFF.zip"
+        importers.import_file(synth.gsa_zip(gsa))
         assert resources.default_for("ghi") == "gsa_ghi"
         # another user file of a quantity (an ERA5 speed under its own name) also outranks the shipped crop
         importers.import_file(synth.gwa_tif(tmp_path / "era5.tif", "wind-speed"), name="era5_ws10",

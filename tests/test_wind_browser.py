@@ -37,11 +37,19 @@ def test_wind_overlay_and_point_query_at_guazhou(page, fresh_server):
     page.wait_for_selector("body[data-ready]")
     assert "使用中" in page.inner_text("[data-layer=gwa3_ws100_025] >> xpath=..")
     page.check("[data-layer=gwa3_ws100_025]")
-    page.wait_for_function("() => document.querySelectorAll('.leaflet-resources-pane img.leaflet-tile-loaded').length > 0")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.leaflet-resources-pane img.leaflet-tile-loaded').length > 0")
     legend = page.inner_text("[data-legend=gwa3_ws100_025]")
     assert "m/s" in legend and "全球风能图谱" in legend and "河谷" in legend
-    page.locator("[data-opacity=gwa3_ws100_025]").evaluate("e => { e.value = 40; e.dispatchEvent(new Event('input')); }")
+    page.locator("[data-opacity=gwa3_ws100_025]").evaluate(
+        "e => { e.value = 40; e.dispatchEvent(new Event('input')); }")
     assert "opacity: 0.4" in page.get_attribute(".leaflet-resources-pane .leaflet-layer", "style")
+
+    # the solar default says in its legend that it was chosen by measured error
+    solar = page.evaluate("window.Atlas.cfg.resources.overlays.find((o) => o.quantity === 'ghi' && o.in_use).name")
+    page.check(f"[data-layer={solar}]")
+    assert "按实测误差选定" in page.inner_text(f"[data-legend={solar}] .legend-validation")
+    page.uncheck(f"[data-layer={solar}]")
 
     page.evaluate(f"window.Atlas.queryAt(L.latLng({lat}, {lon}))")
     page.wait_for_selector(".query-table [data-q=resource-gwa3_ws100_025]")

@@ -78,6 +78,7 @@ def test_wind_zonal_stats_and_compare_rows(client):
     province, hexi = metrics["gwa3_ws100_025_mean"]
     assert hexi > province  # the Hexi wing is windier than the province as a whole
     assert any(m.startswith("siting_wind_") for m in metrics)
+    assert "globalwindatlas.info" in body["resources"]["gwa3_ws100_025"]["attribution"]
 
 
 def test_wind_siting_runs_with_no_import(client):

@@ -47,23 +47,33 @@ def parse(stack_: Stack, query, ignore: tuple[str, ...] = ()) -> Params:
     return model.parse(stack_.tech, query, stack_.resource_kind, ignore)
 
 
-def yield_per_mw(stack_: Stack, params: Params) -> np.ndarray:
-    """Annual MWh per MW for every inside cell (wind: cached per turbine, hub, shear and k)."""
+def yield_per_mw(stack_: Stack, params: Params, need: np.ndarray | None = None) -> np.ndarray:
+    """Annual MWh per MW for the inside cells (wind: cached per turbine, hub, shear and k).
+
+    `need`: the cells the caller reads (a run reads its suitable cells only); wind yields are computed for
+    those not computed yet under the same parameters, and the other cells may be NaN. None: every cell.
+    """
     resource = stack_.layers["resource"].values
     if stack_.tech == "pv":
         return energy.pv_yield(resource, float(params["pr"]))
     key = (params["turbine"], float(params["hub"]), float(params["shear"]), float(params["k"]))
     cache = stack_.__dict__.setdefault("_yield_cache", {})
     if key not in cache:
-        elevation = stack_.elevation_m if stack_.elevation_m is not None else np.zeros_like(resource)
         if len(cache) > 8:
             cache.clear()
-        index = stack_.__dict__.get("_density_index")
-        if index is None:  # air density from elevation: fixed for the stack, interpolated once
-            index = stack_.__dict__["_density_index"] = energy.density_index(energy.air_density(elevation))
-        cache[key] = energy.wind_yield(resource, stack_.resource_kind, stack_.resource_height_m or 100.0,
-                                       elevation, *key, index=index)
-    return cache[key]
+        cache[key] = (np.full(resource.shape, np.nan, np.float32), np.zeros(resource.shape, bool))
+    yields, done = cache[key]
+    todo = ~done if need is None else need & ~done
+    if todo.any():
+        elevation = stack_.elevation_m if stack_.elevation_m is not None else np.zeros_like(resource)
+        j, b = stack_.__dict__.get("_density_index") or (None, None)
+        if j is None:  # air density from elevation: fixed for the stack, interpolated once
+            j, b = stack_.__dict__["_density_index"] = energy.density_index(energy.air_density(elevation))
+        idx = np.flatnonzero(todo)
+        yields[idx] = energy.wind_yield(resource[idx], stack_.resource_kind, stack_.resource_height_m or 100.0,
+                                        None, *key, index=(j[idx], b[idx]))
+        done[idx] = True
+    return yields
 
 
 @dataclass
@@ -97,7 +107,7 @@ def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygo
     extra = {"grid": grid_layer} if grid_layer is not None else {}
     surface = model.evaluate(stack_, params, exclude, extra)
     t1 = time.perf_counter()
-    yields = yield_per_mw(stack_, params)
+    yields = yield_per_mw(stack_, params, surface.suitable)  # zones and roll-ups read suitable cells only
     found = zones_mod.find(stack_, surface, params, yields)
     t2 = time.perf_counter()
     econ, costs = supply.economics(stack_, found, params, grid)

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from .. import config, regions
+from .. import config, regions, resources
 from ..errors import allowed
 from .areas import Area, parse_area
 from .labels import LANGS, group_label, labels, units_label
@@ -68,7 +68,10 @@ def _notes(notes: list[str]) -> list[dict]:
 
 
 def _meta() -> dict:
-    return {"attribution": config.BOUNDARY_ATTRIBUTION, "policy": config.POLICY_CITATION}
+    # the installed resources the table's resource rows come from, each with its source, licence and attribution
+    sources = {e["name"]: {"source": e["source"], "licence": e["licence"], "attribution": e.get("attribution"),
+                           "in_use": e["in_use"]} for e in resources.catalogue() if e["installed"]}
+    return {"attribution": config.BOUNDARY_ATTRIBUTION, "policy": config.POLICY_CITATION, "resources": sources}
 
 
 def areas_report(left: str, right: str, plans: Plans = (None, None)) -> dict:

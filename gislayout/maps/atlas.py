@@ -152,7 +152,7 @@ def render(state: AtlasState, options: Options, resources_json: str = "[]") -> R
                  "login": options.login, "logout": options.logout},
         "editable": list(EDITABLE),  # the layers a version of the plan holds (the rest are the same in all)
         "tianditu": bool(options.tianditu_key),
-        "resources": {"overlays": shown, "notices": notices},
+        "resources": {"overlays": [overlays.page_fields(o) for o in shown], "notices": notices},
         "root_id": ROOT_ID,
         "zoom_range": list(ZOOM_RANGE),
         "nav": [{"key": key, "url": url} for key, url in options.nav],

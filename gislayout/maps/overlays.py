@@ -24,7 +24,8 @@ from .state import DEFAULT_OPACITY
 NOTICE_QUANTITIES = ("ghi", "wind_speed", "wind_power_density")
 _FIELDS = ("name", "title_zh", "title_en", "quantity", "units", "height_m", "source", "method", "licence", "bias",
            "is_estimate", "installed", "in_use", "install_command", "vmin", "vmax", "colors", "caption_zh",
-           "caption_en", "bounds", "attribution", "source_zh", "source_en", "caveat_zh", "caveat_en", "validation_zh", "validation_en")
+           "caption_en", "bounds", "attribution", "source_zh", "source_en", "caveat_zh", "caveat_en", "validation_zh",
+           "validation_en")
 
 
 @dataversion.cached(maxsize=4)
@@ -68,6 +69,16 @@ def split(entries: list[dict]) -> tuple[list[dict], list[dict]]:
         notices.append({k: e[k] for k in ("name", "title_zh", "title_en", "quantity", "install_command",
                                           "caption_zh", "caption_en")})
     return overlays, notices
+
+
+#: Catalogue fields the page's script does not read for an overlay (its caption repeats title, source and
+#: caveats; the method and full attribution are in /api/resources and every export): left out of the page.
+_NOT_ON_PAGE = ("caption_zh", "caption_en", "method", "attribution")
+
+
+def page_fields(entry: dict) -> dict:
+    """An overlay's entry as the page config carries it (what the layer list, legend and opacity use)."""
+    return {k: v for k, v in entry.items() if k not in _NOT_ON_PAGE}
 
 
 def _short(source: str | None) -> str:

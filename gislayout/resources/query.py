@@ -18,7 +18,9 @@ from . import registry, places, store
 from .registry import DISPLAYED, QUANTITIES, WIND
 
 
-@dataversion.cached(maxsize=4)
+# reads the installed rasters and their sidecars only: keyed on that part of the data version, which is cheap
+# to check on every point query (the full token also stats every layer file)
+@dataversion.cached(maxsize=4, parts=("resources",), plan_aware=False)
 def _readers() -> tuple[list[tuple[dict, np.ndarray, tuple]], list[dict]]:
     """(static response part, array, inverse transform) per installed resource, and the missing quantities."""
     readers = []

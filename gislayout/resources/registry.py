@@ -307,6 +307,10 @@ def _caption(spec: ResourceSpec, installed_now: bool, lang: str, bias_zh: str = 
     return text + (f" {chosen}" if chosen else "")
 
 
+def _caveats(zh: str | None, en: str | None) -> dict:
+    return {"caveat_zh": zh, "caveat_en": en} if zh and en else {"caveat_zh": None, "caveat_en": None}
+
+
 def _bounds(meta: dict) -> list[list[float]]:
     """[[south, west], [north, east]] of an installed raster from its sidecar (the common extent otherwise)."""
     t, shape = meta.get("transform"), meta.get("shape")
@@ -329,8 +333,9 @@ def entry(spec: ResourceSpec) -> dict:
                caption_en=_caption(spec, is_installed, "en", meta=meta),
                bounds=_bounds(meta), attribution=meta.get("attribution", spec.extra.get("attribution")),
                source_zh=meta.get("source_zh", spec.extra.get("source_zh", spec.source)), source_en=spec.source,
-               caveat_zh=meta.get("bias_zh", spec.extra.get("bias_zh")),
-               caveat_en=meta.get("bias_en", spec.extra.get("bias_en")),
+               # both languages or neither (the estimate's bias text is one mixed string: `bias`)
+               **_caveats(meta.get("bias_zh", spec.extra.get("bias_zh")),
+                          meta.get("bias_en", spec.extra.get("bias_en"))),
                validation_zh=(meta.get("choice") or {}).get("caption_zh"),
                validation_en=(meta.get("choice") or {}).get("caption_en"))
     for key in ("created", "origin", "summary", "calibration", "checks", "validation", "choice", "station_checks",

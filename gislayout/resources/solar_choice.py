@@ -20,8 +20,8 @@ figure inside a calibrated prefecture, or a prefecture holding a calibrated coun
 neighbour); for GSA and the anchored field, which use no figure, the field itself. Which figures each field
 used is listed (`used`, and per row `left_out`). The candidate with the lowest mean absolute error over all 16
 figures becomes the default (its rank is lowered below the others'); a strict measure, over only the figures
-no refit was needed for, is reported beside it. Everything is computed when `flask build` runs, from the installed files: no number here
-is typed in.
+no refit was needed for, is reported beside it. Everything is computed when `flask build` runs, from the
+installed files: no number here is typed in.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ import pandas as pd
 from rasterio.enums import Resampling
 from rasterio.warp import reproject
 
-from .. import config
+from .. import boundaries, config
 from . import build, calibration, registry, shipped, solar, store, validation
 from .grid import CLIP_BUFFER_KM, ESTIMATE, Grid, province_mask
 
@@ -92,7 +92,6 @@ def figures() -> pd.DataFrame:
 
 
 def _names_en(df: pd.DataFrame) -> list[str]:
-    from .. import boundaries
     out = []
     for row in df.itertuples():
         gdf = boundaries.load(row.region_level)
@@ -326,7 +325,8 @@ def markdown(choice: dict) -> str:
                 "strict (no refit needed) | figures the field used |", "|" + " --- |" * 7]
     for n in names:
         s = choice["summary"][n]
-        strict = "—" if s["strict_mean_abs_pct"] is None else f"{s['strict_mean_abs_pct']:.2f} % ({s['strict_figures']})"
+        strict = ("—" if s["strict_mean_abs_pct"] is None
+                  else f"{s['strict_mean_abs_pct']:.2f} % ({s['strict_figures']})")
         used = ", ".join(s["used"]) or "none"
         out.append(f"| `{n}`{' **default**' if n == choice['default'] else ''} | {s['mean_abs_pct']:.2f} % "
                    f"({s['figures']}) | {s['max_abs_pct']:.1f} % ({s['max_region_en']}) | "

@@ -147,9 +147,9 @@ def check(speed100: np.ndarray, transform: Affine) -> dict:
     for q in ("speed", "wpd"):
         mine = [r for r in comparable if r["quantity"] == q]
         if mine:
-            summary[q] = {"figures": len(mine),
-                          "mean_abs_region_error_pct": round(float(np.mean([abs(r["region_error_pct"]) for r in mine])), 1),
-                          "mean_region_error_pct": round(float(np.mean([r["region_error_pct"] for r in mine])), 1)}
+            errors = np.array([r["region_error_pct"] for r in mine], dtype=float)
+            summary[q] = {"figures": len(mine), "mean_abs_region_error_pct": round(float(np.abs(errors).mean()), 1),
+                          "mean_region_error_pct": round(float(errors.mean()), 1)}
     return {"assumptions": ASSUMPTIONS, "rows": rows, "summary": summary,
             "method": "region: area-weighted mean over the places the figure covers; cell: the 0.25° cell holding "
                       "the figure's point; value vs itself, range vs midpoint, bound by distance outside"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import json
 
@@ -108,7 +110,15 @@ def index():
     notices = tuple(i18n.notice_text(n.param, n.value, n.used, state.lang) for n in notes)
     html = _page(state, _options(), json.dumps(resources, sort_keys=True, ensure_ascii=False), notices,
                  _version_json(state.version))
-    return Response(html, mimetype="text/html", headers={"Cache-Control": "no-cache"})
+    if "gzip" in request.accept_encodings:  # the page is ~80 kB of HTML and config: ~4x smaller gzipped
+        return Response(_gzipped(html), mimetype="text/html", headers={
+            "Cache-Control": "no-cache", "Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return Response(html, mimetype="text/html", headers={"Cache-Control": "no-cache", "Vary": "Accept-Encoding"})
+
+
+@functools.lru_cache(maxsize=64)  # keyed on the page text itself
+def _gzipped(html: str) -> bytes:
+    return gzip.compress(html.encode("utf-8"), compresslevel=6, mtime=0)
 
 
 def _send(data: bytes, mimetype: str, etag: str | None = None, **headers) -> Response:

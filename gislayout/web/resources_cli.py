@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from .. import resources
+from ..resources import solar_choice, store as resource_store, wind_checks
 from .cli import user_errors
 
 
@@ -89,8 +90,7 @@ def remove_command(name: str) -> None:
 @user_errors
 def validation_command() -> None:
     """Print, as Markdown, the solar candidates' validation table and the wind checks (as in docs/RESOURCES.md)."""
-    from ..resources import solar_choice, store, wind_checks
-    metas = store.installed_meta()
+    metas = resource_store.installed_meta()
     choice = next((m["choice"] for m in metas.values() if m.get("choice")), None)
     wind = next((m["station_checks"] for m in metas.values() if m.get("station_checks")), None)
     if choice is None or wind is None:

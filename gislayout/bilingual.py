@@ -8,6 +8,7 @@ bundle, the compare table and its printout all read them through `pick`, `both` 
 from __future__ import annotations
 
 from .errors import allowed
+from .layerfiles import get_spec
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -32,9 +33,7 @@ def joined(pair: Pair) -> str:
 
 def layer_title(name: str) -> Pair:
     """The (zh, en) title of catalogue layer `name`."""
-    from . import layers
-
-    spec = layers.get_spec(name)
+    spec = get_spec(name)
     return spec.title_zh, spec.title_en
 
 

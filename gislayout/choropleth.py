@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from . import boundaries, layers, resources, symbology
 from .errors import BadParameter, ResourceUnavailable
 
 UNITS = ("prefectures", "counties")
@@ -43,14 +44,12 @@ def check(unit: str, stat: str) -> None:
 
 
 def _units_table(unit: str):
-    from . import boundaries
     gdf = boundaries.load("prefecture" if unit == "prefectures" else "county")
     return gdf.drop(columns="geometry")
 
 
 def _counts(unit: str, layer: str, weight: str | None = None, where: dict | None = None) -> dict[str, float]:
     """Sum of `weight` (or count) of `layer`'s features per unit id (adcode), by their prefecture/county names."""
-    from . import layers
     gdf = layers.load(layer)
     for column, value in (where or {}).items():
         gdf = gdf[gdf[column] == value]
@@ -115,7 +114,6 @@ def choropleth(unit: str = "prefectures", stat: str = "ghi_mean", scheme: str | 
     GHI raster is installed.
     """
     check(unit, stat)
-    from . import resources, symbology
     ramp = list(symbology.spec()["ramps"]["choropleth"])
     title_zh, title_en, units_zh, units_en = STATS[stat]
     table = _units_table(unit)

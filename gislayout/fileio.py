@@ -14,6 +14,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from .errors import BadParameter, NotFound
 
 
 def temp_path(target: Path) -> Path:
@@ -93,7 +94,6 @@ def use_stored(folder: Path, ident: str, what: str, noun: str, hint: str, suffix
     Raises BadParameter ("<what> id … is not 16 hex digits") for a malformed id, NotFound ("no uploaded <noun> …;
     <hint>") when it is not (or no longer) stored.
     """
-    from .errors import BadParameter, NotFound
 
     if not STORED_ID.match(ident):
         raise BadParameter(f"{what} id {ident!r} is not 16 hex digits")

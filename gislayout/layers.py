@@ -1,103 +1,49 @@
-"""The catalogue of layers and `load(name, **filters)`, the one way to get any layer as a GeoDataFrame.
+"""`load(name, **filters)`: layer X of the selected version, the one way to get any layer as a GeoDataFrame.
 
-Point layers (bases, parks, enterprises, projects) come from the curated CSV files in `layers/`, validated
-against `schema` on load; boundary layers come from `boundaries`, region zones from `regions`.
+Point layers come from the curated files (`layerfiles`, `ground`) or, for the layers a version edits, from the
+version selected (`store.workspace`); each gets a zone column per scheme (`regions`, saved schemes too).
+Boundary layers come from `boundaries`, region zones from `regions`. The catalogue is `layerfiles`'.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable
 
 import geopandas as gpd
 import pandas as pd
 
-from . import boundaries, config, dataversion, ground, regions, schema
-from .errors import BadParameter, LayerDataError, lookup
+from . import boundaries, config, dataversion, ground, layerfiles, regions, schema
+from .errors import BadParameter, LayerDataError
+from .layerfiles import CATALOGUE, POINT_LAYERS, LayerSpec, chains, get_spec, sectors, targets  # noqa: F401
+from .store import workspace
+from .store.validation import EDITABLE
 
-POINT_LAYERS = ("bases", "parks", "enterprises", "projects")
 FILTERS = ("scheme", "zone", "prefecture", "sector", "level", "kind") + tuple(ground.RANGE_FILTERS)
 
 
-@dataclass(frozen=True)
-class LayerSpec:
-    name: str
-    title_zh: str
-    title_en: str
-    geometry_type: str
-    source: str
-    filters: tuple[str, ...]
-    group: str
-
-
-CATALOGUE: dict[str, LayerSpec] = {s.name: s for s in (
-    LayerSpec("province", "甘肃省", "Gansu Province", "MultiPolygon", config.BOUNDARY_ATTRIBUTION, (), "boundaries"),
-    LayerSpec("prefectures", "市（州）", "Prefectures", "MultiPolygon", config.BOUNDARY_ATTRIBUTION,
-              ("scheme", "zone", "prefecture"), "boundaries"),
-    LayerSpec("counties", "县（市、区）", "Counties", "MultiPolygon", config.BOUNDARY_ATTRIBUTION,
-              ("scheme", "zone", "prefecture"), "boundaries"),
-    LayerSpec("regions", "区域发展格局", "Development regions", "MultiPolygon",
-              "layers/schemes/*.json (each scheme cites its own source)", ("scheme", "zone"), "boundaries"),
-    LayerSpec("bases", "产业基地", "Industrial bases", "Point", "policy 三(二)2",
-              ("scheme", "zone", "prefecture", "sector", "level", "kind"), "layout"),
-    LayerSpec("parks", "开发区与园区", "Development zones and parks", "Point",
-              "policy 三(二)3, 三(一)4, 三(一)5, 三(三)3", ("scheme", "zone", "prefecture", "sector", "level", "kind"),
-              "layout"),
-    LayerSpec("enterprises", "骨干企业与科研院所", "Anchor enterprises and institutes", "Point",
-              "policy 三(一)1–5, 三(三)", ("scheme", "zone", "prefecture", "sector", "kind"), "layout"),
-    LayerSpec("projects", "能源项目", "Energy projects", "Point", "policy 三(一)2",
-              ("scheme", "zone", "prefecture", "sector", "kind"), "layout"),
-    LayerSpec("plants", "电厂（GPPD）", "Power plants (GPPD)", "Point", ground.ATTRIBUTION["plants"],
-              ("scheme", "zone", "prefecture", "kind", "min_mw", "max_mw"), "ground"),
-    LayerSpec("cdm_projects", "CDM注册项目", "CDM-registered projects", "Point", ground.ATTRIBUTION["cdm_projects"],
-              ("scheme", "zone", "prefecture", "kind", "min_mw", "max_mw"), "ground"),
-    LayerSpec("mines", "矿山与冶炼厂（ICMM）", "Mines and smelters (ICMM)", "Point",
-              ground.ATTRIBUTION["mines"], ("scheme", "zone", "prefecture", "kind"), "ground"),
-    LayerSpec("substations", "变电站（OSM，≥110 kV）", "Substations (OSM, ≥ 110 kV)", "Point",
-              ground.ATTRIBUTION["substations"], ("scheme", "zone", "prefecture", "min_kv", "max_kv"), "ground"),
-    LayerSpec("published_figures", "已发表的风能与太阳能数据", "Published wind and solar figures", "Point",
-              ground.ATTRIBUTION["published_figures"], ("scheme", "zone", "prefecture", "kind"), "ground"),
-    LayerSpec("footprints", "基地范围", "Base footprints", "MultiPolygon", ground.ATTRIBUTION["footprints"],
-              ("scheme", "zone", "prefecture"), "ground"),
-    LayerSpec("zones_after_2010", "2010 年后设立的新区与开发区（非 2010 年政策）",
-              "Zones set up after the 2010 policy (not in it)", "Point", ground.ATTRIBUTION["zones_after_2010"],
-              ("scheme", "zone", "prefecture", "kind"), "ground"),
-)}
-
-
-@dataversion.cached(maxsize=4, plan_aware=False)
-def sectors() -> pd.DataFrame:
-    """The one vocabulary of the five industries and their sub-sectors (`layers/sectors.csv`)."""
-    df = schema.read_csv("sectors.csv")
-    if df["code"].duplicated().any():
-        raise LayerDataError(f"sectors.csv repeats codes {sorted(df.loc[df['code'].duplicated(), 'code'])}")
-    return df
-
-
-@dataversion.cached(maxsize=4, plan_aware=False)
-def chains() -> pd.DataFrame:
-    """The ten industrial chains of 三(二)1 with their member feature ids (`layers/chains.csv`)."""
-    return schema.read_csv("chains.csv")
-
-
-@dataversion.cached(maxsize=4, plan_aware=False)
-def targets() -> pd.DataFrame:
-    """The policy's quantitative targets (`layers/targets.csv`)."""
-    return schema.validate(schema.read_csv("targets.csv"), schema.targets_schema(), "targets.csv")
-
-
 def _point_layer(name: str) -> gpd.GeoDataFrame:
-    from .store import workspace  # the store imports this module
     return workspace.layer(name, _file_point_layer)
 
 
 @dataversion.cached(maxsize=2 * len(POINT_LAYERS), plan_aware=False)
 def _file_point_layer(name: str) -> gpd.GeoDataFrame:
-    codes = set(sectors()["code"])
-    prefectures = set(boundaries.load("prefecture")["name_zh"])
-    df = schema.validate(schema.read_csv(f"{name}.csv"), schema.point_schema(name, codes, prefectures), f"{name}.csv")
-    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=config.WGS84)
-    return regions.zone_columns(gdf)
+    return regions.zone_columns(layerfiles.point_file(name).copy())
+
+
+def ground_layer(name: str) -> gpd.GeoDataFrame:
+    """Ground layer `name` (one of `ground.LAYERS`), validated, with prefecture, county and zone columns; the
+    selected version's edits for the layers a version edits."""
+    return _footprints() if name == "footprints" else workspace.layer(name, _file_ground_points)
+
+
+@dataversion.cached(maxsize=8, plan_aware=False)
+def _file_ground_points(name: str) -> gpd.GeoDataFrame:
+    return regions.zone_columns(ground.file_points(name).copy())
+
+
+@dataversion.cached(maxsize=2, plan_aware=False)
+def _footprints() -> gpd.GeoDataFrame:
+    return regions.zone_columns(ground.footprints().copy())
 
 
 @dataversion.cached(maxsize=12, plan_aware=False)
@@ -148,11 +94,6 @@ def filter_choices(name: str) -> dict[str, list[str]]:
     return out
 
 
-def get_spec(name: str) -> LayerSpec:
-    """The catalogue entry for `name`, or NotFound listing the known layers."""
-    return lookup(CATALOGUE, name, "layer")
-
-
 def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
     """Layer `name` as a GeoDataFrame in EPSG:4326, filtered.
 
@@ -195,7 +136,7 @@ def load(name: str, *, display: bool = False, **filters) -> gpd.GeoDataFrame:
     if name in POINT_LAYERS:
         gdf = _point_layer(name)
     elif name in ground.LAYERS:
-        gdf = ground.load(name)
+        gdf = ground_layer(name)
     else:
         gdf = _boundary_layer(name, display)
     mask = pd.Series(True, index=gdf.index)
@@ -224,7 +165,6 @@ def _file_counts() -> dict[str, int]:
 
 def catalogue() -> list[dict]:
     """Every layer with titles, geometry type, feature count, source and the filters it takes."""
-    from .store.validation import EDITABLE  # the store imports this module
     counts = _file_counts()
     if dataversion.plan() is not None:  # the layers a version edits are counted in that version
         counts = counts | {name: len(load(name)) for name in EDITABLE}

@@ -46,7 +46,7 @@ FEATURE_CDM_RULE = ("each CDM project once, listed when any of its location poin
 
 def _first_points() -> pd.DataFrame:
     """One row per CDM project: its first location point."""
-    cdm = ground.load("cdm_projects")
+    cdm = layers.ground_layer("cdm_projects")
     return cdm[cdm["id"].str.endswith("_1")]
 
 
@@ -59,7 +59,7 @@ def by_prefecture() -> pd.DataFrame:
     for tech, fuel in TECHNOLOGY_FUEL.items():
         rows = projects[projects["technology"] == tech]
         out[f"plan_{fuel}_mw"] = rows.groupby("prefecture")["capacity_mw"].sum()
-    plants = ground.load("plants")
+    plants = layers.ground_layer("plants")
     cdm = _first_points()
     for fuel, (kind, cdm_kind) in FUELS.items():
         rows = plants[plants["kind"] == kind].groupby("prefecture")
@@ -73,10 +73,10 @@ def by_prefecture() -> pd.DataFrame:
             out[f"cdm_{fuel}_projects"] = projects_.size()
             out[f"cdm_{fuel}_projects_with_mw"] = projects_["capacity_mw"].count()
             out[f"cdm_{fuel}_mw"] = projects_["capacity_mw"].sum()
-    mines = ground.load("mines")
+    mines = layers.ground_layer("mines")
     out["mines"] = mines[mines["kind"] == "mine"].groupby("prefecture").size()
     out["smelters_refineries"] = mines[mines["kind"].isin(["smelter", "refinery"])].groupby("prefecture").size()
-    subs = ground.load("substations")
+    subs = layers.ground_layer("substations")
     out["substations_330kv_plus"] = subs[subs["max_voltage_kv"] >= 330].groupby("prefecture").size()
     years = [c for c in out.columns if c.endswith(("_year_min", "_year_max"))]
     out[[c for c in out.columns if c not in years]] = out[[c for c in out.columns if c not in years]].fillna(0)
@@ -138,7 +138,7 @@ def table(unit: str = "prefectures", scheme: str | None = None) -> pd.DataFrame:
 def report(unit: str = "prefectures", scheme: str | None = None) -> dict:
     """The JSON of `/api/record`: rows per unit with MW by commissioning year, the rules and the caveat."""
     df = table(unit, scheme)
-    plants = ground.load("plants")
+    plants = layers.ground_layer("plants")
     counts = {c for c in df.columns[4:] if not _is_mw(c)}
     rows = []
     for row in df.to_dict(orient="records"):
@@ -191,8 +191,8 @@ def _find(feature_id: str) -> tuple[str, pd.Series]:
 
 def _place(layer: str, feature_id: str, row: pd.Series) -> tuple[dict, pd.Series, pd.Series]:
     """The rule that finds the record beside a feature, and masks of the plants and CDM points it selects."""
-    plants, cdm = ground.load("plants"), ground.load("cdm_projects")
-    footprints = ground.load("footprints")
+    plants, cdm = layers.ground_layer("plants"), layers.ground_layer("cdm_projects")
+    footprints = layers.ground_layer("footprints")
     hull = footprints[footprints["feature_id"] == feature_id]
     if len(hull):
         shape = hull.geometry.iloc[0]
@@ -262,7 +262,7 @@ def _feature(feature_id: str) -> dict:
                 "note": "no fuel of the record (wind, solar) matches this feature"}
         return out
     place, in_plants, in_cdm = _place(layer, feature_id, row)
-    plants, cdm = ground.load("plants"), ground.load("cdm_projects")
+    plants, cdm = layers.ground_layer("plants"), layers.ground_layer("cdm_projects")
     kind, cdm_kind = FUELS[fuel]
     out["place"] = place
     out["plants"] = _plant_items(plants[in_plants & (plants["kind"] == kind)])

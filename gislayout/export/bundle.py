@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__, bilingual, config, dataversion, ground, layers, regions, symbology
+from .. import __version__, bilingual, config, dataversion, ground, layers, regions, resources, symbology
 from . import cache, qgis, styles, vector
 from .metadata import LICENCE, PRODUCER, Metadata, for_layer, now_utc
 
@@ -68,7 +68,6 @@ def _percentiles(ds) -> tuple[float, float]:
 
 def installed_rasters() -> list[Raster]:
     """The installed resource rasters, from `gislayout.resources`."""
-    from .. import resources
 
     out = []
     for item in resources.catalogue():

@@ -14,7 +14,7 @@ import folium
 
 from .. import boundaries, config, dataversion, layers, regions, schema, symbology
 from ..store.validation import EDITABLE
-from . import basemaps, contextlayers, i18n, overlays, relief
+from . import basemaps, contextlayers, geodata, i18n, overlays, relief
 from .elements import AtlasMap, Fullscreen, MiniMap, ScaleBar, named
 from .state import ZOOM_RANGE, AtlasState, Choices
 
@@ -163,7 +163,6 @@ def render(state: AtlasState, options: Options, resources_json: str = "[]") -> R
 
 def clear_caches() -> None:
     """Forget cached context and geometry (tests of a cold start; a data change needs no call)."""
-    from . import geodata
     context.cache_clear()
     choices.cache_clear()
     overlays.forget()

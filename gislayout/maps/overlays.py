@@ -15,7 +15,7 @@ import html
 
 import folium
 
-from .. import dataversion, tiles
+from .. import dataversion, resources, tiles
 from ..errors import GislayoutError
 from .elements import named
 from .state import DEFAULT_OPACITY
@@ -40,7 +40,6 @@ def forget() -> None:
 
 
 def _read_catalogue() -> list[dict]:
-    from .. import resources
 
     try:
         entries = resources.catalogue()

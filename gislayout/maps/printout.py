@@ -21,6 +21,7 @@ from ..errors import BadParameter, number
 from ..store import versions as store_versions
 from . import contextlayers
 from .state import DEFAULT_LAYERS  # noqa: F401  (the web layer's default for `layers`)
+from ..resources import registry
 
 POINT_LAYERS = ("projects", "enterprises", "parks", "bases")
 _TEXT = {
@@ -59,7 +60,6 @@ def parse_layers(text: str | None) -> tuple[str, ...]:
     names = tuple(n for n in (text or "").split(",") if n)
     unknown = [n for n in names if n not in layers.CATALOGUE and n not in contextlayers.LAYERS]
     if unknown:
-        from ..resources import registry
         overlays = set(registry.specs())
         unknown = [n for n in unknown if n not in overlays]
     if unknown:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from affine import Affine
 
-from .. import altitude, config, mercator
+from .. import altitude, boundaries, config, mercator
 
 #: [[south, west], [north, east]] of the relief image: Gansu with a margin (the schema's box).
 BOUNDS = ((32.0, 92.0), (43.0, 109.0))
@@ -63,7 +63,6 @@ def _province_mask(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """True inside Gansu on the output grid."""
     import shapely
 
-    from .. import boundaries
     province = boundaries.load("province", display=True).geometry.union_all()
     lon_grid, lat_grid = np.meshgrid(lons, lats)
     return shapely.contains_xy(province, lon_grid, lat_grid)
@@ -94,7 +93,6 @@ def render(bounds=BOUNDS, pixels_per_degree: int = PIXELS_PER_DEGREE) -> np.ndar
 
 def build(force: bool = False) -> Path:
     """Render the relief JPEG into the build directory (again only if `force` or the boundaries changed)."""
-    from .. import boundaries
 
     out = path()
     source = boundaries.build()  # the province outline masks the relief

@@ -24,6 +24,7 @@ from .importers import import_file, uninstall
 from .query import point, read_array
 from .render import colormap
 from .zonal import stats, stats_for_geometry
+from . import registry, store
 
 __all__ = ["BUILTIN", "CLI", "build_all", "build_default", "install_shipped", "catalogue", "colormap", "dataset", "default_for", "fetch", "get_spec",
            "import_file", "installed", "point", "read_array", "stats", "stats_for_geometry", "uninstall"]
@@ -40,7 +41,6 @@ def dataset(name: str) -> rasterio.io.DatasetReader:
     Raises NotFound for an unknown name and ResourceUnavailable (naming the install command) if not installed.
     Shared between threads: read from it under your own lock, or use `read_array`, which does not touch it.
     """
-    from . import registry, store
 
     registry.require(name)
     return store.open_dataset(name)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .grid import EXTENT, ESTIMATE
+from .. import altitude
 
 #: Klein's (1977) mean day of each month: its extraterrestrial irradiation equals the monthly mean.
 MEAN_DAY = (17, 16, 16, 15, 15, 11, 17, 16, 15, 15, 14, 10)
@@ -41,7 +42,6 @@ def _merra():
 
 def _tables(west: float, south: float, east: float, north: float):
     """Linke turbidity (rows, cols, 12) and altitude (rows, cols) in m on pvlib's global 1/12° grid."""
-    from .. import altitude
 
     pvlib, h5py = _pvlib()
     res = ESTIMATE.res

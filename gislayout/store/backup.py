@@ -17,6 +17,7 @@ import pandas as pd
 import pyogrio
 import sqlalchemy as sa
 
+from .. import config, ground
 from ..errors import BadParameter, Conflict
 from . import db
 from .models import metadata
@@ -62,7 +63,6 @@ def _in(value, column: sa.Column):
 
 def attribution() -> pd.DataFrame:
     """One row per source of the store's features: the policy, the boundaries and each open-data layer."""
-    from .. import config, ground
     rows = [("policy layers", config.POLICY_CITATION), ("boundaries", config.BOUNDARY_ATTRIBUTION)]
     rows += [(layer, text) for layer, text in ground.ATTRIBUTION.items()]
     return pd.DataFrame(rows, columns=["layer", "attribution"])

@@ -13,10 +13,9 @@ import hashlib
 
 import sqlalchemy as sa
 
-from .. import config, dataversion
+from .. import config, dataversion, layerfiles
 from . import db, versions
-from .models import features as F
-from .models import versions as V
+from .models import features as F, versions as V
 from .validation import EDITABLE, columns, plain
 
 BASE_ID = "2010"
@@ -43,11 +42,10 @@ def current(conn: sa.Connection | None = None) -> dict | None:
 
 
 def _rows(vid: str, seq: int) -> list[dict]:
-    from .. import layers
     out = []
     with dataversion.select_plan(None), dataversion.scope():  # the curated files, whatever is selected
         for layer in EDITABLE:
-            gdf = layers.load(layer)
+            gdf = layerfiles.read(layer)
             keep = [c for c in columns(layer) if c not in ("lon", "lat")]
             for rec, geom in zip(gdf[keep].to_dict("records"), gdf.geometry):
                 out.append({"version_id": vid, "layer": layer, "fid": rec["id"], "revision": 1, "deleted": False,

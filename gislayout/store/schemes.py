@@ -1,7 +1,7 @@
 """Region schemes defined by planners, kept in the store beside the schemes shipped in `layers/schemes/`.
 
 A planner's scheme has the shape of a scheme file (id, titles, note, zones of prefectures) and is validated by
-the same rules (`regions.parse`: every prefecture in exactly one zone); `regions.schemes()` merges both, so a
+the same rules (`schemefiles.parse`: every prefecture in exactly one zone); `regions.schemes()` merges both, so a
 saved scheme appears everywhere schemes do: filters, the map, zonal statistics, siting, compare, exports.
 `stamp()` is part of the data-version token, so every worker sees a saved scheme on its next request.
 """
@@ -12,6 +12,7 @@ import re
 
 import sqlalchemy as sa
 
+from .. import schemefiles
 from ..errors import BadParameter, Conflict, NotFound
 from . import db, permissions, versions
 from .models import schemes as S
@@ -39,7 +40,6 @@ def list_all() -> list[dict]:
 
 
 def _checked(data: dict, file_ids: set[str]) -> dict:
-    from .. import regions
     if not isinstance(data, dict):
         raise BadParameter(f"a scheme must be an object, got {data!r:.80}")
     unknown = sorted(set(data) - set(FIELDS))
@@ -70,7 +70,7 @@ def _checked(data: dict, file_ids: set[str]) -> dict:
              "note": str(data.get("note") or ""), "unit": "prefecture",
              "zones": [{"id": z["id"], "name_zh": str(z.get("name_zh") or z["id"]),
                         "name_en": str(z.get("name_en") or z["id"]), "members": list(z["members"])} for z in zones]}
-    regions.parse(clean | {"source": "store"}, f"scheme {sid!r}")  # every prefecture in exactly one zone
+    schemefiles.parse(clean | {"source": "store"}, f"scheme {sid!r}")  # every prefecture in exactly one zone
     return clean
 
 
@@ -82,10 +82,9 @@ def save(data: dict, user: dict | str, revision: int | None = None, create: bool
     """Create (`create`) or replace (based on `revision`) a planner's scheme; returns it. `user` ({name, role},
     or just a name for an editor) becomes the author of a new scheme; only the author or an admin may replace
     one (`permissions`)."""
-    from .. import regions
     user = _acting(user)
     author = user["name"]
-    clean = _checked(data, set(regions.file_schemes()))
+    clean = _checked(data, set(schemefiles.file_schemes()))
     now = versions.now()
     with db.transaction() as conn:
         row = conn.execute(sa.select(S).where(S.c.id == clean["id"]).with_for_update()).first()

@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 import pandera.pandas as pa
 
-from .. import boundaries, dataversion, schema
+from .. import boundaries, dataversion, layerfiles, schema
 from ..bilingual import field_problem
 from ..errors import BadParameter
 from . import rowcheck
@@ -45,10 +45,9 @@ class FieldErrors(BadParameter):
 @dataversion.cached(maxsize=2 * len(EDITABLE), parts=("layers", "boundaries"), plan_aware=False)
 def layer_schema(layer: str, proposal: bool = False):
     """The pandera schema of `layer`'s file; a planner's `proposal` may leave the policy clause out."""
-    from .. import layers
     prefectures = set(boundaries.load("prefecture")["name_zh"])
     if layer in POLICY:
-        return schema.point_schema(layer, set(layers.sectors()["code"]), prefectures, proposal=proposal)
+        return schema.point_schema(layer, set(layerfiles.sectors()["code"]), prefectures, proposal=proposal)
     return schema.ground_schema(layer, prefectures)
 
 

@@ -12,7 +12,7 @@ from typing import Callable
 
 import geopandas as gpd
 
-from .. import dataversion
+from .. import dataversion, regions
 from ..errors import BadParameter, integer
 from . import baseline, db, features, versions
 from .validation import EDITABLE
@@ -52,5 +52,4 @@ def layer(name: str, from_files: Callable[[str], gpd.GeoDataFrame]) -> gpd.GeoDa
 
 @dataversion.cached(maxsize=64, parts=("layers", "boundaries"), plan_aware=False)  # the plan is an argument
 def _version_layer(name: str, selected: dataversion.Plan) -> gpd.GeoDataFrame:
-    from .. import regions
     return regions.zone_columns(features.layer_gdf(selected.id, name, selected.as_of))

@@ -12,6 +12,7 @@ from .. import choropleth, export, ground, layers, printing, regions
 from ..errors import BadParameter
 from . import openapi
 from .errors import check_params
+from ..maps import printout
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -110,7 +111,6 @@ PRINT_PARAMS = ("bbox", "layers", "lang", "choro")
 @bp.get("/atlas/print.<fmt>")
 def atlas_print(fmt: str):
     """The atlas view (bbox, layers, filters, choropleth) as an A4 PNG or PDF with legend and scale bar."""
-    from ..maps import printout
     check_params(PRINT_PARAMS + layers.FILTERS)
     args = request.args
     lang = args.get("lang", "zh")

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from .. import dataversion, resources, tiles
 from ..errors import BadParameter
+from ..resources import registry
 
 bp = Blueprint("resources", __name__)
 
@@ -36,7 +37,6 @@ def resource_catalogue():
 @bp.get("/api/resources/<name>")
 def resource_entry(name: str):
     """One catalogue entry; 404 for an unknown name."""
-    from ..resources import registry
     return jsonify(_with_urls(registry.entry(registry.get_spec(name))))
 
 

@@ -7,11 +7,12 @@ a JSON object body.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from .. import config, geojson
 from ..analysis import costs, criteria, exclusions, gridstore, model, outputs, service, sites, surface, upload
 from ..analysis.energy import turbine_names
+from ..analysis.grid import clip_project
 from ..errors import BadParameter, InvalidData, ResourceUnavailable
 from ..maps import sitingpage
 from . import openapi, quotas
@@ -55,9 +56,18 @@ def _grid_id() -> str | None:
 
 
 def _surface_url(tech: str, params: model.Params) -> str:
-    """The surface's XYZ tile URL template for the same run (gislayout.web.siting_tiles)."""
-    from .siting_tiles import tile_template
+    """The surface's XYZ tile URL template for the same run (served by gislayout.web.siting_tiles)."""
     return tile_template(tech, params.changed())
+
+
+def tile_template(tech: str, changed: dict) -> str:
+    """The XYZ URL template ({z}/{x}/{y}) of a run's surface: its changed parameters (off = no threshold)."""
+    args = {k: ("off" if v is None else v) for k, v in changed.items()}
+    for key in ("exclude", "version", "as_of"):  # the same exclusions and version of the plan as the run
+        if request.args.get(key):
+            args[key] = request.args[key]
+    url = url_for("siting_tiles.tile", z="__z__", x="__x__", y="__y__", tech=tech, **args)
+    return url.replace("__z__", "{z}").replace("__x__", "{x}").replace("__y__", "{y}")
 
 
 @bp.route("/api/siting/run", methods=["GET", "POST"])
@@ -157,7 +167,6 @@ def upload_exclusions():
     filename, data = _upload_bytes()
     gdf = upload.read(filename, data, "exclusions")
     ident = quotas.store("exclusions", exclusions.store_dir(), lambda: exclusions.save(gdf))
-    from ..analysis.grid import clip_project
     area = float(sum(g.area for g in clip_project(gdf.geometry.values))) / 1e6  # the part over Gansu
     return jsonify({"id": ident, "features": len(gdf), "area_km2": round(area, 2), "notes": gdf.attrs.get("notes", []),
                     "bounds": [round(float(v), 6) for v in gdf.total_bounds],

@@ -8,23 +8,13 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
 
 from .. import dataversion, tiles
 from . import openapi
 from .siting_api import _setup
 
 bp = Blueprint("siting_tiles", __name__)
-
-
-def tile_template(tech: str, changed: dict) -> str:
-    """The XYZ URL template ({z}/{x}/{y}) of a run's surface: its changed parameters (off = no threshold)."""
-    args = {k: ("off" if v is None else v) for k, v in changed.items()}
-    for key in ("exclude", "version", "as_of"):  # the same exclusions and version of the plan as the run
-        if request.args.get(key):
-            args[key] = request.args[key]
-    url = url_for("siting_tiles.tile", z="__z__", x="__x__", y="__y__", tech=tech, **args)
-    return url.replace("__z__", "{z}").replace("__x__", "{x}").replace("__y__", "{y}")
 
 
 @bp.get("/api/siting/tiles/<z>/<x>/<y>.png")

@@ -1,7 +1,7 @@
 """`load(name, **filters)`: layer X of the selected version, the one way to get any layer as a GeoDataFrame.
 
 Point layers come from the curated files (`layerfiles`, `ground`) or, for the layers a version edits, from the
-version selected (`store.workspace`); each gets a zone column per scheme (`regions`, saved schemes too).
+version selected (`workspace`); each gets a zone column per scheme (`regions`, saved schemes too).
 Boundary layers come from `boundaries`, region zones from `regions`. The catalogue is `layerfiles`'.
 """
 
@@ -12,10 +12,9 @@ from typing import Iterable
 import geopandas as gpd
 import pandas as pd
 
-from . import boundaries, config, dataversion, ground, layerfiles, regions, schema
+from . import boundaries, config, dataversion, ground, layerfiles, regions, schema, workspace
 from .errors import BadParameter, LayerDataError
 from .layerfiles import CATALOGUE, POINT_LAYERS, LayerSpec, chains, get_spec, sectors, targets  # noqa: F401
-from .store import workspace
 from .store.validation import EDITABLE
 
 FILTERS = ("scheme", "zone", "prefecture", "sector", "level", "kind") + tuple(ground.RANGE_FILTERS)

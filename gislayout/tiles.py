@@ -18,7 +18,10 @@ from collections import OrderedDict
 import numpy as np
 
 from . import dataversion, quiet
+from .analysis import model, surface
 from .errors import BadParameter
+from .mercator import encode
+from .resources import colormap, registry, store
 from .resources import grid as resource_grid
 
 TILE_SIZE = 256
@@ -66,7 +69,6 @@ def transparent() -> bytes:
 
 @dataversion.cached(maxsize=1, parts=())
 def _transparent() -> bytes:
-    from .mercator import encode
     return encode(np.zeros((1, TILE_SIZE, TILE_SIZE), "uint8"), "PNG", {0: (0, 0, 0, 0)}, ZLEVEL=9)
 
 
@@ -88,7 +90,6 @@ def resource_tile(name: str, z, x, y) -> bytes:
     Raises BadParameter for a malformed tile address, NotFound / ResourceUnavailable for an unknown or
     uninstalled resource (as the rest of the resources surface does).
     """
-    from .resources import registry
     z, x, y = check_tile(z, x, y)
     registry.require(name)
     return _resource_tile(name, z, x, y)
@@ -119,7 +120,6 @@ def _clip_to_province(values: np.ndarray, bounds) -> np.ndarray:
 def _resource_tile(name: str, z: int, x: int, y: int) -> bytes:
     TileOutsideBounds, Reader = _rio_tiler()
 
-    from .resources import colormap, store
 
     cmap = colormap(name)
     with Reader(str(store.tif_path(name))) as cog:
@@ -140,7 +140,6 @@ def _resource_tile(name: str, z: int, x: int, y: int) -> bytes:
         if not np.isfinite(values).any():
             return transparent()
     index = indices(values, cmap.vmin, cmap.vmax)
-    from .mercator import encode
     # a palette of the colours this tile uses only: a full 256-entry palette and transparency table are
     # 1,024 bytes of every tile, 40 % of a coarse raster's tile (same pixels, same colours)
     used = np.unique(index)
@@ -165,7 +164,6 @@ def surface_tile(stack, params, exclude: tuple[str, ...], mask, z, x, y) -> byte
         tifs = stack.__dict__.setdefault("_surface_tifs", _Lru(8))
         tif = tifs.get(run)
         if tif is None:
-            from .analysis import model, surface
             tif = surface.geotiff(stack, model.evaluate(stack, params, mask).score)
             tifs.put(run, tif)
         data = _surface_png(tif, z, x, y)
@@ -197,7 +195,6 @@ def _surface_png(tif: bytes, z: int, x: int, y: int) -> bytes:
     from rasterio.io import MemoryFile
     _, Reader = _rio_tiler()
 
-    from .analysis import surface
 
     with MemoryFile(tif) as mem, mem.open() as ds, Reader(None, dataset=ds) as src:
         if not src.tile_exists(x, y, z):
@@ -205,5 +202,4 @@ def _surface_png(tif: bytes, z: int, x: int, y: int) -> bytes:
         with quiet.ignoring(PendingDeprecationWarning, message="Use `@` matmul"):
             img = src.tile(x, y, z, tilesize=TILE_SIZE, indexes=1, resampling_method="nearest")
     codes = np.where(np.ma.getmaskarray(img.array[0]), surface.OUTSIDE, np.ma.getdata(img.array[0])).astype("uint8")
-    from .mercator import encode
     return encode(codes[None], "PNG", surface.palette(), ZLEVEL=6)

@@ -9,7 +9,8 @@ import pytest
 
 from gislayout import config, dataversion, layers
 from gislayout.errors import BadParameter, Conflict, Forbidden, NotFound
-from gislayout.store import baseline, features, versions, workspace
+from gislayout import workspace
+from gislayout.store import baseline, features, versions
 
 EDITOR = {"name": "ana", "role": "editor"}
 OTHER = {"name": "bo", "role": "editor"}

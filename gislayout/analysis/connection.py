@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import layers
+from . import gridstore
+from .criterion_stack import Layer, Stack, distance_km
 from .grid import project
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from .criteria import Layer, Stack
 
 #: How many voltage thresholds' distance fields a stack keeps.
 MAX_CACHED = 6
@@ -28,7 +29,6 @@ def substations() -> pd.DataFrame:
     """The substations layer as id, name_zh, name_en, max_voltage_kv, lon, lat."""
     import pandas as pd
 
-    from .. import layers
 
     gdf = layers.load("substations")
     return pd.DataFrame({"id": gdf["id"].to_numpy(), "name_zh": gdf["name_zh"].to_numpy(),
@@ -51,7 +51,6 @@ def uploaded_field(stack: Stack, ident: str, grid_kv: float) -> Field:
     """The distance field to an uploaded grid (`gridstore`): cells its lines or points touch are at 0 km."""
     from scipy import ndimage
 
-    from . import gridstore
 
     gridstore.check(ident)
     cache = stack.__dict__.setdefault("_grid_cache", {})
@@ -75,7 +74,6 @@ def uploaded_field(stack: Stack, ident: str, grid_kv: float) -> Field:
 
 def field(stack: Stack, grid_kv: float) -> Field:
     """The distance field to substations ≥ `grid_kv` kV (all NaN / -1 when there is none), cached per kV."""
-    from .criteria import distance_km
 
     cache = stack.__dict__.setdefault("_grid_cache", {})
     key = float(grid_kv)
@@ -126,7 +124,6 @@ def layer(stack: Stack, grid_kv: float, grid_id: str | None = None) -> Layer | N
     None when no cell has a finite distance (no qualifying substation): the criterion is then absent, like slope
     without a fine DEM, rather than failing every cell.
     """
-    from .criteria import Layer
 
     f = uploaded_field(stack, grid_id, grid_kv) if grid_id else field(stack, grid_kv)
     if not np.isfinite(f.km).any():

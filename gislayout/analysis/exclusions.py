@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import config, fileio, geojson
 from ..errors import BadParameter, NotFound
-from .criteria import Stack
+from .criterion_stack import Stack
 from .grid import clip_project, wgs84_box
 
 

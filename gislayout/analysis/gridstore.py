@@ -17,6 +17,7 @@ import pandas as pd
 from .. import config, fileio, geojson
 from ..errors import NotFound
 from .grid import clip_project, wgs84_box
+from . import exclusions
 
 _KEEP = ("fid", "name_zh", "name", "name_en", "max_voltage_kv", "geometry")
 
@@ -41,7 +42,6 @@ def _voltage_kv(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 def save(gdf: gpd.GeoDataFrame) -> str:
     """Store a validated grid upload (or mark it used); return its id."""
-    from . import exclusions
 
     out = gdf.copy()
     out["max_voltage_kv"] = _voltage_kv(gdf)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import BadParameter, number
 from . import landcover
-from .criteria import SPECS, TECHS, Layer, Stack
+from .criterion_stack import SPECS, TECHS, Layer, Stack
 from .energy import DEFAULT_TURBINE, PV_PERFORMANCE_RATIO, turbine_names
 
 #: Cost, grid and offtaker parameters (both technologies). None = from the cost preset (or: no limit).

@@ -16,6 +16,8 @@ import numpy as np
 
 from .. import config
 from ..errors import LayerDataError
+from .. import layers
+from .criterion_stack import distance_km
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,7 +66,6 @@ def points() -> pd.DataFrame:
     """Every offtaker with id, names, layer, sectors, intensity_class, weight, lon, lat."""
     import pandas as pd
 
-    from .. import layers
 
     table = intensity()
     frames = [_frame(layers.load("bases"), "bases", table, ("high", "medium")),
@@ -87,7 +88,6 @@ def weighted_distance(grid, inside, x, y, weight) -> tuple[np.ndarray, np.ndarra
 
     One distance transform per distinct weight: a medium offtaker (weight 0.5) counts as twice as far.
     """
-    from .criteria import distance_km
 
     n = int(inside.sum())
     eff = np.full(n, np.inf, np.float32)

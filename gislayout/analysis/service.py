@@ -21,7 +21,7 @@ from .. import config, layers, regions
 from ..errors import LayerDataError
 from . import (connection, costs as costs_mod, criteria, distances, energy, gridstore, landcover, model, outputs, supply,
                zones as zones_mod)
-from .criteria import Stack
+from .criterion_stack import Stack
 from .grid import clip_project, unproject, wgs84_box
 from .model import Params, Surface
 
@@ -40,6 +40,15 @@ def stack(tech: str) -> Stack:
         yield_per_mw(built, params)
         connection.layer(built, float(params["grid_kv"]))  # the default grid distance and its criterion
     return built
+
+
+def criteria_meta(stack_: Stack, extra: dict | None = None) -> list[dict]:
+    """`Layer.meta()` of every criterion of `stack_`, plus `extra` layers (default: the distance to the grid at
+    the default `grid_kv`, when there is any substation)."""
+    if extra is None:
+        grid = connection.layer(stack_, float(model._COST_DEFAULTS["grid_kv"]))  # type: ignore[arg-type]
+        extra = {"grid": grid} if grid is not None else {}
+    return stack_.criteria_meta(extra)
 
 
 def parse(stack_: Stack, query, ignore: tuple[str, ...] = ()) -> Params:
@@ -475,7 +484,7 @@ ZONE_GEOMETRY = "Polygon"
 def zones_file(result: Run, fmt: str) -> bytes:
     """The top zones as a `fmt` file (geojson, gpkg, csv) with the run's parameters, notes and caveat attached."""
     s = result.stack
-    meta = outputs.metadata(s.tech, dict(result.params.values), result.notes, s.criteria_meta(result.extra),
+    meta = outputs.metadata(s.tech, dict(result.params.values), result.notes, criteria_meta(s, result.extra),
                             caveat=[item["en"] for item in run_caveat(result)["items"]],
                             costs=result.costs.as_dict() if result.costs else None,
                             cost_sources=costs_mod.sources(result.costs.preset) if result.costs else None,
@@ -495,7 +504,7 @@ def summary(result: Run) -> dict:
         "params": dict(result.params.values),
         "changed": result.params.changed(),
         "weights_used": {k: round(v, 4) for k, v in result.surface.weights.items()},
-        "criteria": s.criteria_meta(result.extra),
+        "criteria": criteria_meta(s, result.extra),
         "grid": {"crs": s.grid.crs, "cell_m": s.grid.cell_m, "shape": list(s.grid.shape),
                  "inside_cells": int(s.flat.size)},
         "suitable_cells": int(np.count_nonzero(result.surface.suitable)),

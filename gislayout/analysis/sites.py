@@ -14,7 +14,7 @@ import shapely
 from .. import config
 from ..errors import InvalidData
 from . import model, service
-from .criteria import SPECS, Stack
+from .criterion_stack import SPECS, Stack
 from .grid import clip_project, wgs84_box
 from .model import Params
 

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from . import connection, costs as costs_mod
-from .criteria import Stack
+from .criterion_stack import Stack
 from .energy import HOURS
 from .model import Params
 from .zones import Zones
+from .grid import project
 
 #: LCOE thresholds (USD/MWh) at which `reachable_mw` is given.
 THRESHOLDS = (30, 40, 50, 60, 80, 100, 150, 200, 300)
@@ -91,7 +92,6 @@ def inverse(stack: Stack, zones: Zones, econ: pd.DataFrame, params: Params) -> l
     """For each offtaker: MW and GWh of the zones whose centre lies within `offtaker_km` and whose LCOE is at
     or below `max_lcoe` (no limit when empty). A zone may count for several offtakers: this is what each
     could reach, not an allocation."""
-    from .grid import project
 
     off = stack.offtakers
     if not len(off) or not len(zones):

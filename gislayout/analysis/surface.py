@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from .. import config
-from .criteria import Stack
+from .criterion_stack import Stack
 
 SUITABLE_ALPHA = 200
 #: Inside the province but unsuitable: a light grey veil.

@@ -17,7 +17,7 @@ import shapely
 from rasterio import features
 from scipy import ndimage
 
-from .criteria import Stack
+from .criterion_stack import Stack
 from .model import Params, Surface, resource_factor
 
 _ROOK = ndimage.generate_binary_structure(2, 1)

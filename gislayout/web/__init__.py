@@ -78,7 +78,7 @@ def _init_settings(app: Flask) -> None:
         g._gislayout_version = dataversion.open_scope()
         vid = request.args.get("version")
         if vid:  # the layers of this request come from that version of the plan in the store
-            from ..store import workspace
+            from .. import workspace
             g._gislayout_plan = dataversion.open_plan(workspace.plan(vid, request.args.get("as_of")))
 
     @app.teardown_request

@@ -1,32 +1,16 @@
-"""Flask CLI commands: validate the layers and rebuild derived files; `user_errors` for every command."""
+"""Flask CLI commands: validate the layers and rebuild derived files; registers every surface's commands."""
 
 from __future__ import annotations
-
-import functools
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
 from .. import boundaries, layers, resources
-from ..errors import BadParameter, GislayoutError, NotFound
 from ..maps import relief
-
-#: Errors in what the user typed: click's usage error (exit 2, with the usage line). Any other exits 1.
-USAGE_ERRORS = (BadParameter, NotFound)
-
-
-def user_errors(command):
-    """Decorate a command so that a GislayoutError ends it with click's `Error: <message>`, not a traceback."""
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except USAGE_ERRORS as exc:
-            raise click.UsageError(exc.message) from None
-        except GislayoutError as exc:
-            raise click.ClickException(exc.message) from None
-    return run
+from ..store import baseline
+from . import compare_cli, export_cli, resources_cli, siting_cli, store_cli, users_cli
+from .cli_errors import USAGE_ERRORS, user_errors  # noqa: F401  (the commands' error handling, also by this name)
 
 
 @click.command("build")
@@ -47,7 +31,6 @@ def build_command(force: bool) -> None:
     click.echo(f"relief basemap: {relief.build(force=force)}")
     for name, count in layers.validate_all().items():
         click.echo(f"{name}: {count} features")
-    from ..store import baseline
     click.echo(f"plan store baseline: version {baseline.ensure()}")
 
 
@@ -63,7 +46,6 @@ def validate_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands on `app`."""
-    from . import compare_cli, export_cli, resources_cli, siting_cli, store_cli, users_cli
     app.cli.add_command(build_command)
     app.cli.add_command(validate_command)
     for module in (resources_cli, siting_cli, export_cli, compare_cli, store_cli, users_cli):

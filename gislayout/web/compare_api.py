@@ -14,11 +14,11 @@ import re
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from .. import boundaries, config, geojson, printing, regions, symbology
+from .. import boundaries, config, geojson, printing, regions, symbology, workspace
 from ..bilingual import FIELD_LABELS, LANGS, VOCAB
 from ..compare import labels, render, report, upload, versions
 from ..errors import BadParameter, NotFound, TooLarge
-from ..store import versions as store_versions, workspace
+from ..store import versions as store_versions
 from . import openapi
 from .api import content_disposition
 from .errors import check_params

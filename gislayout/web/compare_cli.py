@@ -17,7 +17,7 @@ from flask.cli import with_appcontext
 
 from .. import geojson, regions
 from ..compare import labels, render, report, versions
-from .cli import user_errors
+from .cli_errors import user_errors
 
 _OUTPUTS = (".csv", ".json", ".png", ".pdf")
 _DIFF_OUTPUTS = (".geojson", ".json", ".csv")

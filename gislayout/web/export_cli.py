@@ -14,7 +14,7 @@ from pyproj import CRS
 
 from .. import config, export, layers
 from ..export import bundle
-from .cli import user_errors
+from .cli_errors import user_errors
 
 
 def _write_csv_prj(out: Path) -> Path:

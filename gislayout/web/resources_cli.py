@@ -9,7 +9,7 @@ from flask import current_app
 
 from .. import resources
 from ..resources import solar_choice, store as resource_store, wind_checks
-from .cli import user_errors
+from .cli_errors import user_errors
 
 
 @click.group("resources")

@@ -148,7 +148,7 @@ def score_sites():
     scored = sites.score(stack, params, gdf, exclude)
     caveat = service.caveat(stack, exclude is not None, float(params["density"]))
     if fmt != "json":
-        meta = outputs.metadata(stack.tech, dict(params.values), list(stack.notes), stack.criteria_meta(),
+        meta = outputs.metadata(stack.tech, dict(params.values), list(stack.notes), service.criteria_meta(stack),
                                 caveat=[item["en"] for item in caveat["items"]])
         return _file(outputs.to_bytes(scored, fmt, f"siting_{stack.tech}_sites", meta), fmt,
                      f"gislayout_siting_{stack.tech}_sites")
@@ -212,7 +212,7 @@ def params_info():
                                     f"{'太阳能' if tech == 'pv' else '风能'}图谱数据。")
         else:
             entry.update(available=True, message="", defaults=model.defaults(tech, stack.resource_kind),
-                         criteria=stack.criteria_meta(), resource_kind=stack.resource_kind, notes=stack.notes,
+                         criteria=service.criteria_meta(stack), resource_kind=stack.resource_kind, notes=stack.notes,
                          bounds=surface.overlay_index(stack)[1])
         out[tech] = entry
     return jsonify(out)

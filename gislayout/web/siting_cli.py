@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..analysis import costs, exclusions, model, outputs, service, sites, upload
-from .cli import user_errors
+from .cli_errors import user_errors
 
 
 def _params(pairs: tuple[str, ...]) -> dict:
@@ -122,7 +122,7 @@ def sites_command(path: Path, tech: str, pairs, excludes, output: Path | None) -
     click.echo(scored[cols].to_string(index=False))
     if output is not None:
         caveat = service.caveat(stack, bool(excludes), float(params["density"]))
-        meta = outputs.metadata(tech, dict(params.values), stack.notes, stack.criteria_meta(),
+        meta = outputs.metadata(tech, dict(params.values), stack.notes, service.criteria_meta(stack),
                                 caveat=[item["en"] for item in caveat["items"]])
         output.write_bytes(outputs.to_bytes(scored, _format_of(output), f"siting_{tech}_sites", meta))
         click.echo(f"wrote {len(scored)} sites to {output}")

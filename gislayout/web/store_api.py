@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from .. import workspace
 from ..errors import BadParameter, integer
-from ..store import baseline, features, permissions, schemes, versions, workspace
+from ..store import baseline, features, permissions, schemes, versions
 from . import auth
 from .errors import check_params
+from . import openapi as o
 
 bp = Blueprint("store_api", __name__, url_prefix="/api/versions")
 schemes_bp = Blueprint("schemes_api", __name__, url_prefix="/api/schemes")
@@ -186,7 +188,6 @@ def scheme_delete(sid: str):
 
 
 def _openapi() -> dict:
-    from . import openapi as o
     vid = o.path_param("vid", {"type": "string", "pattern": versions.VID.pattern}, "Version id")
     layer = o.path_param("layer", {"type": "string", "enum": list(features.EDITABLE)}, "Editable layer")
     fid = o.path_param("fid", {"type": "string"}, "Feature id")

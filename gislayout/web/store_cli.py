@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..store import backup, baseline, db, schema_setup, versions
-from .cli import user_errors
+from .cli_errors import user_errors
 
 
 @click.group("store", cls=AppGroup)

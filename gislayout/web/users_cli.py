@@ -15,7 +15,7 @@ import click
 from flask.cli import AppGroup
 
 from ..store import accounts
-from .cli import user_errors
+from .cli_errors import user_errors
 
 
 def _stdin_is_terminal() -> bool:

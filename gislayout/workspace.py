@@ -12,10 +12,10 @@ from typing import Callable
 
 import geopandas as gpd
 
-from .. import dataversion, regions
-from ..errors import BadParameter, integer
-from . import baseline, db, features, versions
-from .validation import EDITABLE
+from . import dataversion, regions
+from .errors import BadParameter, integer
+from .store import baseline, db, features, versions
+from .store.validation import EDITABLE
 
 
 def parse_as_of(vid: str, value: str | int | None) -> int | None:

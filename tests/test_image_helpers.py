@@ -8,13 +8,13 @@ import pytest
 from pyproj import Transformer
 
 from gislayout import altitude, config, mercator, symbology
-from gislayout.analysis import grid as analysis_grid
+from gislayout.analysis import criteria
 from gislayout.analysis import surface
 from gislayout.errors import LayerDataError
 
 
 def test_surface_bounds_hold_every_inside_cell():
-    grid, inside = analysis_grid.gansu()
+    grid, inside = criteria.gansu()
     stack = types.SimpleNamespace(grid=grid, flat=np.flatnonzero(inside.ravel()))
     (south, west), (north, east) = surface.bounds(stack)
     rows, cols = np.divmod(stack.flat, grid.shape[1])
@@ -25,7 +25,7 @@ def test_surface_bounds_hold_every_inside_cell():
 
 
 def test_surface_codes_and_palette_follow_the_ramp():
-    grid, inside = analysis_grid.gansu()
+    grid, inside = criteria.gansu()
     stack = types.SimpleNamespace(grid=grid, flat=np.flatnonzero(inside.ravel()))
     score = np.linspace(0, 1, stack.flat.size)
     score[::5] = np.nan

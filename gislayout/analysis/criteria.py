@@ -14,16 +14,17 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import altitude, config, dataversion, layers, resources
+from .. import altitude, boundaries, config, dataversion, layers, resources
 from ..errors import BadParameter, ResourceUnavailable
 from ..resources import store
 from . import connection, landcover, offtakers as offtakers_mod
 from .criterion_stack import SPECS, TECHS, Layer, Spec, Stack, _no_demand, distance_km  # noqa: F401
-from .grid import Grid, gansu, project, project_geometries
+from .grid import CELL_M, Grid, project, project_geometries
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,6 +33,16 @@ log = logging.getLogger(__name__)
 
 PVLIB_ALTITUDE_NOTE = ("Terrain: elevation from pvlib's Altitude.h5 (1/12°, ≈ 8 km cells, 28 m steps), "
                        "bilinear onto the 1 km grid. Too coarse for slope, so slope is not a criterion.")
+
+
+@lru_cache(maxsize=2)
+def gansu(cell_m: float = CELL_M) -> tuple[Grid, np.ndarray]:
+    """The grid over Gansu and the boolean mask of cells whose centre lies inside the province."""
+    province = boundaries.load("province").geometry.iloc[0]
+    projected = project_geometries([province])[0]
+    grid = Grid.from_bounds(*projected.bounds, cell=cell_m)
+    inside = grid.rasterize([projected]).astype(bool)
+    return grid, inside
 
 
 def pvlib_elevation(grid: Grid) -> np.ndarray:

@@ -66,15 +66,3 @@ def clip_project(geoms, box: tuple[float, float, float, float] = GANSU_WGS84, cr
     geoms = np.asarray(geoms, dtype=object)
     clipped = shapely.clip_by_rect(geoms, *box)
     return project_geometries(shapely.segmentize(clipped, DENSIFY_DEG), crs)
-
-
-@lru_cache(maxsize=2)
-def gansu(cell_m: float = CELL_M) -> tuple[Grid, np.ndarray]:
-    """The grid over Gansu and the boolean mask of cells whose centre lies inside the province."""
-    from .. import boundaries
-
-    province = boundaries.load("province").geometry.iloc[0]
-    projected = project_geometries([province])[0]
-    grid = Grid.from_bounds(*projected.bounds, cell=cell_m)
-    inside = grid.rasterize([projected]).astype(bool)
-    return grid, inside

@@ -6,7 +6,7 @@ import os
 
 from flask import Flask, appcontext_pushed, g, request
 
-from .. import config, dataversion
+from .. import config, dataversion, workspace
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -78,7 +78,6 @@ def _init_settings(app: Flask) -> None:
         g._gislayout_version = dataversion.open_scope()
         vid = request.args.get("version")
         if vid:  # the layers of this request come from that version of the plan in the store
-            from .. import workspace
             g._gislayout_plan = dataversion.open_plan(workspace.plan(vid, request.args.get("as_of")))
 
     @app.teardown_request

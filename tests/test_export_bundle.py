@@ -58,6 +58,7 @@ def built(tmp_path_factory):
         module = fake_resources(tif)
         mp.setitem(sys.modules, "gislayout.resources", module)
         mp.setattr(gislayout, "resources", module, raising=False)
+        mp.setattr(bundle, "resources", module)  # bundle imports gislayout.resources at its top
         mp.setattr(bundle, "bundle_dir", lambda: tmp / "out")
         path = bundle.build()
         for ds in module.opened.values():

@@ -18,6 +18,8 @@ from . import db
 from .models import throttle as T
 
 MAX_KEY = 200
+#: Counts whose window began longer ago than this (or than their own window) are deleted.
+FORGET_AFTER_S = 86_400
 
 
 def _now() -> datetime:
@@ -50,6 +52,8 @@ def hit(key: str, window_s: float) -> int:
     with db.transaction() as conn:
         row = conn.execute(sa.select(T).where(T.c.key == key).with_for_update()).first()
         if row is None:
+            # a new key: forget windows long over, so names tried at random do not pile up
+            conn.execute(T.delete().where(T.c.window_start < now - timedelta(seconds=max(window_s, FORGET_AFTER_S))))
             try:
                 with conn.begin_nested():
                     conn.execute(T.insert().values(key=key, window_start=now, count=1))

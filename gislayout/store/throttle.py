@@ -8,6 +8,7 @@ window); the counts are small rows (`throttle` table) keyed by e.g. 'login-user:
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import datetime, timedelta, timezone
 
@@ -31,7 +32,11 @@ def _aware(when: datetime) -> datetime:
 
 
 def _key(key: str) -> str:
-    return key[:MAX_KEY]
+    """`key` as stored: a key holding control characters (PostgreSQL text refuses NUL) or too long is hashed."""
+    if key.isprintable() and len(key) <= MAX_KEY:
+        return key
+    kind, _, rest = key.partition(":")
+    return f"{kind[:32]}:sha256:{hashlib.sha256(rest.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def check(key: str, limit: int, window_s: float, what: str) -> None:

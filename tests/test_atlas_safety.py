@@ -38,7 +38,10 @@ def test_markup_in_a_name_shows_as_text(page, evil_server):
     assert EVIL in page.inner_text(f".list-item[data-id={evil_feature}]")
     page.fill("#search", "onerror")
     assert EVIL + "基地" in page.inner_text("#search-results")
-    page.evaluate("id => Atlas.openFeature(id)", evil_feature)  # spreads its group if it shares a place
+    page.evaluate("id => Atlas.openFeature(id)", evil_feature)
+    # a feature sharing its place with others opens over its group: spread the group to reach its own marker
+    page.evaluate("id => Atlas.cluster.zoomToShowLayer(Atlas.markers[id])", evil_feature)
+    page.wait_for_selector(f".leaflet-marker-icon[data-id={evil_feature}]", state="attached")
     page.dispatch_event(f".leaflet-marker-icon[data-id={evil_feature}]", "mouseover")
     assert page.inner_text(".leaflet-tooltip:not(.area-tip)") == EVIL + "基地"
     page.click("#lang-toggle")

@@ -7,7 +7,7 @@ import pytest
 
 from gislayout.web import create_app
 
-from .browser import browser, page  # noqa: F401  (fixtures)
+from .browser import browser, page, reveal_marker  # noqa: F401  (fixtures)
 from .conftest import serve
 
 pytestmark = pytest.mark.browser
@@ -38,11 +38,7 @@ def test_markup_in_a_name_shows_as_text(page, evil_server):
     assert EVIL in page.inner_text(f".list-item[data-id={evil_feature}]")
     page.fill("#search", "onerror")
     assert EVIL + "基地" in page.inner_text("#search-results")
-    page.evaluate("id => Atlas.openFeature(id)", evil_feature)
-    # a feature sharing its place with others opens over its group: spread the group to reach its own marker
-    page.evaluate("id => Atlas.cluster.zoomToShowLayer(Atlas.markers[id])", evil_feature)
-    page.wait_for_selector(f".leaflet-marker-icon[data-id={evil_feature}]", state="attached")
-    page.dispatch_event(f".leaflet-marker-icon[data-id={evil_feature}]", "mouseover")
+    reveal_marker(page, evil_feature).dispatch_event("mouseover")
     assert page.inner_text(".leaflet-tooltip:not(.area-tip)") == EVIL + "基地"
     page.click("#lang-toggle")
     assert page.locator(".popup-name").inner_text() == EVIL + " base"

@@ -86,3 +86,11 @@ def _page(browser, bypass_csp: bool):
     pg.errors = errors
     yield pg
     context.close()
+
+
+def reveal_marker(page, feature_id: str):
+    """Open feature `feature_id` in the atlas and bring its own marker on screen (a feature sharing its place
+    with others opens over its group; the group is spread for it); returns the marker's locator."""
+    page.evaluate("id => new Promise(done => { Atlas.openFeature(id);"
+                  " Atlas.cluster.zoomToShowLayer(Atlas.markers[id], done); })", feature_id)
+    return page.locator(f".leaflet-marker-pane [data-id='{feature_id}']")

@@ -7,7 +7,7 @@ import pytest
 
 from gislayout.web import create_app
 
-from .browser import browser, page  # noqa: F401  (fixtures)
+from .browser import browser, page, reveal_marker  # noqa: F401  (fixtures)
 from .conftest import serve
 
 pytestmark = pytest.mark.browser
@@ -38,8 +38,7 @@ def test_markup_in_a_name_shows_as_text(page, evil_server):
     assert EVIL in page.inner_text(f".list-item[data-id={evil_feature}]")
     page.fill("#search", "onerror")
     assert EVIL + "基地" in page.inner_text("#search-results")
-    page.evaluate("id => Atlas.openFeature(id)", evil_feature)  # spreads its group if it shares a place
-    page.dispatch_event(f".leaflet-marker-icon[data-id={evil_feature}]", "mouseover")
+    reveal_marker(page, evil_feature).dispatch_event("mouseover")
     assert page.inner_text(".leaflet-tooltip:not(.area-tip)") == EVIL + "基地"
     page.click("#lang-toggle")
     assert page.locator(".popup-name").inner_text() == EVIL + " base"

@@ -14,7 +14,7 @@ import pytest
 from flask import Blueprint
 
 from gislayout.errors import Conflict
-from gislayout.store import accounts, db
+from gislayout.store import accounts, db, permissions
 from gislayout.web import auth, create_app
 
 from .browser import browser, page  # noqa: F401
@@ -214,8 +214,8 @@ def test_a_conflict_carries_the_current_state(client):
     (None, "ed", False), ({"name": "ed", "role": "editor"}, "ed", True),
     ({"name": "ed", "role": "editor"}, "amy", False), ({"name": "root", "role": "admin"}, "amy", True),
     ({"name": "ed", "role": "viewer"}, "ed", False)])
-def test_may_lock(user, author, ok):
-    assert auth.may_lock(user, author) is ok
+def test_ownership_of_a_version_or_scheme(user, author, ok):
+    assert permissions.owns(user, author) is ok
 
 
 @pytest.mark.parametrize("target, expected", [

@@ -94,7 +94,7 @@ def test_a_planners_saved_scheme_gets_its_briefing(client):
     data = {"id": "test_brief", "title_zh": "测试方案", "title_en": "Test scheme", "note": "a planner's scheme",
             "zones": [{"id": "west", "name_zh": "西部", "name_en": "West", "members": pref[:7]},
                       {"id": "east", "name_zh": "东部", "name_en": "East", "members": pref[7:]}]}
-    row = saved.save(data, author="test")
+    row = saved.save(data, "test")
     try:
         resp = client.get("/briefing.csv?scheme=test_brief")
         assert resp.status_code == 200

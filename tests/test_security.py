@@ -425,3 +425,16 @@ def test_a_flood_of_anonymous_uploads_evicts_only_its_own(store, tmp_path):
     assert [client.get(f"/api/siting/exclusions/{i}").status_code for i in flood[-3:]] == [200] * 3
     assert client.get(f"/api/siting/exclusions/{flood[0]}").status_code == 404  # the flood's own oldest went
     db.engine(store).dispose()
+
+
+def test_nul_characters_are_4xx_on_both_backends(store_url, tmp_path):
+    """PostgreSQL refuses NUL in text: found by schemathesis as a 500 on POST /api/auth/login (PostGIS)."""
+    app = _app(store_url)
+    with app.app_context():
+        accounts.add_user("ana", PASSWORD, "editor")
+    client, headers = _login(app, "ana")
+    assert_error_shape(client.post("/api/auth/login", json={"name": "a\x00b", "password": "x"}), 400)
+    assert_error_shape(client.post("/api/versions", json={"name": "a\x00b"}, headers=headers), 400)
+    version = _branch(client, headers)
+    assert_error_shape(client.get(f"/api/versions/{version['id']}/history", query_string={"fid": "a\x00"}), 400)
+    assert_error_shape(client.get(f"/api/versions/{version['id']}/features/parks/a%00b"), 404)

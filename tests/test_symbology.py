@@ -12,7 +12,7 @@ import pytest
 from gislayout import config, layers, regions, symbology
 from gislayout.export import bundle
 
-from .browser import browser, page  # noqa: F401  (fixtures)
+from .browser import browser, page, reveal_marker  # noqa: F401  (fixtures)
 
 KML = {"k": "http://www.opengis.net/kml/2.2"}
 
@@ -87,8 +87,7 @@ def _atlas(pg, base: str, picked: dict) -> dict:
     pg.wait_for_selector("body[data-ready]")
     out = {}
     for key in ("national", "provincial", "park"):
-        pg.evaluate("id => Atlas.openFeature(id)", picked[key][1]["id"])  # opens its group if it shares a place
-        marker = pg.locator(f".leaflet-marker-pane [data-id='{picked[key][1]['id']}']")
+        marker = reveal_marker(pg, picked[key][1]["id"])
         shape = next(c[4:] for c in marker.get_attribute("class").split() if c.startswith("sym-"))
         out[key] = (marker.locator("svg g").get_attribute("fill"), shape)
     fills = pg.evaluate("z => Atlas.boundaryLayer('regions').getLayers()"

@@ -91,14 +91,6 @@ def figures() -> pd.DataFrame:
     return pd.concat([cal, extra.assign(in_calibration=False)], ignore_index=True)
 
 
-def _names_en(df: pd.DataFrame) -> list[str]:
-    out = []
-    for row in df.itertuples():
-        gdf = boundaries.load(row.region_level)
-        out.append(str(gdf.loc[gdf["name_zh"] == row.region_zh, "name_en"].iloc[0]))
-    return out
-
-
 def _sample(values: np.ndarray, lon: float, lat: float) -> float:
     col, row = ~FINE.transform @ (lon, lat)
     return float(values[int(row), int(col)])
@@ -169,7 +161,7 @@ def measure(fields: dict[str, np.ndarray], independent: dict) -> list[dict]:
     at each figure from a refit that left out the calibration figures covering it.
     """
     df = figures()
-    names_en = _names_en(df)
+    names_en = validation.names_en(df)
     means = {name: calibration.region_means(values, df, FINE) for name, values in fields.items()}
     rows = []
     for i, (fig, name_en) in enumerate(zip(df.itertuples(), names_en)):

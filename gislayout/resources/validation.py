@@ -52,7 +52,8 @@ def _error(row, estimate: float) -> tuple[float | None, float]:
     return round(float(figure), 1), _pct(estimate, figure)
 
 
-def _names_en(df: pd.DataFrame) -> list[str]:
+def names_en(df: pd.DataFrame) -> list[str]:
+    """The English name of each row's region (`region_level`, `region_zh`) of a table of cited figures."""
     out = []
     for row in df.itertuples():
         gdf = boundaries.load(row.region_level)
@@ -65,7 +66,7 @@ def leave_one_out(annual: np.ndarray, grid: Grid = ESTIMATE) -> list[dict]:
     df = calibration.table()
     raw = calibration.region_means(annual, df, grid)
     rows = []
-    for i, (row, name_en) in enumerate(zip(df.itertuples(), _names_en(df))):
+    for i, (row, name_en) in enumerate(zip(df.itertuples(), names_en(df))):
         rest = df.drop(index=df.index[i])
         factor, _ = calibration.factor_field(annual, grid, rest)
         left_out = float(calibration.region_means(annual * factor, df.iloc[[i]], grid)[0])

@@ -27,8 +27,10 @@ def _is_admin(user: dict) -> bool:
 
 
 def owns(user: dict | None, author: str | None) -> bool:
-    """Whether `user` is the author, or an admin."""
-    return bool(user) and (_is_admin(user) or (author is not None and user.get("name") == author))
+    """Whether `user` is an admin, or an editor who is the author (a viewer owns nothing: they cannot write)."""
+    if not user:
+        return False
+    return _is_admin(user) or (user.get("role") == "editor" and author is not None and user.get("name") == author)
 
 
 def _require(user: dict | None, author: str | None, action: str, thing: str) -> None:

@@ -7,6 +7,7 @@ the embedded default migrates itself on first use, so a fresh clone needs no ext
 from __future__ import annotations
 
 import threading
+import weakref
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -18,7 +19,9 @@ from filelock import FileLock
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-_DONE: set[int] = set()
+#: Engines migrated in this process. Held weakly, not by id(): a disposed engine's id can be reused by the
+#: engine of a new, empty database, which would then never be migrated (a rare "relation does not exist").
+_DONE: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 _LOCK = threading.Lock()
 #: Any 64-bit number unique to this application: the PostgreSQL advisory lock held while migrating.
 _PG_LOCK_KEY = 0x6769736C61796F75
@@ -67,9 +70,9 @@ def upgrade(eng: Engine) -> None:
 
 def ensure(eng: Engine) -> None:
     """Migrate `eng`'s database once in this process."""
-    if id(eng) in _DONE:
+    if eng in _DONE:
         return
     with _LOCK:
-        if id(eng) not in _DONE:
+        if eng not in _DONE:
             upgrade(eng)
-            _DONE.add(id(eng))
+            _DONE.add(eng)

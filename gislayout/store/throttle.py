@@ -8,6 +8,7 @@ window); the counts are small rows (`throttle` table) keyed by e.g. 'login-user:
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import datetime, timedelta, timezone
 
@@ -18,6 +19,8 @@ from . import db
 from .models import throttle as T
 
 MAX_KEY = 200
+#: Counts whose window began longer ago than this (or than their own window) are deleted.
+FORGET_AFTER_S = 86_400
 
 
 def _now() -> datetime:
@@ -29,7 +32,11 @@ def _aware(when: datetime) -> datetime:
 
 
 def _key(key: str) -> str:
-    return key[:MAX_KEY]
+    """`key` as stored: a key holding control characters (PostgreSQL text refuses NUL) or too long is hashed."""
+    if key.isprintable() and len(key) <= MAX_KEY:
+        return key
+    kind, _, rest = key.partition(":")
+    return f"{kind[:32]}:sha256:{hashlib.sha256(rest.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def check(key: str, limit: int, window_s: float, what: str) -> None:
@@ -50,6 +57,8 @@ def hit(key: str, window_s: float) -> int:
     with db.transaction() as conn:
         row = conn.execute(sa.select(T).where(T.c.key == key).with_for_update()).first()
         if row is None:
+            # a new key: forget windows long over, so names tried at random do not pile up
+            conn.execute(T.delete().where(T.c.window_start < now - timedelta(seconds=max(window_s, FORGET_AFTER_S))))
             try:
                 with conn.begin_nested():
                     conn.execute(T.insert().values(key=key, window_start=now, count=1))

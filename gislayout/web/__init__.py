@@ -44,10 +44,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_settings(app)
 
     from . import api, auth, cli, compare_api, errors, export_api, pages, record_api, resources_api, siting_api
-    from . import briefing_page, schemes_page, security, siting_tiles, store_api
+    from . import briefing_page, compression, schemes_page, security, siting_tiles, store_api
     errors.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     for blueprint in (pages.bp, api.bp, resources_api.bp, siting_api.bp, export_api.bp, compare_api.bp,
                       record_api.bp, siting_tiles.bp, store_api.bp,
                       store_api.schemes_bp, schemes_page.bp, briefing_page.bp):

@@ -196,15 +196,6 @@ def require(role: str = "editor") -> Callable:
     return decorate
 
 
-def may_lock(user: dict | None, version_author: str) -> bool:
-    """Whether `user` may lock or unlock a version by `version_author`: an editor their own, an admin any."""
-    if user is None:
-        return False
-    if user["role"] == "admin":
-        return True
-    return user["role"] == "editor" and user["name"] == version_author
-
-
 def safe_next(target: str | None, default: str = "/") -> str:
     """`target` if it is a path on this site (not `//host`, not `https://…`, no backslash), else `default`."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

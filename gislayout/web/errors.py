@@ -67,17 +67,22 @@ MAX_JSON_DEPTH = 64
 
 
 def json_depth(value: object) -> int:
-    """How deeply `value` nests lists and dicts (a scalar is 0), without recursion."""
+    """How deeply `value` nests lists and dicts (a scalar is 0), without recursion; ValueError for a text holding
+    NUL (U+0000), which no field means and PostgreSQL's text and JSONB refuse."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise ValueError("NUL")
+            continue
+        children = [*item, *item.values()] if isinstance(item, dict) else item if isinstance(item, list) else None
         if children is None:
             continue
         deepest = max(deepest, depth)
         if deepest > MAX_JSON_DEPTH:
             break
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, str)))
     return deepest
 
 
@@ -96,7 +101,11 @@ class JSONProvider(DefaultJSONProvider):
             value = super().loads(s, **kwargs)
         except RecursionError:
             raise BadParameter(f"the JSON body nests too deeply; the limit is {MAX_JSON_DEPTH} levels") from None
-        if isinstance(value, (dict, list)) and json_depth(value) > MAX_JSON_DEPTH:
+        try:
+            too_deep = json_depth(value) > MAX_JSON_DEPTH
+        except ValueError:
+            raise BadParameter("the JSON body holds a NUL character (\\u0000), which no field takes") from None
+        if too_deep:
             raise BadParameter(f"the JSON body nests more than {MAX_JSON_DEPTH} levels deep")
         return value
 
@@ -104,6 +113,14 @@ class JSONProvider(DefaultJSONProvider):
 def init_app(app: Flask) -> None:
     """Register the handlers and the JSON provider; 5xx are logged, 4xx are the caller's business."""
     app.json = JSONProvider(app)
+
+    @app.before_request
+    def _no_nul() -> None:
+        """A NUL character names nothing (and PostgreSQL refuses it): 404 in the path, 400 in the query."""
+        if "\x00" in request.path:
+            raise E.NotFound(f"nothing is named with a NUL character (%00): {request.path!r:.120}")
+        if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+            raise BadParameter(f"the query holds a NUL character (%00): {request.full_path!r:.120}")
 
     @app.errorhandler(E.GislayoutError)
     def _library_error(exc: E.GislayoutError):

@@ -16,6 +16,7 @@ online basemaps the atlas offers (OpenStreetMap, Tianditu, AutoNavi), data: and 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import re
 import threading
@@ -98,7 +99,12 @@ def policy(resp: Response) -> str:
     """The Content-Security-Policy for `resp`."""
     if resp.mimetype != "text/html":
         return OTHER_POLICY
-    hashes = [] if resp.is_streamed else script_hashes(resp.get_data(as_text=True))
+    if resp.is_streamed:
+        return PAGE_POLICY.format(scripts="")
+    body = resp.get_data()
+    if resp.headers.get("Content-Encoding") == "gzip":  # the atlas page is sent gzipped
+        body = gzip.decompress(body)
+    hashes = script_hashes(body.decode("utf-8"))
     return PAGE_POLICY.format(scripts="".join(" " + h for h in hashes))
 
 

@@ -298,6 +298,10 @@ def _with_links(paths: dict) -> dict:
             paths[path][method]["responses"] = responses = {"201": responses.pop("200"), **responses}
         responses[status]["links"] = {name: {"operationRef": _ref(target, verb), "parameters": params}
                                       for name, (target, verb, params) in named.items()}
+    # the list of versions leads to branching one of them
+    paths["/api/versions"]["get"]["responses"]["200"]["links"] = {"BranchListed": {
+        "operationRef": _ref("/api/versions", "post"),
+        "requestBody": {"parent_id": "$response.body#/versions/0/id", "name": "branch of a listed version"}}}
     return paths
 
 

@@ -4,6 +4,7 @@ siting runs (PV on the offline estimate, wind on the GWA crop when ../shared is 
 from __future__ import annotations
 
 import io
+import urllib.parse
 
 import pandas as pd
 import pytest
@@ -105,3 +106,13 @@ def test_a_planners_saved_scheme_gets_its_briefing(client):
         assert client.get("/briefing/test_brief:east.pdf?lang=en").status_code == 200
     finally:
         saved.delete("test_brief", row["revision"], "test")
+
+
+@pytest.mark.parametrize("lang, says, never", [("zh", ("选址模型", "资料来源", "政策基准版本"), ("Siting model", "main")),
+                                               ("en", ("Siting model", "Sources", "the policy baseline"), ("选址模型",))])
+def test_the_briefing_pdf_speaks_one_language_in_its_sources_and_version(client, lang, says, never):
+    resp = client.get(f"/briefing/{urllib.parse.quote('酒泉市')}.pdf?lang={lang}")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.data)).pages)
+    assert all(s in text for s in says), [s for s in says if s not in text]
+    assert not any(s in text for s in never), [s for s in never if s in text]

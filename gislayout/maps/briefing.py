@@ -216,25 +216,36 @@ def frame(scheme: str | None = None) -> pd.DataFrame:
     return df[first + [c for c in df.columns if c not in first]]
 
 
-def sources() -> list[str]:
-    """Where the briefing's figures come from (for the page, the CSV's notes and the PDF)."""
-    pv, wind = run("pv"), run("wind")
-    out = ["Siting model (gislayout): default parameters; potential = technical potential after the exclusions "
+def sources(lang: str = "en") -> list[str]:
+    """Where the briefing's figures come from (for the page, the CSV's notes and the PDF), in `lang`."""
+    zh = lang == "zh"
+    out = ["选址模型（gislayout）：默认参数；潜力＝按面积去向逐项排除后的技术可开发潜力（土地覆被：MODIS MCD12C1 2019，"
+           "NASA LP DAAC doi:10.5067/MODIS/MCD12C1.006；Natural Earth 冰川；OSM 机场跑道；城镇和园区缓冲区）。距离："
+           + service.DISTANCE_RULE["zh"] if zh else
+           "Siting model (gislayout): default parameters; potential = technical potential after the exclusions "
            "of the waterfall (land cover MODIS MCD12C1 2019, NASA LP DAAC doi:10.5067/MODIS/MCD12C1.006; Natural "
            "Earth glaciers; OSM runways; town and park buffers). Distances: " + service.DISTANCE_RULE["en"]]
-    for tech, r in (("PV", pv), ("wind", wind)):
-        if r is not None:
-            out.append(f"{tech} resource: {r.stack.layers['resource'].source}")
-            if r.costs is not None:
-                c = costs_mod.currency(r.costs.preset)
-                out.append(f"{tech} costs: preset {r.costs.preset}; CNY at {c['cny_per_usd']} per USD "
-                           f"({c['title']}, {c['url']}, {c['status']})")
-        else:
-            out.append(f"{tech}: no resource installed; no figures")
-    out += ["Targets: policy 三(一)2 (layers/targets.csv): wind ≥ 17,000 MW and solar ≥ 1,000 MW by 2015 "
-            "(province-wide; the policy sets no per-prefecture target).",
-            "Built: WRI Global Power Plant Database v1.3.0 (CC BY 4.0); UNFCCC CDM project locations; policy "
-            "projects from layers/projects.csv.",
-            "Offtakers: bases, parks, anchor enterprises and smelters with electricity-intensive sectors "
-            "(layers/sector_intensity.csv); 'within reach' = potential within offtaker_km of it at the LCOE limit."]
+    for tech, tech_zh, r in (("PV", "光伏", run("pv")), ("wind", "风电", run("wind"))):
+        if r is None:
+            out.append(f"{tech_zh}：未安装资源，无数据" if zh else f"{tech}: no resource installed; no figures")
+            continue
+        source = r.stack.layers["resource"].source
+        out.append(f"{tech_zh}资源：{source}" if zh else f"{tech} resource: {source}")
+        if r.costs is not None:
+            c = costs_mod.currency(r.costs.preset)
+            status = {"cited": "有出处", "approximate": "近似值"}.get(c["status"], c["status"]) if zh else c["status"]
+            out.append(f"{tech_zh}成本：预设 {r.costs.preset}；汇率 {c['cny_per_usd']} 元/美元（{c['title']}，{c['url']}，"
+                       f"{status}）" if zh else
+                       f"{tech} costs: preset {r.costs.preset}; CNY at {c['cny_per_usd']} per USD "
+                       f"({c['title']}, {c['url']}, {status})")
+    out += (["目标：政策 三(一)2（layers/targets.csv）：2015 年风电 ≥ 17,000 MW、光伏 ≥ 1,000 MW（全省；政策未分解到各市州）。",
+             "已建：WRI 全球电厂数据库 v1.3.0（CC BY 4.0）；UNFCCC CDM 项目位置；政策项目见 layers/projects.csv。",
+             "用电大户：有高耗电行业的基地、园区、骨干企业和冶炼厂（layers/sector_intensity.csv）；“可及”＝在 LCOE 上限内、"
+             "距其 offtaker_km 以内的潜力。"] if zh else
+            ["Targets: policy 三(一)2 (layers/targets.csv): wind ≥ 17,000 MW and solar ≥ 1,000 MW by 2015 "
+             "(province-wide; the policy sets no per-prefecture target).",
+             "Built: WRI Global Power Plant Database v1.3.0 (CC BY 4.0); UNFCCC CDM project locations; policy "
+             "projects from layers/projects.csv.",
+             "Offtakers: bases, parks, anchor enterprises and smelters with electricity-intensive sectors "
+             "(layers/sector_intensity.csv); 'within reach' = potential within offtaker_km of it at the LCOE limit."])
     return out

@@ -24,6 +24,7 @@ _T = {
     "subs": ("≥ 330 kV 变电站（OSM）", "Substations ≥ 330 kV (OSM)"),
     "offtakers": ("用电大户（园区、基地、企业、冶炼厂）", "Offtakers (parks, bases, enterprises, smelters)"),
     "built_wind": ("已建风电场（GPPD）", "Wind farms built (GPPD)"), "built_solar": ("已建光伏电站（GPPD）", "Solar plants built (GPPD)"),
+    "baseline": ("政策基准版本（基线）", "the policy baseline"),
     "figures": ("主要数据", "Key figures"), "sources": ("资料来源", "Sources"),
     "basis": ("潜力为技术可开发潜力（上限），已排除土地覆被、冰川、机场和城镇、园区缓冲区；并非规划。",
               "Potential is technical potential (an upper bound) after excluding land cover, glaciers, runways and "
@@ -105,7 +106,7 @@ def render(area: Area, lang: str = "zh", fmt: str = "pdf", version: str | None =
     title = _t("title", used, name=name)
     with printing.page(family, A4_PORTRAIT_IN) as fig:
         fig.suptitle(title, fontsize=13, y=0.975)
-        stamp = f"{_t('generated', used)}: {date.today().isoformat()}    {_t('version', used)}: {version or 'main'}"
+        stamp = f"{_t('generated', used)}: {date.today().isoformat()}    {_t('version', used)}: {version or _t('baseline', used)}"
         fig.text(0.5, 0.952, stamp, ha="center", fontsize=7, color="#444444")
         ax = fig.add_axes((0.04, 0.47, 0.64, 0.47))
         boundaries.load("province", display=True).to_crs(crs).boundary.plot(ax=ax, color="#999999", linewidth=0.6)
@@ -149,7 +150,8 @@ def render(area: Area, lang: str = "zh", fmt: str = "pdf", version: str | None =
         fig.text(0.05, y - 0.004, printing.wrap(_t("basis", used), 120), fontsize=6.5, va="top", color="#444444")
         y -= 0.04
         fig.text(0.04, y, _t("sources", used), fontsize=8, fontweight="bold", va="top")
-        text = "\n".join(textwrap.fill(s, 170) for s in sources() + [config.BOUNDARY_ATTRIBUTION])
+        text = "\n".join(textwrap.fill(s, 170 if used == "en" else 95) for s in sources(used)
+                          + [printing.boundary_attribution(used)])
         if not family:
             text = printing.CJK.sub("", text)
         fig.text(0.05, y - 0.016, text, fontsize=5, va="top", color="#333333")

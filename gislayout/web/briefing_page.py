@@ -40,7 +40,7 @@ def page():
             r["offtakers_by_sector"] = r["offtakers_by_sector_zh"]
     html = render_template("briefing.html", lang=lang, scheme=scheme, schemes=regions.schemes(), rows=rows,
                            columns=[(c, briefing.COLUMNS[c][0 if lang == "zh" else 1]) for c in cols],
-                           sources=briefing.sources(), keep=keep,
+                           sources=briefing.sources(lang), keep=keep,
                            csv_url=url_for("briefing.csv", scheme=scheme, **keep) if scheme else
                            url_for("briefing.csv", **keep))
     return Response(html, mimetype="text/html", headers={"Cache-Control": "no-cache"})
@@ -49,9 +49,9 @@ def page():
 @bp.get("/briefing.csv")
 def csv():
     """The briefing table as CSV (UTF-8 with BOM for Excel), with a sources column."""
-    _, scheme, _ = _common()
+    lang, scheme, _ = _common()
     table = briefing.frame(scheme)
-    table["sources"] = " | ".join(briefing.sources())
+    table["sources"] = " | ".join(briefing.sources(lang))
     body = uploads.neutralise_formulas(table).to_csv(index=False).encode("utf-8-sig")
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="briefing_{scheme or "all"}.csv"'})

@@ -372,12 +372,15 @@ def test_layout_at_laptop_and_desktop_sizes(page, draft_server, tmp_path, size):
     box = page.locator(".map-wrap").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2 - 90, box["y"] + box["height"] / 2 + 80)
     page.wait_for_selector(".leaflet-popup .popup.query")
-    page.wait_for_function("document.querySelectorAll('.leaflet-popup .popup-record summary').length >= 2")
-    titles = page.locator(".leaflet-popup .popup-record summary").all_inner_texts()
+    # the query popup's own sections (not a closing feature popup's), read once Leaflet has stopped rebuilding it
+    page.wait_for_function("""() => {
+        const t = [...document.querySelectorAll('.leaflet-popup .popup.query .popup-record summary')].map((s) => s.innerText);
+        return t.length >= 2 && t.some((x) => x.includes('酒泉市')); }""")
+    titles = page.locator(".leaflet-popup .popup.query .popup-record summary").all_inner_texts()
     assert len(set(titles)) == len(titles) and any("酒泉市" in t for t in titles), titles
-    page.wait_for_selector(".leaflet-popup .popup-record-caveat")
-    page.wait_for_function("document.querySelectorAll('.leaflet-popup .popup-record table').length >= 2")
-    assert page.locator(".leaflet-popup .popup-record-caveat").count() == 1  # the caveat once
+    page.wait_for_selector(".leaflet-popup .popup.query .popup-record-caveat")
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup .popup.query .popup-record table').length >= 2")
+    assert page.locator(".leaflet-popup .popup.query .popup-record-caveat").count() == 1  # the caveat once
 
 
 def test_the_compare_link_of_a_draft_compares_it(page, draft_server):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -33,10 +33,21 @@ class Settings:
     max_exclusion_sets: int = MAX_EXCLUSION_SETS
     #: The plan store (`gislayout.store`): a GeoPackage (SQLite) file by default, or a PostgreSQL + PostGIS URL.
     database_url: str = ""
+    #: The hash, computed once: a Settings is a key of every cache, looked up many times per request.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.layers_dir, self.build_dir, self.max_exclusion_sets,
+                                                self.database_url)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def replace(self, **changes) -> "Settings":
         """A copy with `changes` (paths are made absolute)."""
-        return make(**{**self.__dict__, **changes})
+        fields = {"layers_dir": self.layers_dir, "build_dir": self.build_dir,
+                  "max_exclusion_sets": self.max_exclusion_sets, "database_url": self.database_url}
+        return make(**{**fields, **changes})
 
 
 def default_database_url(instance_dir: str | Path | None = None) -> str:

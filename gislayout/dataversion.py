@@ -266,13 +266,30 @@ def _forget_watcher() -> None:  # a forked child must not read its parent's queu
 os.register_at_fork(after_in_child=_forget_watcher)
 
 
-def compute(settings: config.Settings | None = None, parts: tuple[str, ...] = ALL) -> str:
-    """The fingerprint of `parts` of the data of `settings` (default: the current settings), as of now."""
-    s = settings or config.settings()
+def _digests(s: config.Settings, parts: tuple[str, ...]) -> list[str]:
+    """The fingerprint of each part's folder: once per `scope()` (one read of the watch queue for all the parts
+    a request asks for first), else now."""
+    memo = _MEMO.get()
+    if memo is None:
+        return _walk(s, parts)
+    missing = [part for part in parts if ("digest", s, part) not in memo]
+    if missing:
+        for part, digest in zip(missing, _walk(s, tuple(missing))):
+            memo[("digest", s, part)] = digest
+    return [memo[("digest", s, part)] for part in parts]
+
+
+def _walk(s: config.Settings, parts: tuple[str, ...]) -> list[str]:
     folders = [(part, PARTS[part][0](s)) for part in parts]
     w = watcher()
-    digests = [_digest(*f) for f in folders] if w is None else w.digests(folders)
-    h = hashlib.sha256("".join(digests).encode())
+    return [_digest(*f) for f in folders] if w is None else w.digests(folders)
+
+
+def compute(settings: config.Settings | None = None, parts: tuple[str, ...] = ALL) -> str:
+    """The fingerprint of `parts` of the data of `settings` (default: the current settings), as of now (as of
+    the scope's first look, inside a `scope()`)."""
+    s = settings or config.settings()
+    h = hashlib.sha256("".join(_digests(s, parts)).encode())
     for part in parts:
         if STAMPS.get(part):
             with config.use(s):

@@ -105,11 +105,13 @@ class Nearest:
         # A dot product on the unit sphere picks the candidates cheaply; the ellipsoid differs from the sphere
         # by well under 1 %, so every feature within 1 % of the spherical minimum is measured geodesically.
         # (scalars where numpy's per-call cost would exceed the work: a handful of candidates, one point)
+        # (the squared chord is 2 - 2 cos of the angle: one matrix-vector product)
         lo, la = math.radians(lon), math.radians(lat)
-        here = np.array((math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)))
-        chord = np.linalg.norm(self.xyz - here, axis=1)
+        here = (math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la))
+        chord2 = 2.0 - 2.0 * (self.xyz @ here)
+        reach = max(float(chord2.min()), 0.0) ** 0.5 * 1.01 + 1e-9
         best, best_m = -1, math.inf
-        for k in np.flatnonzero(chord <= chord.min() * 1.01 + 1e-9).tolist():
+        for k in np.flatnonzero(chord2 <= reach * reach).tolist():
             metres = _GEOD.inv(lon, lat, self.lon_list[k], self.lat_list[k])[2]
             if metres < best_m:  # the first of equals, as argmin
                 best, best_m = k, metres

@@ -82,15 +82,27 @@ def point(lon, lat) -> dict:
     """
     lon = number(lon, "lon", -180, 180)
     lat = number(lat, "lat", -90, 90)
-    place = places.locator().place(lon, lat)
+    locator, (readers, missing), nearest = _tools()
+    place = locator.place(lon, lat)
     if place is None:
         raise BadParameter(f"point ({lon!r}, {lat!r}) is outside Gansu")
-    readers, missing = _readers()
     values = [dict(head, value=value_at(arr, inv, lon, lat)) for head, arr, inv in readers]
     return {"lon": lon, "lat": lat, **place, "resources": values, "not_installed": missing,
-            "nearest_base": places.nearest("bases")(lon, lat), "nearest_park": places.nearest("parks")(lon, lat),
-            "nearest_plant": places.nearest("plants")(lon, lat),
-            "nearest_substation": places.nearest("substations", places.MIN_SUBSTATION_KV)(lon, lat)}
+            **{key: find(lon, lat) for key, find in nearest}}
+
+
+#: The nearest features a point query names: (answer key, layer, least voltage).
+NEAREST = (("nearest_base", "bases", None), ("nearest_park", "parks", None), ("nearest_plant", "plants", None),
+           ("nearest_substation", "substations", places.MIN_SUBSTATION_KV))
+
+
+# one look-up of the data version per point query for all its parts (each is cached on its own key as well, so a
+# new raster rebuilds the readers only)
+@dataversion.cached(maxsize=2)
+def _tools() -> tuple[places.Locator, tuple, list[tuple[str, places.Nearest]]]:
+    """The locator, the raster readers and the nearest-feature finders of the current data."""
+    return (places.locator(), _readers(),
+            [(key, places.nearest(layer, min_kv)) for key, layer, min_kv in NEAREST])
 
 
 def read_array(name: str, crs, transform, shape: tuple[int, int]) -> np.ndarray:

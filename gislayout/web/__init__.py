@@ -39,8 +39,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
     _init_settings(app)
 
     from . import api, auth, cli, compare_api, errors, export_api, pages, record_api, resources_api, siting_api

@@ -24,7 +24,9 @@ LEVEL = 6
 
 
 def _wanted(resp: Response) -> bool:
-    return (resp.status_code == 200 and resp.mimetype in COMPRESSIBLE and "Content-Encoding" not in resp.headers
+    # the header's raw text first: most API clients (and scripts) do not ask for gzip, and this costs nothing
+    return ("gzip" in request.headers.get("Accept-Encoding", "") and resp.status_code == 200
+            and resp.mimetype in COMPRESSIBLE and "Content-Encoding" not in resp.headers
             and "Range" not in request.headers and "gzip" in request.accept_encodings)
 
 

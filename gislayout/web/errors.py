@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+import orjson
 from flask import Flask, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
@@ -86,15 +87,44 @@ def json_depth(value: object) -> int:
     return deepest
 
 
+_ORJSON = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_PASSTHROUGH_DATETIME
+
+
 class JSONProvider(DefaultJSONProvider):
     """The app's JSON: UTF-8 out, key order kept, and request bodies nested at most MAX_JSON_DEPTH deep.
 
     A deeper body (which would otherwise raise RecursionError somewhere: a 500) is a 400 quoting the limit,
     whether or not the view asked for the body `silent`ly.
+
+    Answers are written by orjson, several times faster than the standard library, in Flask's form: compact,
+    dates in the HTTP date format, dataclasses and `__html__` objects as Flask writes them; numpy numbers and
+    arrays as numbers and lists; NaN as null (the standard library writes `NaN`, which is not JSON). What orjson
+    cannot write (an integer beyond 64 bits) goes to the standard library, so nothing Flask could write fails.
     """
 
     ensure_ascii = False
     sort_keys = False
+
+    def _orjson(self, obj) -> bytes | None:
+        try:
+            return orjson.dumps(obj, default=self.default, option=_ORJSON)
+        except orjson.JSONEncodeError:
+            return None
+
+    def dumps(self, obj, **kwargs) -> str:
+        if set(kwargs) <= {"separators"}:  # compact: orjson's only form
+            data = self._orjson(obj)
+            if data is not None:
+                return data.decode("utf-8")
+        return super().dumps(obj, **kwargs)
+
+    def response(self, *args, **kwargs):
+        if (self.compact is None and self._app.debug) or self.compact is False:
+            return super().response(*args, **kwargs)  # indented, for reading in debug mode
+        data = self._orjson(self._prepare_response_obj(args, kwargs))
+        if data is None:
+            return super().response(*args, **kwargs)
+        return self._app.response_class(data + b"\n", mimetype=self.mimetype)
 
     def loads(self, s, **kwargs):
         try:

@@ -118,8 +118,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def headers(resp: Response) -> Response:
-        for name, value in HEADERS.items():
-            resp.headers.setdefault(name, value)
-        if "Content-Security-Policy" not in resp.headers:
+        present = {name.lower() for name in resp.headers.keys()}  # one pass over the headers, not one per name
+        resp.headers.extend([(name, value) for name, value in HEADERS.items() if name.lower() not in present])
+        if "content-security-policy" not in present:
             resp.headers["Content-Security-Policy"] = policy(resp)
         return resp

@@ -273,6 +273,8 @@ def _digests(s: config.Settings, parts: tuple[str, ...]) -> list[str]:
     if memo is None:
         return _walk(s, parts)
     missing = [part for part in parts if ("digest", s, part) not in memo]
+    if missing and watcher() is not None:  # every part at once: a look-up each, after one read of the queue
+        missing = [part for part in ALL if ("digest", s, part) not in memo]
     if missing:
         for part, digest in zip(missing, _walk(s, tuple(missing))):
             memo[("digest", s, part)] = digest

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
+from .. import dataversion
 from ..errors import ResourceUnavailable, lookup
 from . import grid, store
 
@@ -246,8 +247,10 @@ def spec_from_meta(meta: dict) -> ResourceSpec:
     return ResourceSpec(**values)
 
 
+@dataversion.cached(maxsize=4, parts=("resources",), plan_aware=False)
 def specs() -> dict[str, ResourceSpec]:
-    """Every known resource: the built-ins (installed or not) and every installed import."""
+    """Every known resource: the built-ins (installed or not) and every installed import (one dict per data
+    version, shared: read it, never change it)."""
     out = dict(BUILTIN)
     for name, meta in store.installed_meta().items():
         out[name] = spec_from_meta(meta)

@@ -201,14 +201,14 @@ def test_choropleth_state_round_trips_through_the_permalink(raw, kept):
 @pytest.mark.parametrize("layer, min_kv", [("plants", None), ("substations", 330), ("bases", None)])
 def test_nearest_shortcut_agrees_with_brute_force_geodesics(layer, min_kv):
     from gislayout.resources import places
-    finder = places.nearest(layer, min_kv) if min_kv else places.nearest(layer)
+    finder = places.nearest(((layer, layer, min_kv), ("bases", "bases", None)))
     gdf = layers.load(layer)
     if min_kv:
         gdf = gdf[gdf["max_voltage_kv"] >= min_kv]
     geod, rng = Geod(ellps="WGS84"), np.random.default_rng(11)
     for lon, lat in zip(rng.uniform(92.5, 108.5, 200), rng.uniform(32.6, 42.7, 200)):
         _, _, dist = geod.inv(np.full(len(gdf), lon), np.full(len(gdf), lat), gdf.geometry.x, gdf.geometry.y)
-        found = finder(lon, lat)
+        found = finder(lon, lat)[layer]
         assert found["distance_km"] == pytest.approx(dist.min() / 1000, abs=0.005)
         assert found["id"] in set(gdf["id"][np.isclose(dist, dist.min())])
 

@@ -82,40 +82,52 @@ MIN_SUBSTATION_KV = 330
 
 
 class Nearest:
-    """The nearest feature of a point layer, by geodesic distance on the WGS84 ellipsoid."""
+    """The nearest feature of each of several point layers, by geodesic distance on the WGS84 ellipsoid.
 
-    def __init__(self, layer: str, min_kv: float | None = None):
-        gdf = layers.load(layer)
-        if min_kv is not None:
-            gdf = gdf[gdf["max_voltage_kv"] >= min_kv]
-        self.layer = layer
-        self.lon = gdf.geometry.x.to_numpy()
-        self.lat = gdf.geometry.y.to_numpy()
-        self.xyz = _unit(self.lon, self.lat).reshape(-1, 3)
-        self.lon_list, self.lat_list = self.lon.tolist(), self.lat.tolist()
-        extra = [k for k in EXTRA.get(layer, ()) if k in gdf.columns]
-        self.rows = [{"id": r["id"], "name_zh": r["name_zh"], "name_en": r["name_en"],
-                      "precision": r.get("precision"), **{k: _plain(r[k]) for k in extra}}
-                     for r in gdf.drop(columns="geometry").to_dict("records")]
+    `wanted` is (answer key, layer, least voltage or None) per layer: one matrix-vector product over all their
+    features picks each layer's candidates, then only those are measured geodesically.
+    """
 
-    def __call__(self, lon: float, lat: float) -> dict | None:
-        """{'id', 'name_zh', 'name_en', 'distance_km'} of the nearest feature, or None if the layer is empty."""
-        if not self.rows:
-            return None
-        # A dot product on the unit sphere picks the candidates cheaply; the ellipsoid differs from the sphere
-        # by well under 1 %, so every feature within 1 % of the spherical minimum is measured geodesically.
-        # (scalars where numpy's per-call cost would exceed the work: a handful of candidates, one point)
-        # (the squared chord is 2 - 2 cos of the angle: one matrix-vector product)
-        lo, la = math.radians(lon), math.radians(lat)
-        here = (math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la))
-        chord2 = 2.0 - 2.0 * (self.xyz @ here)
-        reach = max(float(chord2.min()), 0.0) ** 0.5 * 1.01 + 1e-9
-        best, best_m = -1, math.inf
-        for k in np.flatnonzero(chord2 <= reach * reach).tolist():
-            metres = _GEOD.inv(lon, lat, self.lon_list[k], self.lat_list[k])[2]
-            if metres < best_m:  # the first of equals, as argmin
-                best, best_m = k, metres
-        return dict(self.rows[best], distance_km=round(best_m / 1000.0, 2))
+    def __init__(self, wanted: tuple[tuple[str, str, float | None], ...]):
+        self.keys = [key for key, _, _ in wanted]
+        lon, lat, self.rows, segment = [], [], [], []
+        for n, (_, layer, min_kv) in enumerate(wanted):
+            gdf = layers.load(layer)
+            if min_kv is not None:
+                gdf = gdf[gdf["max_voltage_kv"] >= min_kv]
+            extra = [k for k in EXTRA.get(layer, ()) if k in gdf.columns]
+            lon += gdf.geometry.x.tolist()
+            lat += gdf.geometry.y.tolist()
+            self.rows += [{"id": r["id"], "name_zh": r["name_zh"], "name_en": r["name_en"],
+                           "precision": r.get("precision"), **{k: _plain(r[k]) for k in extra}}
+                          for r in gdf.drop(columns="geometry").to_dict("records")]
+            segment += [n] * len(gdf)
+        self.lon, self.lat, self.segment = lon, lat, segment
+        self.xyz = _unit(np.array(lon, dtype=float), np.array(lat, dtype=float)).reshape(-1, 3)
+        seg = np.array(segment, dtype=int)
+        self.present = np.unique(seg)  # the layers with features, in order
+        self.starts = np.searchsorted(seg, self.present)
+        self.index = np.searchsorted(self.present, seg)  # each feature's position among the present layers
+
+    def __call__(self, lon: float, lat: float) -> dict[str, dict | None]:
+        """Per key, {'id', 'name_zh', 'name_en', 'precision', …, 'distance_km'} of the nearest feature, or None
+        for an empty layer."""
+        best: dict[int, tuple[float, int]] = {}
+        if self.rows:
+            # A dot product on the unit sphere picks the candidates cheaply (the squared chord is 2 - 2 cos of the
+            # angle); the ellipsoid differs from the sphere by well under 1 %, so every feature within 1 % of its
+            # layer's spherical minimum is measured geodesically.
+            lo, la = math.radians(lon), math.radians(lat)
+            here = (math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la))
+            chord2 = 2.0 - 2.0 * (self.xyz @ here)
+            reach = np.sqrt(np.maximum(np.minimum.reduceat(chord2, self.starts), 0.0)) * 1.01 + 1e-9
+            for k in np.flatnonzero(chord2 <= (reach * reach)[self.index]).tolist():
+                metres = _GEOD.inv(lon, lat, self.lon[k], self.lat[k])[2]
+                n = self.segment[k]
+                if n not in best or metres < best[n][0]:  # the first of equals, as argmin
+                    best[n] = (metres, k)
+        return {key: (dict(self.rows[best[n][1]], distance_km=round(best[n][0] / 1000.0, 2)) if n in best else None)
+                for n, key in enumerate(self.keys)}
 
 
 @dataversion.cached(maxsize=2)
@@ -138,6 +150,7 @@ def _plain(value):
 
 
 @dataversion.cached(maxsize=8)
-def nearest(layer: str, min_kv: float | None = None) -> Nearest:
-    """The nearest-feature finder of `layer` (bases, parks, plants, substations ≥ `min_kv`) for the current data."""
-    return Nearest(layer, min_kv)
+def nearest(wanted: tuple[tuple[str, str, float | None], ...]) -> Nearest:
+    """The nearest-feature finder of the layers `wanted` ((answer key, layer, least voltage or None), e.g. bases,
+    parks, plants, substations ≥ 330 kV) for the current data."""
+    return Nearest(wanted)

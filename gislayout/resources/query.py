@@ -88,7 +88,7 @@ def point(lon, lat) -> dict:
         raise BadParameter(f"point ({lon!r}, {lat!r}) is outside Gansu")
     values = [dict(head, value=value_at(arr, inv, lon, lat)) for head, arr, inv in readers]
     return {"lon": lon, "lat": lat, **place, "resources": values, "not_installed": missing,
-            **{key: find(lon, lat) for key, find in nearest}}
+            **nearest(lon, lat)}
 
 
 #: The nearest features a point query names: (answer key, layer, least voltage).
@@ -99,10 +99,9 @@ NEAREST = (("nearest_base", "bases", None), ("nearest_park", "parks", None), ("n
 # one look-up of the data version per point query for all its parts (each is cached on its own key as well, so a
 # new raster rebuilds the readers only)
 @dataversion.cached(maxsize=2)
-def _tools() -> tuple[places.Locator, tuple, list[tuple[str, places.Nearest]]]:
-    """The locator, the raster readers and the nearest-feature finders of the current data."""
-    return (places.locator(), _readers(),
-            [(key, places.nearest(layer, min_kv)) for key, layer, min_kv in NEAREST])
+def _tools() -> tuple[places.Locator, tuple, places.Nearest]:
+    """The locator, the raster readers and the nearest-feature finder of the current data."""
+    return places.locator(), _readers(), places.nearest(NEAREST)
 
 
 def read_array(name: str, crs, transform, shape: tuple[int, int]) -> np.ndarray:

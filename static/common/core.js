@@ -84,6 +84,30 @@
     return fetched[url];
   };
 
+  /** POST `file` as the multipart field "file"; the JSON answer, or an error saying the server's message. */
+  GL.postFile = function (url, file) {
+    const data = new FormData();
+    data.append("file", file);
+    return fetch(url, { method: "POST", body: data }).then((r) => r.json().then((b) => {
+      if (!r.ok) throw new Error(b.message || String(r.status));
+      return b;
+    }));
+  };
+
+  /* ---- numbers in the reader's language ---- */
+  /** The number locale of a page language ("zh" → "zh-CN", else "en"). */
+  GL.locale = (lang) => (lang === "zh" ? "zh-CN" : "en");
+  /** `v` with at most `digits` decimals (0 when not given) in `lang`'s digits grouping; "–" when missing. */
+  GL.num = function (v, lang, digits) {
+    return v === null || v === undefined || Number.isNaN(v) ? "–"
+      : Number(v).toLocaleString(GL.locale(lang), { maximumFractionDigits: digits === undefined ? 0 : digits });
+  };
+  /** A finite number `v` with exactly `digits` decimals in `lang` (headline figures: "4.2"); "–" otherwise. */
+  GL.fixed = function (v, lang, digits) {
+    return Number.isFinite(v) ? v.toLocaleString(GL.locale(lang), { minimumFractionDigits: digits, maximumFractionDigits: digits })
+      : "–";
+  };
+
   /* ---- data names in the reader's language ---- */
   const HAN = /[\u3400-\u9fff]/;
   const NAME_MARK = { zh: "（仅有英文名）", en: " (Chinese name only)" };

@@ -1,6 +1,6 @@
-/* The pages' shared module (window.GL): safe DOM building, labels in two languages, a fetch cache and the
- * URL state helpers, used by the atlas (static/atlas/), the siting panel (static/siting/) and the compare
- * page (static/compare/). Text from data only ever goes in through textContent (GL.el), never innerHTML. */
+/* The pages' shared module (window.GL): safe DOM building, labels and numbers in two languages, a fetch cache,
+ * file uploads and the URL state helpers, used by the atlas (static/atlas/), the siting panel (static/siting/) and
+ * the compare page (static/compare/). Text from data only ever goes in through textContent (GL.el), never innerHTML. */
 (function () {
   "use strict";
   const GL = (window.GL = window.GL || {});

@@ -1,6 +1,6 @@
-/* The pages' shared module (window.GL): safe DOM building, labels in two languages, a fetch cache and the
- * URL state helpers, used by the atlas (static/atlas/), the siting panel (static/siting/) and the compare
- * page (static/compare/). Text from data only ever goes in through textContent (GL.el), never innerHTML. */
+/* The pages' shared module (window.GL): safe DOM building, labels and numbers in two languages, a fetch cache,
+ * file uploads and the URL state helpers, used by the atlas (static/atlas/), the siting panel (static/siting/) and
+ * the compare page (static/compare/). Text from data only ever goes in through textContent (GL.el), never innerHTML. */
 (function () {
   "use strict";
   const GL = (window.GL = window.GL || {});
@@ -82,6 +82,30 @@
       fetched[url].catch(() => delete fetched[url]);
     }
     return fetched[url];
+  };
+
+  /** POST `file` as the multipart field "file"; the JSON answer, or an error saying the server's message. */
+  GL.postFile = function (url, file) {
+    const data = new FormData();
+    data.append("file", file);
+    return fetch(url, { method: "POST", body: data }).then((r) => r.json().then((b) => {
+      if (!r.ok) throw new Error(b.message || String(r.status));
+      return b;
+    }));
+  };
+
+  /* ---- numbers in the reader's language ---- */
+  /** The number locale of a page language ("zh" → "zh-CN", else "en"). */
+  GL.locale = (lang) => (lang === "zh" ? "zh-CN" : "en");
+  /** `v` with at most `digits` decimals (0 when not given) in `lang`'s digits grouping; "–" when missing. */
+  GL.num = function (v, lang, digits) {
+    return v === null || v === undefined || Number.isNaN(v) ? "–"
+      : Number(v).toLocaleString(GL.locale(lang), { maximumFractionDigits: digits === undefined ? 0 : digits });
+  };
+  /** A finite number `v` with exactly `digits` decimals in `lang` (headline figures: "4.2"); "–" otherwise. */
+  GL.fixed = function (v, lang, digits) {
+    return Number.isFinite(v) ? v.toLocaleString(GL.locale(lang), { minimumFractionDigits: digits, maximumFractionDigits: digits })
+      : "–";
   };
 
   /* ---- data names in the reader's language ---- */

@@ -4,18 +4,13 @@
  * window.SitingWaterfall.render(box, body, ctx). Labels come from the data (zh/en) and are set with textContent. */
 (function () {
   "use strict";
-  const SVG = "http://www.w3.org/2000/svg";
   const TEXT = {
     zh: { title: "面积去向（km²）", province: "全省", suitable: "适宜", zones: "候选区", of: "占全省 {share}%" },
     en: { title: "Where the area went (km²)", province: "Province", suitable: "Suitable", zones: "In zones",
       of: "{share}% of the province" },
   };
-  function svg(tag, attrs, text) {
-    const node = document.createElementNS(SVG, tag);
-    Object.keys(attrs || {}).forEach((k) => node.setAttribute(k, attrs[k]));
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  // the partial loads this before common/core.js on the atlas page: look GL.svg up when drawing
+  const svg = (...args) => GL.svg(...args);
   /** Rows of the chart: [label, start km², end km², kind] with kind total|step. Steps removing nothing are left out. */
   function rows(w, lang) {
     const tx = TEXT[lang] || TEXT.en;

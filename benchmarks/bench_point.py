@@ -1,11 +1,11 @@
 """Point queries: ours against titiler's `/cog/point` on the same COG, over loopback, in the same run.
 
-    python benchmarks/bench_point.py [--resource gwa_ws100] [--seconds 10] [--points 64] [--profile 300]
+    python benchmarks/bench_point.py [--resource gwa3_ws100_025] [--seconds 10] [--points 64] [--profile 300]
 
 Both servers get 2 worker processes on 127.0.0.1 and are measured one after the other (never at once) with
 wrk (-t2 -c16), cycling through the same `--points` points on a grid over the Hexi corridor (inside Gansu and
 inside the raster): ours at `/api/point?lon=…&lat=…` (gunicorn -w 2, the README's sync workers, then
-`-k gthread --threads 4`, which keeps connections open as uvicorn does; the value of every installed resource plus
+`-k gthread --threads 2`, which keeps connections open as uvicorn does; the value of every installed resource plus
 the prefecture, county, zones and the nearest base, park, plant and substation), titiler 2.4.0 at
 `/cog/point/{lon},{lat}?url=<the COG>` (uvicorn --workers 2; the value of that one COG). Each point is fetched
 once before wrk runs, so the figures are for a running server. Targets (issue 21): ours ≥ 8× titiler's
@@ -93,7 +93,7 @@ def profile(n: int, sample: list[tuple[float, float]]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--resource", default="gwa_ws100")
+    ap.add_argument("--resource", default="gwa3_ws100_025")
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--points", type=int, default=64)
     ap.add_argument("--profile", type=int, default=0, help="also profile this many point queries in process")
@@ -119,7 +119,7 @@ def main() -> None:
         results["gislayout"] = wrk(base, ours, args.seconds)
     # gunicorn's sync workers close the connection after each answer (wrk reconnects); a threaded worker keeps it
     # open, as uvicorn does for titiler
-    with server([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4", "-b",
+    with server([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "2", "-b",
                  "127.0.0.1:8043", "app:app"], 8043, ours[0], env) as base:
         fetch_json(base, ours)
         results["gislayout gthread"] = wrk(base, ours, args.seconds)

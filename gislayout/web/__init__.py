@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 
 from flask import Flask, appcontext_pushed, g, request
 
 from .. import config, dataversion, workspace
+
+
+class App(Flask):
+    """Flask, remembering which views and hooks are plain functions: Flask asks for each one on every call (eight
+    times a request), and none of ours is a coroutine."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._plain: set = set()
+
+    def ensure_sync(self, func):
+        if func in self._plain:
+            return func
+        if inspect.isfunction(func) and not inspect.iscoroutinefunction(func):
+            self._plain.add(func)
+            return func
+        return super().ensure_sync(func)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,7 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     response as `X-Gislayout-Worker`, so a test can see which gunicorn worker answered.
     """
     instance = os.environ.get("GISLAYOUT_INSTANCE_PATH")  # default: `instance/` beside the package
-    app = Flask(__name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None,
+    app = App(__name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None,
                 template_folder=str(config.ROOT / "templates"), static_folder=str(config.ROOT / "static"))
     defaults = config.make()
     app.config.from_mapping(

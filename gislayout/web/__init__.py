@@ -8,6 +8,8 @@ import os
 from flask import Flask, appcontext_pushed, g, request
 
 from .. import config, dataversion, workspace
+from . import api, auth, briefing_page, cli, compare_api, compression, errors, export_api, pages, record_api
+from . import resources_api, schemes_page, security, siting_api, siting_tiles, store_api
 
 
 class App(Flask):
@@ -59,8 +61,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     _init_settings(app)
 
-    from . import api, auth, cli, compare_api, errors, export_api, pages, record_api, resources_api, siting_api
-    from . import briefing_page, compression, schemes_page, security, siting_tiles, store_api
     errors.init_app(app)
     auth.init_app(app)
     security.init_app(app)

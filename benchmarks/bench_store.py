@@ -109,7 +109,7 @@ def read_layers(vid: str, runs: int) -> list[tuple[str, float, float]]:
     read from the store), once on the files of `layers/`; the result has the same columns either way.
     """
     from gislayout import dataversion, layers
-    from gislayout.store import workspace
+    from gislayout import workspace
 
     def from_store(layer: str):
         with dataversion.scope(), dataversion.select_plan(workspace.plan(vid)):

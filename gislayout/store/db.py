@@ -90,10 +90,28 @@ def _sqlite_engine(db_url: sa.engine.URL) -> Engine:
     return eng
 
 
-def _postgres_engine(db_url: sa.engine.URL) -> Engine:
+def _postgres_engine(db_url: sa.engine.URL, **options) -> Engine:
     if db_url.drivername in ("postgresql", "postgres"):
         db_url = db_url.set(drivername="postgresql+psycopg")
-    return sa.create_engine(db_url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return sa.create_engine(db_url, pool_pre_ping=True, pool_size=5, max_overflow=10, **options)
+
+
+#: PostgreSQL engines for `reading()`, per (database URL, process): autocommit, so a read is its statements
+#: alone, with no BEGIN and ROLLBACK round trips (under READ COMMITTED, each statement of a transaction took a
+#: snapshot of its own anyway).
+_READERS: dict[tuple[str, int], Engine] = {}
+
+
+def _reader(db_url: str | None = None) -> Engine:
+    """The engine `reading()` uses: `engine(db_url)` on SQLite, its autocommit twin on PostgreSQL."""
+    eng = engine(db_url)
+    if eng.dialect.name != "postgresql":
+        return eng
+    key = (db_url or url(), os.getpid())
+    with _LOCK:
+        if key not in _READERS:
+            _READERS[key] = _postgres_engine(sa.engine.make_url(key[0]), isolation_level="AUTOCOMMIT")
+        return _READERS[key]
 
 
 def _bump(conn: Connection, clause, *_args) -> None:
@@ -124,9 +142,10 @@ def engine(db_url: str | None = None) -> Engine:
 def dispose_all() -> None:
     """Close every pooled connection of this process (tests that delete a database file, forks)."""
     with _LOCK:
-        for eng in _ENGINES.values():
+        for eng in [*_ENGINES.values(), *_READERS.values()]:
             eng.dispose()
         _ENGINES.clear()
+        _READERS.clear()
         for idle in _CHECKS.values():
             for raw in idle:
                 raw.close()
@@ -203,10 +222,11 @@ def transaction(db_url: str | None = None) -> Iterator[Connection]:
 
 @contextmanager
 def reading(db_url: str | None = None) -> Iterator[Connection]:
-    """A connection for reads (one consistent snapshot on PostgreSQL; a deferred transaction on SQLite)."""
+    """A connection for reads: on SQLite a deferred transaction (one snapshot); on PostgreSQL autocommit, each
+    statement reading the latest commit (as each did in a READ COMMITTED transaction), in one round trip."""
     eng = engine(db_url)
     schema_setup.ensure(eng)
-    with eng.connect() as conn:
+    with _reader(db_url).connect() as conn:
         conn.execution_options(gislayout_reads_only=True)
         yield conn
 

@@ -3,7 +3,9 @@ rules, and version-aware layers (`?version=` reads the same columns and types as
 
 from __future__ import annotations
 
+import contextvars
 import math
+import threading
 import time
 
 import psycopg
@@ -12,7 +14,8 @@ import pytest
 from gislayout import config, dataversion, layers
 from gislayout.errors import BadParameter, Conflict, Forbidden, NotFound
 from gislayout import workspace
-from gislayout.store import baseline, features, versions
+from gislayout.store import baseline, db, features, versions
+from gislayout.store.models import versions as V
 
 EDITOR = {"name": "ana", "role": "editor"}
 OTHER = {"name": "bo", "role": "editor"}
@@ -269,3 +272,30 @@ def test_pooled_connections_the_server_ended_are_replaced(postgis_database):
         assert features.feature(vid, "parks", fid)["properties"]["name_en"] == "Before"
         after = features.update(vid, "parks", fid, {"properties": {"name_en": "After"}}, 2, "ana")
         assert after["revision"] == 3 and versions.get(vid)["revision"] == 3
+
+
+def test_edits_waiting_on_a_version_being_locked_are_refused_not_deadlocked(branch):
+    """Two edits reach the version's revision bump while another transaction is locking the version: once it
+    commits, both are refused with 409 naming the lock (not a deadlock of their key-share locks, not a 500), and
+    nothing of them is written."""
+    vid = branch["id"]
+    fids = list(features.layer_gdf(vid, "parks")["id"][:2])
+    outcomes: dict[str, object] = {}
+
+    def edit(fid: str) -> None:
+        try:
+            outcomes[fid] = features.update(vid, "parks", fid, {"properties": {"name_en": "Late"}}, 1, "ana")
+        except Exception as exc:  # what the test looks at
+            outcomes[fid] = exc
+
+    with db.transaction() as conn:
+        conn.execute(V.update().where(V.c.id == vid).values(locked=True, locked_by="ana", revision=V.c.revision + 1))
+        editors = [threading.Thread(target=contextvars.copy_context().run, args=(edit, fid)) for fid in fids]
+        for thread in editors:
+            thread.start()
+        time.sleep(0.5)  # the edits read, validate and wait for the version's row (or the embedded store's lock)
+    for thread in editors:
+        thread.join(timeout=60)
+    assert all(isinstance(outcomes[fid], Conflict) and "locked" in str(outcomes[fid]) for fid in fids), outcomes
+    assert [features.feature(vid, "parks", fid)["revision"] for fid in fids] == [1, 1]
+    assert versions.get(vid)["revision"] == 2 and [c["action"] for c in features.history(vid)] == ["branch"]

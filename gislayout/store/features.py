@@ -207,6 +207,15 @@ def _write(vid: str, layer: str, fid: str, revision: int | None, author: str, ac
     after = {"type": "Feature", "id": fid, "geometry": mapping(point), "properties": props,
              "revision": row.revision + 1, **({"deleted": True} if deleted else {})}
     at = versions.now()
+    try:
+        return _commit(vid, layer, fid, author, action, row, props, point, deleted, before, after, at)
+    except sa.exc.IntegrityError:  # the version was deleted meanwhile (its foreign key): NotFound, as if read now
+        versions.get(vid)
+        raise
+
+
+def _commit(vid, layer, fid, author, action, row, props, point, deleted, before, after, at) -> dict:
+    """The write transaction of `_write`."""
     with db.transaction() as conn:
         seq = versions.log(conn, vid, action, author, layer, fid, before, after, at=at)
         if conn.execute(_CLOSE, {"pk_": row.pk, "revision_": row.revision, "seq_": seq}).rowcount != 1:
@@ -217,7 +226,10 @@ def _write(vid: str, layer: str, fid: str, revision: int | None, author: str, ac
                            current=_row_feature(now))
         _insert(conn, vid, layer, fid, row.revision + 1, props, point, seq, deleted)
         if conn.execute(_BUMP, {"vid_": vid, "now_": at}).rowcount != 1:
-            versions.writable(conn, vid)  # NotFound, or Conflict naming the baseline or the lock
+            # NotFound, or Conflict naming the baseline or the lock. Read without a lock: this transaction holds
+            # a key-share lock of the version (its inserts' foreign keys), as may another edit's failing here
+            # too, so two FOR UPDATE waits on each other would deadlock.
+            versions.writable(conn, vid, lock=False)
             raise Conflict(f"version {vid!r} cannot be written now; reload it and try again")
     # the state just written, as `_row_feature` reads it back (one query fewer while the write lock is held)
     return {"type": "Feature", "id": fid, "geometry": mapping(point),

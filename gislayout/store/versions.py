@@ -84,10 +84,14 @@ def list_versions() -> list[dict]:
     return [as_dict(r, r.n or 0) for r in rows]
 
 
-def writable(conn: sa.Connection, vid: str) -> dict:
-    """Version `vid` locked for this transaction, or Conflict when it is a baseline or locked."""
+def writable(conn: sa.Connection, vid: str, lock: bool = True) -> dict:
+    """Version `vid` locked for this transaction (read only, without `lock`), or Conflict when it is a baseline
+    or locked."""
     check_id(vid)
-    row = conn.execute(sa.select(V).where(V.c.id == vid).with_for_update()).first()
+    q = sa.select(V).where(V.c.id == vid)
+    # FOR NO KEY UPDATE: the strength of the revision bump that follows, which lets edits in flight keep the
+    # key-share locks their inserts' foreign keys took (FOR UPDATE would wait for every one of them)
+    row = conn.execute(q.with_for_update(key_share=True) if lock else q).first()
     if row is None:
         raise NotFound(f"no version {vid!r}; see /api/versions")
     if row.baseline:
@@ -162,7 +166,9 @@ def _for_change(conn: sa.Connection, vid: str, revision: int | None, what: str) 
     """Version `vid` locked for this transaction, if it is at `revision` and not a baseline."""
     if revision is None:
         raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)")
-    row = conn.execute(sa.select(V).where(V.c.id == check_id(vid)).with_for_update()).first()
+    # deleting the row needs FOR UPDATE; any other change, FOR NO KEY UPDATE (as `writable`)
+    row = conn.execute(sa.select(V).where(V.c.id == check_id(vid))
+                       .with_for_update(key_share=what != "deleted")).first()
     if row is None:
         raise NotFound(f"no version {vid!r}; see /api/versions")
     current = as_dict(row)

@@ -206,17 +206,17 @@ def _write(vid: str, layer: str, fid: str, revision: int | None, author: str, ac
     before = _row_feature(row)
     after = {"type": "Feature", "id": fid, "geometry": mapping(point), "properties": props,
              "revision": row.revision + 1, **({"deleted": True} if deleted else {})}
-    at = versions.now()
     try:
-        return _commit(vid, layer, fid, author, action, row, props, point, deleted, before, after, at)
+        return _commit(vid, layer, fid, author, action, row, props, point, deleted, before, after)
     except sa.exc.IntegrityError:  # the version was deleted meanwhile (its foreign key): NotFound, as if read now
         versions.get(vid)
         raise
 
 
-def _commit(vid, layer, fid, author, action, row, props, point, deleted, before, after, at) -> dict:
+def _commit(vid, layer, fid, author, action, row, props, point, deleted, before, after) -> dict:
     """The write transaction of `_write`."""
     with db.transaction() as conn:
+        at = versions.now()  # taken in the transaction, as its change number is
         seq = versions.log(conn, vid, action, author, layer, fid, before, after, at=at)
         if conn.execute(_CLOSE, {"pk_": row.pk, "revision_": row.revision, "seq_": seq}).rowcount != 1:
             now = _current(conn, vid, fid)  # written since it was read (perhaps back to this revision number)

@@ -1,10 +1,13 @@
 """Features of a version: read (now or as of an earlier change), add, edit, delete, restore, with history.
 
-Every write is one transaction that (1) checks the version may be written, (2) reads the feature's current row
-(locked for the transaction), (3) compares its revision with the one the client based its write on, and (4)
-closes that row (`valid_to` = the new change number) and inserts the new state with revision + 1, logging the
-change with its state before and after. A stale revision gets `Conflict` with the current feature; the
-conditional update in (4) makes a write that raced past (2) fail the same way instead of overwriting.
+An edit (update, delete, restore) first reads the version and the feature's current row in one query, checks the
+editor's right, the revision the client based its write on (a stale one gets `Conflict` with the current
+feature) and makes and validates the new state, all outside any transaction. Then one transaction logs the change
+(its state before and after), closes the row read (`valid_to` = the change number) only if it is still the current
+one at that revision (else `Conflict`: someone wrote it meanwhile), inserts the new state with revision + 1, and
+last bumps the version's revision in the statement that also refuses a baseline or locked version. So a lock
+(SQLite's write lock; in PostgreSQL the version's row, which every edit of the version takes) is held for the
+write alone, and the version's row for one statement and the commit. An add takes the version first, as before.
 """
 
 from __future__ import annotations

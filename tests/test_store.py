@@ -3,14 +3,19 @@ rules, and version-aware layers (`?version=` reads the same columns and types as
 
 from __future__ import annotations
 
+import contextvars
 import math
+import threading
+import time
 
+import psycopg
 import pytest
 
 from gislayout import config, dataversion, layers
 from gislayout.errors import BadParameter, Conflict, Forbidden, NotFound
 from gislayout import workspace
-from gislayout.store import baseline, features, versions
+from gislayout.store import baseline, db, features, versions
+from gislayout.store.models import versions as V
 
 EDITOR = {"name": "ana", "role": "editor"}
 OTHER = {"name": "bo", "role": "editor"}
@@ -214,3 +219,83 @@ def test_editing_attributes_keeps_the_place_fields_as_they_are(branch):
     changed = {k for k, v in edited["properties"].items() if k not in ("deleted", "layer")
                and v != (None if (isinstance(row[k], float) and math.isnan(row[k])) else row[k])}
     assert changed == {"name_en"}
+
+
+def test_an_edit_of_a_locked_version_is_refused_and_writes_nothing(branch):
+    """The version is checked last, in the statement that bumps its revision: a refused edit leaves no trace."""
+    vid = branch["id"]
+    fid = features.layer_gdf(vid, "parks")["id"][0]
+    versions.patch(vid, {"locked": True}, 1, EDITOR)
+    with pytest.raises(Conflict, match="locked"):
+        features.update(vid, "parks", fid, {"properties": {"name_en": "While locked"}}, 1, "ana")
+    with pytest.raises(Conflict, match="locked"):
+        features.delete(vid, "parks", fid, 1, "ana")
+    assert features.feature(vid, "parks", fid)["revision"] == 1
+    assert versions.get(vid)["revision"] == 2 and [c["action"] for c in features.history(vid)] == ["lock", "branch"]
+
+
+def test_an_edit_checks_the_editor_on_the_version_it_reads(branch):
+    """With `user`, the right to edit is checked on the version read for the write, before the body's checks."""
+    vid = branch["id"]
+    fid = features.layer_gdf(vid, "parks")["id"][0]
+    with pytest.raises(Forbidden, match="ana"):
+        features.update(vid, "parks", fid, {"properties": {"id": "other"}}, 1, "bo", user=OTHER)
+    with pytest.raises(Forbidden, match="ana"):
+        features.delete(vid, "parks", fid, 1, "bo", user=OTHER)
+    with pytest.raises(NotFound, match="no version"):
+        features.update("no-such-version", "parks", fid, {"properties": {}}, 1, "ana", user=EDITOR)
+    with pytest.raises(BadParameter, match="id cannot change"):
+        features.update(vid, "parks", fid, {"properties": {"id": "other"}}, 1, "ana", user=EDITOR)
+    with pytest.raises(BadParameter, match="not editable"):
+        features.update(vid, "roads", fid, {"properties": {}}, 1, "ana", user=EDITOR)
+    edited = features.update(vid, "parks", fid, {"properties": {"name_en": "By the author"}}, 1, "ana", user=EDITOR)
+    assert edited["revision"] == 2
+    by_admin = features.update(vid, "parks", fid, {"properties": {"name_en": "By an admin"}}, 2, "root", user=ADMIN)
+    assert by_admin["revision"] == 3 and features.history(vid)[0]["author"] == "root"
+
+
+def test_pooled_connections_the_server_ended_are_replaced(postgis_database):
+    """PostgreSQL ends every connection of the store (as a restart does): the next reads and edits still work."""
+    with config.use(config.settings().replace(database_url=postgis_database)):
+        baseline.ensure()
+        vid = versions.branch("2010", "Hexi variant", EDITOR["name"])["id"]
+        fid = features.layer_gdf(vid, "parks")["id"][0]
+        features.update(vid, "parks", fid, {"properties": {"name_en": "Before"}}, 1, "ana")  # pools hold both kinds
+        with psycopg.connect(postgis_database, autocommit=True) as admin:
+            others = "datname = current_database() AND pid <> pg_backend_pid()"
+            ended = admin.execute(f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE {others}")
+            assert ended.fetchone()[0] >= 2
+            deadline = time.monotonic() + 30
+            while admin.execute(f"SELECT count(*) FROM pg_stat_activity WHERE {others}").fetchone()[0]:
+                assert time.monotonic() < deadline, "the ended backends are still there"
+                time.sleep(0.05)
+        assert features.feature(vid, "parks", fid)["properties"]["name_en"] == "Before"
+        after = features.update(vid, "parks", fid, {"properties": {"name_en": "After"}}, 2, "ana")
+        assert after["revision"] == 3 and versions.get(vid)["revision"] == 3
+
+
+def test_edits_waiting_on_a_version_being_locked_are_refused_not_deadlocked(branch):
+    """Two edits reach the version's revision bump while another transaction is locking the version: once it
+    commits, both are refused with 409 naming the lock (not a deadlock of their key-share locks, not a 500), and
+    nothing of them is written."""
+    vid = branch["id"]
+    fids = list(features.layer_gdf(vid, "parks")["id"][:2])
+    outcomes: dict[str, object] = {}
+
+    def edit(fid: str) -> None:
+        try:
+            outcomes[fid] = features.update(vid, "parks", fid, {"properties": {"name_en": "Late"}}, 1, "ana")
+        except Exception as exc:  # what the test looks at
+            outcomes[fid] = exc
+
+    with db.transaction() as conn:
+        conn.execute(V.update().where(V.c.id == vid).values(locked=True, locked_by="ana", revision=V.c.revision + 1))
+        editors = [threading.Thread(target=contextvars.copy_context().run, args=(edit, fid)) for fid in fids]
+        for thread in editors:
+            thread.start()
+        time.sleep(0.5)  # the edits read, validate and wait for the version's row (or the embedded store's lock)
+    for thread in editors:
+        thread.join(timeout=60)
+    assert all(isinstance(outcomes[fid], Conflict) and "locked" in str(outcomes[fid]) for fid in fids), outcomes
+    assert [features.feature(vid, "parks", fid)["revision"] for fid in fids] == [1, 1]
+    assert versions.get(vid)["revision"] == 2 and [c["action"] for c in features.history(vid)] == ["branch"]

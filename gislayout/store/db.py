@@ -6,7 +6,8 @@
 SQLAlchemy Core tables (`models`) and the same code serve both; only the connection set-up below differs.
 
 Every write runs in one `transaction()`. On SQLite a transaction takes the write lock when it begins
-(`BEGIN IMMEDIATE`), so concurrent writers from several processes queue instead of failing halfway, and the
+(`BEGIN IMMEDIATE`), after queueing for it on a lock file (`_WriteGate`), so concurrent writers from several
+processes queue instead of failing halfway or sleeping in SQLite's busy handler, and the
 journal is WAL with `synchronous=FULL`: a commit that returned is on disk. On PostgreSQL each transaction is
 READ COMMITTED and the conditional updates of `features` re-check the revision after waiting for a row lock.
 
@@ -18,8 +19,10 @@ PostgreSQL. `version_stamp(vid)` reads the generation and a version's revision i
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
+import select
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -88,10 +91,44 @@ def _sqlite_engine(db_url: sa.engine.URL) -> Engine:
     return eng
 
 
-def _postgres_engine(db_url: sa.engine.URL) -> Engine:
+def _postgres_engine(db_url: sa.engine.URL, **options) -> Engine:
     if db_url.drivername in ("postgresql", "postgres"):
         db_url = db_url.set(drivername="postgresql+psycopg")
-    return sa.create_engine(db_url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    eng = sa.create_engine(db_url, pool_size=5, max_overflow=10, **options)
+    sa.event.listen(eng, "checkout", _alive)
+    return eng
+
+
+def _alive(dbapi_conn, _record, _proxy) -> None:
+    """A pooled PostgreSQL connection is handed out only if it still looks alive, else the pool opens a new one.
+
+    In place of a ping (`SELECT 1`, a round trip at every checkout): an idle connection has nothing to read, and
+    one the server ended (a restart, `pg_terminate_backend`, an idle timeout) has its farewell or end of file
+    waiting, so a socket readable at checkout, or one psycopg knows is closed, is discarded (DisconnectionError
+    makes the pool try another connection)."""
+    if dbapi_conn.closed or getattr(dbapi_conn, "broken", False):
+        raise sa.exc.DisconnectionError("the connection is closed")
+    readable, _, _ = select.select([dbapi_conn.fileno()], [], [], 0)
+    if readable:
+        raise sa.exc.DisconnectionError("the server ended the connection while it was idle in the pool")
+
+
+#: PostgreSQL engines for `reading()`, per (database URL, process): autocommit, so a read is its statements
+#: alone, with no BEGIN and ROLLBACK round trips (under READ COMMITTED, each statement of a transaction took a
+#: snapshot of its own anyway).
+_READERS: dict[tuple[str, int], Engine] = {}
+
+
+def _reader(db_url: str | None = None) -> Engine:
+    """The engine `reading()` uses: `engine(db_url)` on SQLite, its autocommit twin on PostgreSQL."""
+    eng = engine(db_url)
+    if eng.dialect.name != "postgresql":
+        return eng
+    key = (db_url or url(), os.getpid())
+    with _LOCK:
+        if key not in _READERS:
+            _READERS[key] = _postgres_engine(sa.engine.make_url(key[0]), isolation_level="AUTOCOMMIT")
+        return _READERS[key]
 
 
 def _bump(conn: Connection, clause, *_args) -> None:
@@ -122,13 +159,68 @@ def engine(db_url: str | None = None) -> Engine:
 def dispose_all() -> None:
     """Close every pooled connection of this process (tests that delete a database file, forks)."""
     with _LOCK:
-        for eng in _ENGINES.values():
+        for eng in [*_ENGINES.values(), *_READERS.values()]:
             eng.dispose()
         _ENGINES.clear()
+        _READERS.clear()
         for idle in _CHECKS.values():
             for raw in idle:
                 raw.close()
         _CHECKS.clear()
+        for key, gate in list(_GATES.items()):
+            if gate.depth == 0 and gate.lock.acquire(blocking=False):  # not one a transaction is in
+                try:
+                    if gate.fd is not None:
+                        os.close(gate.fd)
+                        gate.fd = None
+                    del _GATES[key]
+                finally:
+                    gate.lock.release()
+
+
+class _WriteGate:
+    """The queue of an embedded store's writers across processes: an exclusive `flock` on `<file>.write-lock`,
+    taken before `BEGIN IMMEDIATE` (re-entrant within a thread of this process).
+
+    SQLite's own busy handler waits for the write lock by sleeping and trying again (1, 2, 5, … up to 100 ms a
+    try), so under twenty concurrent editors the lock often stands free while every writer sleeps; a blocked
+    `flock` is woken by the kernel the moment the lock is released. It is released when the process dies, and it
+    is only a queue: SQLite's lock (and its busy timeout, for any writer that does not queue here) still decides.
+    """
+
+    def __init__(self, path: str):
+        self.path, self.lock, self.depth, self.fd = path, threading.RLock(), 0, None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self.lock:
+            if self.depth == 0:
+                if self.fd is None:
+                    self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self.fd, fcntl.LOCK_EX)
+            self.depth += 1
+            try:
+                yield
+            finally:
+                self.depth -= 1
+                if self.depth == 0:
+                    fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+#: The write queue of each embedded store file, per process.
+_GATES: dict[tuple[str, int], _WriteGate] = {}
+
+
+def _gate(eng: Engine) -> _WriteGate | None:
+    """The write queue of `eng`'s database in this process (None: PostgreSQL, or an in-memory SQLite)."""
+    database = eng.url.database if eng.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        return None
+    key = (os.path.abspath(database), os.getpid())  # a forked worker must not share its parent's lock file
+    with _LOCK:
+        if key not in _GATES:
+            _GATES[key] = _WriteGate(f"{key[0]}.write-lock")
+        return _GATES[key]
 
 
 @contextmanager
@@ -136,16 +228,22 @@ def transaction(db_url: str | None = None) -> Iterator[Connection]:
     """One transaction on the store: committed when the block ends, rolled back when it raises."""
     eng = engine(db_url)
     schema_setup.ensure(eng)
-    with eng.begin() as conn:
+    gate = _gate(eng)
+    if gate is None:
+        with eng.begin() as conn:
+            yield conn
+        return
+    with gate.held(), eng.begin() as conn:
         yield conn
 
 
 @contextmanager
 def reading(db_url: str | None = None) -> Iterator[Connection]:
-    """A connection for reads (one consistent snapshot on PostgreSQL; a deferred transaction on SQLite)."""
+    """A connection for reads: on SQLite a deferred transaction (one snapshot); on PostgreSQL autocommit, each
+    statement reading the latest commit (as each did in a READ COMMITTED transaction), in one round trip."""
     eng = engine(db_url)
     schema_setup.ensure(eng)
-    with eng.connect() as conn:
+    with _reader(db_url).connect() as conn:
         conn.execution_options(gislayout_reads_only=True)
         yield conn
 

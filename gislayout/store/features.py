@@ -1,10 +1,13 @@
 """Features of a version: read (now or as of an earlier change), add, edit, delete, restore, with history.
 
-Every write is one transaction that (1) checks the version may be written, (2) reads the feature's current row
-(locked for the transaction), (3) compares its revision with the one the client based its write on, and (4)
-closes that row (`valid_to` = the new change number) and inserts the new state with revision + 1, logging the
-change with its state before and after. A stale revision gets `Conflict` with the current feature; the
-conditional update in (4) makes a write that raced past (2) fail the same way instead of overwriting.
+An edit (update, delete, restore) first reads the version and the feature's current row in one query, checks the
+editor's right, the revision the client based its write on (a stale one gets `Conflict` with the current
+feature) and makes and validates the new state, all outside any transaction. Then one transaction logs the change
+(its state before and after), closes the row read (`valid_to` = the change number) only if it is still the current
+one at that revision (else `Conflict`: someone wrote it meanwhile), inserts the new state with revision + 1, and
+last bumps the version's revision in the statement that also refuses a baseline or locked version. So a lock
+(SQLite's write lock; in PostgreSQL the version's row, which every edit of the version takes) is held for the
+write alone, and the version's row for one statement and the commit. An add takes the version first, as before.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ import sqlalchemy as sa
 from shapely.geometry import mapping
 
 from ..errors import BadParameter, Conflict, NotFound
-from . import db, versions
+from . import db, permissions, versions
 from .models import features as F
+from .models import versions as V
 from .validation import EDITABLE, check_layer, frame, geometry, validate
 
 __all__ = ["EDITABLE", "add", "collection", "delete", "feature", "history", "layer_gdf", "restore", "update"]
@@ -132,51 +136,123 @@ def add(vid: str, layer: str, body: dict, author: str) -> dict:
     return _row_feature(row)
 
 
-def _locked_current(conn, vid: str, layer: str, fid: str, revision: int | None, lock: bool = True):
+class _Read:
+    """Version `vid` and the current row of feature `fid` in it (None attributes when there is none), read in one
+    query: what an edit needs before its transaction."""
+
+    __slots__ = ("version", "pk", "fid", "layer", "revision", "deleted", "props", "geom")
+
+    def __init__(self, row, fid: str):
+        self.version = versions.as_dict(row)
+        self.pk, self.fid, self.layer, self.revision = row.f_pk, fid, row.f_layer, row.f_revision
+        self.deleted, self.props, self.geom = row.f_deleted, row.f_props, row.f_geom
+
+
+#: The version and the current row of one feature in it: one indexed query (the partial index of current rows).
+_READ = (sa.select(V, F.c.pk.label("f_pk"), F.c.layer.label("f_layer"), F.c.revision.label("f_revision"),
+                   F.c.deleted.label("f_deleted"), F.c.props.label("f_props"), F.c.geom.label("f_geom"))
+         .select_from(V.outerjoin(F, sa.and_(F.c.version_id == V.c.id, F.c.fid == sa.bindparam("fid_"),
+                                             F.c.valid_to.is_(None))))
+         .where(V.c.id == sa.bindparam("vid_")))
+#: Close the row read, if it is still the current state at that revision (else someone wrote it meanwhile).
+_CLOSE = (F.update().where(F.c.pk == sa.bindparam("pk_"), F.c.valid_to.is_(None),
+                           F.c.revision == sa.bindparam("revision_")).values(valid_to=sa.bindparam("seq_")))
+#: The version's revision bump, and its "may be written" check in the same statement: the last of an edit, so
+#: that the version's row lock (which every edit of the version takes) is held for this statement and the commit.
+_BUMP = (V.update().where(V.c.id == sa.bindparam("vid_"), V.c.baseline.is_(False), V.c.locked.is_(False))
+         .values(revision=V.c.revision + 1, updated_at=sa.bindparam("now_")))
+
+
+def _read(vid: str, fid: str) -> _Read:
+    """Version `vid` (NotFound if there is none) and the current row of `fid` in it."""
+    with db.reading() as conn:
+        row = conn.execute(_READ, {"vid_": versions.check_id(vid), "fid_": fid}).first()
+    if row is None:
+        raise NotFound(f"no version {vid!r}; see /api/versions")
+    return _Read(row, fid)
+
+
+def _checked(read: _Read, vid: str, layer: str, fid: str, revision: int | None) -> _Read:
     if revision is None:
         raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)")
-    row = _current(conn, vid, fid, lock=lock)
-    if row is None or row.layer != layer:
+    if read.pk is None or read.layer != layer:
         raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}")
-    if row.revision != revision:
-        raise Conflict(f"feature {fid!r} is at revision {row.revision}, not {revision}: someone else changed it",
-                       current=_row_feature(row))
-    return row
+    if read.revision != revision:
+        raise Conflict(f"feature {fid!r} is at revision {read.revision}, not {revision}: someone else changed it",
+                       current=_row_feature(read))
+    return read
 
 
-def _write(vid: str, layer: str, fid: str, revision: int | None, author: str, action: str, make) -> dict:
-    check_layer(layer)
-    # The new state is made and validated from a read before the write transaction, so that the write lock (all of
-    # SQLite's) is held only for the write itself; inside, the row must still be the one read, else 409.
-    with db.reading() as conn:
-        versions.get(vid, conn)
-        read = _locked_current(conn, vid, layer, fid, revision, lock=False)
-    props, point, deleted = make(read, read.geom)
+def _write(vid: str, layer: str, fid: str, revision: int | None, author: str, action: str, make,
+           user: dict | None = None, checks=lambda: None) -> dict:
+    """Write the state `make(row, point)` gives from the current row of `fid`, based on `revision`.
+
+    The version and the row are read, and the new state made and validated, before the write transaction, so
+    that a lock (all of SQLite's, the version's row in PostgreSQL) is held only for the write itself. Inside it
+    the row read is closed only if it is still the current one at `revision` (else 409), and the version's
+    revision is bumped last, in one statement that also refuses a baseline or locked version (409).
+
+    With `user` (the web app's editor), their right to edit the version is checked on the version read here, and
+    `checks()` (the request's own checks) and the layer's run after it, as they would after a separate check.
+    """
+    if user is None:
+        checks()
+        check_layer(layer)
+    read = _read(vid, fid)
+    if user is not None:
+        if not read.version["baseline"]:  # a baseline is read-only for all: the store answers 409
+            permissions.check_edit_features(user, read.version)
+        checks()
+        check_layer(layer)
+    row = _checked(read, vid, layer, fid, revision)
+    props, point, deleted = make(row, row.geom)
+    before = _row_feature(row)
+    after = {"type": "Feature", "id": fid, "geometry": mapping(point), "properties": props,
+             "revision": row.revision + 1, **({"deleted": True} if deleted else {})}
+    try:
+        return _commit(vid, layer, fid, author, action, row, props, point, deleted, before, after)
+    except sa.exc.IntegrityError:  # the version was deleted meanwhile (its foreign key): NotFound, as if read now
+        versions.get(vid)
+        raise
+
+
+def _commit(vid, layer, fid, author, action, row, props, point, deleted, before, after) -> dict:
+    """The write transaction of `_write`."""
     with db.transaction() as conn:
-        versions.writable(conn, vid)
-        row = _locked_current(conn, vid, layer, fid, revision)
-        if row.pk != read.pk:  # written (and perhaps reverted to this revision number) in between: start again
+        at = versions.now()  # taken in the transaction, as its change number is
+        seq = versions.log(conn, vid, action, author, layer, fid, before, after, at=at)
+        if conn.execute(_CLOSE, {"pk_": row.pk, "revision_": row.revision, "seq_": seq}).rowcount != 1:
+            now = _current(conn, vid, fid)  # written since it was read (perhaps back to this revision number)
+            if now is None or now.layer != layer:
+                raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}")
             raise Conflict(f"feature {fid!r} was changed by someone else; reload it and try again",
-                           current=_row_feature(row))
-        before = _row_feature(row)
-        after = {"type": "Feature", "id": fid, "geometry": mapping(point), "properties": props,
-                 "revision": row.revision + 1, **({"deleted": True} if deleted else {})}
-        seq = versions.log(conn, vid, action, author, layer, fid, before, after)
-        _close(conn, row, seq)
+                           current=_row_feature(now))
         _insert(conn, vid, layer, fid, row.revision + 1, props, point, seq, deleted)
-        versions.touch(conn, vid)
+        if conn.execute(_BUMP, {"vid_": vid, "now_": at}).rowcount != 1:
+            # NotFound, or Conflict naming the baseline or the lock. Read without a lock: this transaction holds
+            # a key-share lock of the version (its inserts' foreign keys), as may another edit's failing here
+            # too, so two FOR UPDATE waits on each other would deadlock.
+            versions.writable(conn, vid, lock=False)
+            raise Conflict(f"version {vid!r} cannot be written now; reload it and try again")
     # the state just written, as `_row_feature` reads it back (one query fewer while the write lock is held)
     return {"type": "Feature", "id": fid, "geometry": mapping(point),
             "properties": {**props, "layer": layer, "deleted": bool(deleted)}, "revision": row.revision + 1}
 
 
-def update(vid: str, layer: str, fid: str, body: dict, revision: int | None, author: str) -> dict:
-    """Move, re-shape or edit the attributes of a feature: `body` has `geometry` and/or `properties` (merged)."""
-    props, geom_json = _parse(body)
-    if "id" in props and props["id"] != fid:
-        raise BadParameter(f"a feature's id cannot change (from {fid!r} to {props['id']!r:.80})")
+def update(vid: str, layer: str, fid: str, body: dict, revision: int | None, author: str,
+           user: dict | None = None) -> dict:
+    """Move, re-shape or edit the attributes of a feature: `body` has `geometry` and/or `properties` (merged).
+    With `user` (whose name is `author`), their right to edit the version is checked first (403)."""
+    parsed: list = []
+
+    def checks() -> None:
+        props, geom_json = _parse(body)
+        if "id" in props and props["id"] != fid:
+            raise BadParameter(f"a feature's id cannot change (from {fid!r} to {props['id']!r:.80})")
+        parsed[:] = [props, geom_json]
 
     def make(row, old_point):
+        props, geom_json = parsed
         if row.deleted:
             raise Conflict(f"feature {fid!r} is deleted; restore it first", current=_row_feature(row))
         point = geometry(geom_json) if geom_json is not None else old_point
@@ -188,25 +264,25 @@ def update(vid: str, layer: str, fid: str, body: dict, revision: int | None, aut
                        "location_source": f"placed by {author} in version {vid}"}
         return validate(layer, merged, point, placed=moved), point, False
 
-    return _write(vid, layer, fid, revision, author, "update", make)
+    return _write(vid, layer, fid, revision, author, "update", make, user, checks)
 
 
-def delete(vid: str, layer: str, fid: str, revision: int | None, author: str) -> dict:
+def delete(vid: str, layer: str, fid: str, revision: int | None, author: str, user: dict | None = None) -> dict:
     """Delete a feature (its history stays; `restore` brings it back)."""
     def make(row, point):
         if row.deleted:
             raise Conflict(f"feature {fid!r} is already deleted", current=_row_feature(row))
         return row.props, point, True
-    return _write(vid, layer, fid, revision, author, "delete", make)
+    return _write(vid, layer, fid, revision, author, "delete", make, user)
 
 
-def restore(vid: str, layer: str, fid: str, revision: int | None, author: str) -> dict:
+def restore(vid: str, layer: str, fid: str, revision: int | None, author: str, user: dict | None = None) -> dict:
     """Bring back a deleted feature as it was when deleted."""
     def make(row, point):
         if not row.deleted:
             raise Conflict(f"feature {fid!r} is not deleted", current=_row_feature(row))
         return row.props, point, False
-    return _write(vid, layer, fid, revision, author, "restore", make)
+    return _write(vid, layer, fid, revision, author, "restore", make, user)
 
 
 def history(vid: str, fid: str | None = None, limit: int = 200) -> list[dict]:

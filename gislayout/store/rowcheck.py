@@ -15,6 +15,7 @@ import math
 import re
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -94,7 +95,7 @@ def _is_builtin(check: pa.Check) -> bool:
     return getattr(check._check_fn, "__module__", "").startswith("pandera")
 
 
-def _custom(check: pa.Check, series: pd.Series) -> bool | None:
+def _custom(check: pa.Check, series: pd.Series | pd.DataFrame) -> bool | None:
     """A check given as a function of the column (or the frame), run on the one row; None if it cannot be."""
     if check.groupby is not None or check.element_wise or check.raise_warning:
         return None
@@ -102,6 +103,37 @@ def _custom(check: pa.Check, series: pd.Series) -> bool | None:
     if isinstance(result, (pd.Series, pd.DataFrame)):
         return bool(result.to_numpy().all())
     return bool(result)
+
+
+#: Verdicts of a column's own check (a function of the column) on one value, per check object: a check is a pure
+#: function of its values, as pandera's model has it, and a schema (with its checks) is made again when the data
+#: it closes over changes (`validation.layer_schema`), so a verdict is never reused across vocabularies.
+_VERDICTS = "_gislayout_verdicts"
+_MAX_VERDICTS = 4096
+
+
+def _column_custom(check: pa.Check, value, dtype: str, name: str) -> bool | None:
+    """`_custom` of a column check on the one value (not NA), remembered per check and value."""
+    memo = check.__dict__.setdefault(_VERDICTS, {})
+    key = (dtype, name, type(value), value)
+    try:
+        return memo[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value: just run it
+        return _custom(check, pd.Series([value], dtype=dtype, name=name))
+    verdict = _custom(check, pd.Series([value], dtype=dtype, name=name))
+    if len(memo) >= _MAX_VERDICTS:
+        memo.clear()
+    memo[key] = verdict
+    return verdict
+
+
+def _one_row(row: dict) -> pd.DataFrame:
+    """`pd.DataFrame([row], dtype=object)`, made from one object block (a third of the time)."""
+    values = np.empty((1, len(row)), dtype=object)
+    values[0, :] = list(row.values())
+    return pd.DataFrame(values, columns=list(row), dtype=object, copy=False)
 
 
 def _plain_schema(schema: pa.DataFrameSchema) -> bool:
@@ -142,13 +174,13 @@ def passes(schema: pa.DataFrameSchema, row: dict) -> dict | None:
             if _is_builtin(check):
                 verdict = _builtin(check, value)
             else:
-                verdict = _custom(check, pd.Series([value], dtype=str(col.dtype), name=name))
+                verdict = _column_custom(check, value, str(col.dtype), name)
             if not verdict:
                 return None
         coerced[name] = value
     out.update(coerced)
     if schema.checks:
-        frame = pd.DataFrame([out], dtype=object)  # the coerced values (one block: cheap to make)
+        frame = _one_row(out)  # the coerced values (one block: cheap to make)
         for check in schema.checks:
             if _is_builtin(check) or not _custom(check, frame):
                 return None

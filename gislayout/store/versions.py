@@ -21,6 +21,8 @@ from .models import features as F
 from .models import users as U
 from .models import versions as V
 
+#: A change's row (built once: an edit runs it in its write transaction).
+_LOG = C.insert()
 VID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 NAME_MAX = 200
 
@@ -38,7 +40,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def _as_dict(row, count: int | None = None) -> dict:
+def as_dict(row, count: int | None = None) -> dict:
     out = {"id": row.id, "name": row.name, "description": row.description, "author": row.author,
            "created_at": _iso(row.created_at), "updated_at": _iso(row.updated_at), "parent_id": row.parent_id,
            "locked": bool(row.locked), "locked_by": row.locked_by, "baseline": bool(row.baseline),
@@ -64,7 +66,7 @@ def get(vid: str, conn: sa.Connection | None = None) -> dict:
     row = conn.execute(sa.select(V).where(V.c.id == vid)).first()
     if row is None:
         raise NotFound(f"no version {vid!r}; see /api/versions")
-    return _as_dict(row)
+    return as_dict(row)
 
 
 def revision_of(vid: str) -> int:
@@ -79,27 +81,32 @@ def list_versions() -> list[dict]:
     with db.reading() as conn:
         rows = conn.execute(sa.select(V, live.c.n).outerjoin(live, live.c.version_id == V.c.id)
                             .order_by(V.c.baseline.desc(), V.c.created_at, V.c.id)).all()
-    return [_as_dict(r, r.n or 0) for r in rows]
+    return [as_dict(r, r.n or 0) for r in rows]
 
 
-def writable(conn: sa.Connection, vid: str) -> dict:
-    """Version `vid` locked for this transaction, or Conflict when it is a baseline or locked."""
+def writable(conn: sa.Connection, vid: str, lock: bool = True) -> dict:
+    """Version `vid` locked for this transaction (read only, without `lock`), or Conflict when it is a baseline
+    or locked."""
     check_id(vid)
-    row = conn.execute(sa.select(V).where(V.c.id == vid).with_for_update()).first()
+    q = sa.select(V).where(V.c.id == vid)
+    # FOR NO KEY UPDATE: the strength of the revision bump that follows, which lets edits in flight keep the
+    # key-share locks their inserts' foreign keys took (FOR UPDATE would wait for every one of them)
+    row = conn.execute(q.with_for_update(key_share=True) if lock else q).first()
     if row is None:
         raise NotFound(f"no version {vid!r}; see /api/versions")
     if row.baseline:
         raise Conflict(f"version {vid!r} is a baseline loaded from layers/ and is read-only; branch it to edit")
     if row.locked:
         raise Conflict(f"version {vid!r} is locked by {row.locked_by}; unlock it to edit")
-    return _as_dict(row)
+    return as_dict(row)
 
 
 def log(conn: sa.Connection, vid: str | None, action: str, author: str, layer: str | None = None,
-        fid: str | None = None, before: dict | None = None, after: dict | None = None) -> int:
-    """Record a change; returns its number (the order of all changes in the store)."""
-    result = conn.execute(C.insert().values(version_id=vid, action=action, layer=layer, fid=fid, author=author,
-                                            at=now(), before=before, after=after))
+        fid: str | None = None, before: dict | None = None, after: dict | None = None,
+        at: datetime | None = None) -> int:
+    """Record a change (made now, or `at`); returns its number (the order of all changes in the store)."""
+    result = conn.execute(_LOG, {"version_id": vid, "action": action, "layer": layer, "fid": fid, "author": author,
+                                 "at": at or now(), "before": before, "after": after})
     return int(result.inserted_primary_key[0])
 
 
@@ -159,10 +166,12 @@ def _for_change(conn: sa.Connection, vid: str, revision: int | None, what: str) 
     """Version `vid` locked for this transaction, if it is at `revision` and not a baseline."""
     if revision is None:
         raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)")
-    row = conn.execute(sa.select(V).where(V.c.id == check_id(vid)).with_for_update()).first()
+    # deleting the row needs FOR UPDATE; any other change, FOR NO KEY UPDATE (as `writable`)
+    row = conn.execute(sa.select(V).where(V.c.id == check_id(vid))
+                       .with_for_update(key_share=what != "deleted")).first()
     if row is None:
         raise NotFound(f"no version {vid!r}; see /api/versions")
-    current = _as_dict(row)
+    current = as_dict(row)
     if current["revision"] != revision:
         raise Conflict(f"version {vid!r} is at revision {current['revision']}, not {revision}: "
                        "someone else changed it", current=current)

@@ -52,6 +52,13 @@ def _user() -> dict:
     return auth.current_user()
 
 
+def _editor() -> tuple[str, dict]:
+    """(name, user) of this request's user, for a feature write: the store checks their right to edit the
+    version (`permissions`) on the version row it reads for the write (one query fewer than `_editor_of`)."""
+    user = _user()
+    return user["name"], user
+
+
 def _editor_of(vid: str) -> str:
     """The name of the user of this request, if they may edit the features of version `vid` (permissions)."""
     user, version = _user(), versions.get(vid)
@@ -137,21 +144,21 @@ def add(vid: str, layer: str):
 @auth.require("editor")
 def update(vid: str, layer: str, fid: str):
     """Move, re-shape or edit a feature: `geometry` and/or `properties` (merged), based on `revision`."""
-    return _tagged(features.update(vid, layer, fid, _body(), _revision(), _editor_of(vid)))
+    return _tagged(features.update(vid, layer, fid, _body(), _revision(), *_editor()))
 
 
 @bp.delete("/<vid>/features/<layer>/<fid>")
 @auth.require("editor")
 def delete(vid: str, layer: str, fid: str):
     """Delete a feature (it stays in the history and can be restored)."""
-    return _tagged(features.delete(vid, layer, fid, _revision(), _editor_of(vid)))
+    return _tagged(features.delete(vid, layer, fid, _revision(), *_editor()))
 
 
 @bp.post("/<vid>/features/<layer>/<fid>/restore")
 @auth.require("editor")
 def restore(vid: str, layer: str, fid: str):
     """Restore a deleted feature."""
-    return _tagged(features.restore(vid, layer, fid, _revision(), _editor_of(vid)))
+    return _tagged(features.restore(vid, layer, fid, _revision(), *_editor()))
 
 
 @bp.get("/<vid>/history")

@@ -299,3 +299,44 @@ def test_edits_waiting_on_a_version_being_locked_are_refused_not_deadlocked(bran
     assert all(isinstance(outcomes[fid], Conflict) and "locked" in str(outcomes[fid]) for fid in fids), outcomes
     assert [features.feature(vid, "parks", fid)["revision"] for fid in fids] == [1, 1]
     assert versions.get(vid)["revision"] == 2 and [c["action"] for c in features.history(vid)] == ["branch"]
+
+
+def test_a_versions_changes_are_numbered_in_the_order_they_commit(branch, monkeypatch):
+    """An edit held inside its transaction (after its change number is taken) keeps a second edit of the same
+    version waiting until it commits, so the second gets the higher number: a view "as of change N" never later
+    gains a change numbered at most N. (Were the version's row taken last, the second edit would commit first with
+    the higher number, and the view as of it would change when the first committed.)"""
+    vid = branch["id"]
+    first, second = list(features.layer_gdf(vid, "parks")["id"][:2])
+    held, release = threading.Event(), threading.Event()
+    insert = features._insert
+
+    def held_insert(conn, *args, **kwargs):
+        if args[2] == first:  # (vid, layer, fid, …): hold the first edit between its change number and its commit
+            held.set()
+            assert release.wait(60)
+        return insert(conn, *args, **kwargs)
+
+    monkeypatch.setattr(features, "_insert", held_insert)
+    done: dict[str, object] = {}
+
+    def edit(fid: str) -> None:
+        try:
+            done[fid] = features.update(vid, "parks", fid, {"properties": {"name_en": f"Edit of {fid}"}}, 1, "ana")
+        except Exception as exc:  # what the test looks at
+            done[fid] = exc
+
+    threads = {fid: threading.Thread(target=contextvars.copy_context().run, args=(edit, fid))
+               for fid in (first, second)}
+    threads[first].start()
+    assert held.wait(60)
+    threads[second].start()
+    threads[second].join(timeout=1.0)  # it waits for the version (or the embedded store's write lock)
+    waited = second not in done
+    release.set()
+    for thread in threads.values():
+        thread.join(timeout=60)
+    assert waited, "the second edit committed while the first, numbered before it, was still open"
+    assert all(isinstance(done[fid], dict) for fid in (first, second)), done
+    seq = {c["fid"]: c["seq"] for c in features.history(vid) if c["action"] == "update"}
+    assert seq[first] < seq[second]

@@ -2,12 +2,14 @@
 
 An edit (update, delete, restore) first reads the version and the feature's current row in one query, checks the
 editor's right, the revision the client based its write on (a stale one gets `Conflict` with the current
-feature) and makes and validates the new state, all outside any transaction. Then one transaction logs the change
-(its state before and after), closes the row read (`valid_to` = the change number) only if it is still the current
-one at that revision (else `Conflict`: someone wrote it meanwhile), inserts the new state with revision + 1, and
-last bumps the version's revision in the statement that also refuses a baseline or locked version. So a lock
-(SQLite's write lock; in PostgreSQL the version's row, which every edit of the version takes) is held for the
-write alone, and the version's row for one statement and the commit. An add takes the version first, as before.
+feature) and makes and validates the new state, all outside any transaction. Then one transaction bumps the
+version's revision in the statement that also refuses a baseline or locked version, logs the change (its state
+before and after), closes the row read (`valid_to` = the change number) only if it is still the current one at
+that revision (else `Conflict`: someone wrote it meanwhile) and inserts the new state with revision + 1. So a
+lock (SQLite's write lock; in PostgreSQL the version's row, which every edit of the version takes) is held for
+the write alone, never for the reads and checks. The bump comes first so that a version's changes are numbered
+in the order they commit: a view "as of change N" never later gains a change numbered at most N. An add takes
+the version first too.
 """
 
 from __future__ import annotations
@@ -157,8 +159,9 @@ _READ = (sa.select(V, F.c.pk.label("f_pk"), F.c.layer.label("f_layer"), F.c.revi
 #: Close the row read, if it is still the current state at that revision (else someone wrote it meanwhile).
 _CLOSE = (F.update().where(F.c.pk == sa.bindparam("pk_"), F.c.valid_to.is_(None),
                            F.c.revision == sa.bindparam("revision_")).values(valid_to=sa.bindparam("seq_")))
-#: The version's revision bump, and its "may be written" check in the same statement: the last of an edit, so
-#: that the version's row lock (which every edit of the version takes) is held for this statement and the commit.
+#: The version's revision bump, and its "may be written" check in the same statement: the first of an edit, so
+#: that its change number is taken under the version's row lock (every edit of the version takes it) and the
+#: version's changes are numbered in the order they commit.
 _BUMP = (V.update().where(V.c.id == sa.bindparam("vid_"), V.c.baseline.is_(False), V.c.locked.is_(False))
          .values(revision=V.c.revision + 1, updated_at=sa.bindparam("now_")))
 
@@ -220,6 +223,9 @@ def _commit(vid, layer, fid, author, action, row, props, point, deleted, before,
     """The write transaction of `_write`."""
     with db.transaction() as conn:
         at = versions.now()  # taken in the transaction, as its change number is
+        if conn.execute(_BUMP, {"vid_": vid, "now_": at}).rowcount != 1:
+            versions.writable(conn, vid, lock=False)  # NotFound, or Conflict naming the baseline or the lock
+            raise Conflict(f"version {vid!r} cannot be written now; reload it and try again")
         seq = versions.log(conn, vid, action, author, layer, fid, before, after, at=at)
         if conn.execute(_CLOSE, {"pk_": row.pk, "revision_": row.revision, "seq_": seq}).rowcount != 1:
             now = _current(conn, vid, fid)  # written since it was read (perhaps back to this revision number)
@@ -228,12 +234,6 @@ def _commit(vid, layer, fid, author, action, row, props, point, deleted, before,
             raise Conflict(f"feature {fid!r} was changed by someone else; reload it and try again",
                            current=_row_feature(now))
         _insert(conn, vid, layer, fid, row.revision + 1, props, point, seq, deleted)
-        if conn.execute(_BUMP, {"vid_": vid, "now_": at}).rowcount != 1:
-            # NotFound, or Conflict naming the baseline or the lock. Read without a lock: this transaction holds
-            # a key-share lock of the version (its inserts' foreign keys), as may another edit's failing here
-            # too, so two FOR UPDATE waits on each other would deadlock.
-            versions.writable(conn, vid, lock=False)
-            raise Conflict(f"version {vid!r} cannot be written now; reload it and try again")
     # the state just written, as `_row_feature` reads it back (one query fewer while the write lock is held)
     return {"type": "Feature", "id": fid, "geometry": mapping(point),
             "properties": {**props, "layer": layer, "deleted": bool(deleted)}, "revision": row.revision + 1}

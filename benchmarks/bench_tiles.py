@@ -3,7 +3,8 @@
     python benchmarks/bench_tiles.py [--resource gwa3_ws100_025] [--seconds 10] [--zoom 8]
 
 Both servers get 2 worker processes on 127.0.0.1 and are measured one after the other (never at once) with
-wrk (-t2 -c16), cycling through the same list of tiles that cover the raster at `--zoom`:
+wrk (-t2 -c16), cycling through the same list of tiles that cover the raster at `--zoom`, `--runs` times each
+(the fastest run is kept, see `best_of`; every run is printed with how the server's CPU split between its workers):
 ours at `/api/resources/<name>/tiles/{z}/{x}/{y}.png` (gunicorn), titiler 2.4.0 at
 `/cog/tiles/WebMercatorQuad/{z}/{x}/{y}.png?url=<the COG>&bidx=1&rescale=vmin,vmax&colormap_name=...`
 (uvicorn), i.e. the same read, rescale and colour work. Each tile is fetched once before wrk runs, so the figures
@@ -30,6 +31,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,9 +72,27 @@ def titiler_python() -> Path:
     return python
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL and the pid of its master process."""
+    base: str
+    pid: int
+
+    def workers(self) -> list[int]:
+        """The pids of the master's child processes (its workers)."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds process `pid` has used so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def server(cmd: list[str], port: int, probe: str, env: dict | None = None):
-    """Run `cmd` until the block ends; wait until `probe` answers 200."""
+    """Run `cmd` until the block ends (a Server); wait until `probe` answers 200."""
     log = open(Path(tempfile.gettempdir()) / f"bench-tiles-{port}.log", "w")
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=log)
     try:
@@ -85,7 +105,7 @@ def server(cmd: list[str], port: int, probe: str, env: dict | None = None):
                 time.sleep(0.2)
         else:
             raise SystemExit(f"server {cmd[0]} did not start; see {log.name}")
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -104,14 +124,19 @@ def fetch_all(base: str, paths: list[str]) -> list[float]:
     return times
 
 
-def wrk(base: str, paths: list[str], seconds: int) -> dict:
-    """wrk -t2 -c16 cycling through `paths`: requests/s, mean and p99 latency, non-2xx count."""
+def wrk(srv: Server, paths: list[str], seconds: int) -> dict:
+    """wrk -t2 -c16 cycling through `paths`: requests/s, mean and p99 latency, non-2xx count, and each busy
+    worker's share of the server's CPU in that run (`split`, e.g. [0.5, 0.5]; [1.0] if one worker did it all)."""
+    workers = srv.workers()
+    before = [cpu_seconds(pid) for pid in workers]
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "paths.txt").write_text("\n".join(paths) + "\n")
         (Path(tmp) / "cycle.lua").write_text(LUA)
         out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(Path(tmp) / "cycle.lua"),
-                              base], env={**os.environ, "TILES_FILE": str(Path(tmp) / "paths.txt")},
+                              srv.base], env={**os.environ, "TILES_FILE": str(Path(tmp) / "paths.txt")},
                              capture_output=True, text=True, check=True).stdout
+    used = [cpu_seconds(pid) - start for pid, start in zip(workers, before)]
+    busy = sorted((u for u in used if u > 0.02 * sum(used)), reverse=True)
 
     def ms(text: str) -> float:
         found = re.match(r"([\d.]+)(us|ms|s|m|h)$", text)
@@ -120,9 +145,30 @@ def wrk(base: str, paths: list[str], seconds: int) -> dict:
         value, unit = found.groups()
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "mean_ms": ms(re.search(r"Latency\s+(\S+)", out).group(1)),
-            "p99_ms": ms(re.search(r"99%\s+(\S+)", out).group(1)), "non2xx": int(bad.group(1)) if bad else 0}
+            "p99_ms": ms(re.search(r"99%\s+(\S+)", out).group(1)), "non2xx": int(bad.group(1)) if bad else 0,
+            "split": [round(u / sum(busy), 2) for u in busy],
+            "cpu_ms": sum(used) / max(requests, 1) * 1000}
+
+
+def best_of(srv: Server, paths: list[str], seconds: int, runs: int) -> dict:
+    """The fastest of `runs` wrk runs, with every run's requests/s and worker split under "runs".
+
+    wrk opens its 16 connections at the start of a run; a server that keeps connections open (uvicorn, gthread)
+    serves each on the worker that accepted it, and one worker may accept all 16 while the other idles, which
+    halves its figure for that run. The fastest run is the server with both workers busy.
+    """
+    results = [wrk(srv, paths, seconds) for _ in range(runs)]
+    return max(results, key=lambda r: r["rps"]) | {"runs": [(r["rps"], r["split"]) for r in results]}
+
+
+def report(name: str, r: dict) -> str:
+    """One line of a result: requests/s, latency, failures, server CPU per request and the runs' worker splits."""
+    runs = "; ".join(f"{rps:.0f} ({'/'.join(f'{share:.0%}' for share in split)})" for rps, split in r["runs"])
+    return (f"{name:18s} {r['rps']:9.1f} req/s  mean {r['mean_ms']:7.2f} ms  p99 {r['p99_ms']:7.2f} ms  "
+            f"non-2xx {r['non2xx']}  server CPU {r['cpu_ms']:.2f} ms/request  runs: {runs}")
 
 
 def main() -> None:
@@ -130,6 +176,7 @@ def main() -> None:
     ap.add_argument("--resource", default="gwa3_ws100_025")
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--zoom", type=int, default=8)
+    ap.add_argument("--runs", type=int, default=3, help="wrk runs per server; the fastest is kept")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("needs wrk (apt-get install wrk)")
@@ -152,20 +199,21 @@ def main() -> None:
     results = {}
     env = {"GISLAYOUT_BUILD_DIR": str(store.root().parent)}
     with server([sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:8031", "app:app"], 8031,
-                ours[0], env) as base:
-        cold_ms = fetch_all(base, ours_cold)
-        fetch_all(base, ours)
-        results["gislayout"] = wrk(base, ours, args.seconds) | {"cold_median_ms": statistics.median(cold_ms)}
+                ours[0], env) as srv:
+        cold_ms = fetch_all(srv.base, ours_cold)
+        fetch_all(srv.base, ours)
+        results["gislayout"] = best_of(srv, ours, args.seconds, args.runs) | {
+            "cold_median_ms": statistics.median(cold_ms)}
     python = titiler_python()
     with server([str(python), "-m", "uvicorn", "titiler.application.main:app", "--workers", "2", "--host",
-                 "127.0.0.1", "--port", "8032", "--log-level", "warning"], 8032, theirs[0]) as base:
-        cold_ms = fetch_all(base, theirs_cold)
-        fetch_all(base, theirs)
-        results["titiler"] = wrk(base, theirs, args.seconds) | {"cold_median_ms": statistics.median(cold_ms)}
+                 "127.0.0.1", "--port", "8032", "--log-level", "warning"], 8032, theirs[0]) as srv:
+        cold_ms = fetch_all(srv.base, theirs_cold)
+        fetch_all(srv.base, theirs)
+        results["titiler"] = best_of(srv, theirs, args.seconds, args.runs) | {
+            "cold_median_ms": statistics.median(cold_ms)}
 
     for name, r in results.items():
-        print(f"{name:10s} {r['rps']:9.1f} req/s  mean {r['mean_ms']:7.2f} ms  p99 {r['p99_ms']:7.2f} ms  "
-              f"non-2xx {r['non2xx']}  first-request median {r['cold_median_ms']:.1f} ms")
+        print(f"{report(name, r)}  first-request median {r['cold_median_ms']:.1f} ms")
     ratio = results["gislayout"]["rps"] / results["titiler"]["rps"]
     print(f"ratio: {ratio:.1f}x titiler's requests per second (target >= 20x: {'ok' if ratio >= 20 else 'MISS'}); "
           f"load average (1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

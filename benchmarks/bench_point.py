@@ -8,8 +8,9 @@ wrk (-t2 -c16), `--runs` times each, cycling through the same `--points` points 
 workers may accept all 16 and halve its figure; every run is printed with its workers' split of the CPU.
 Ours at `/api/point?lon=…&lat=…` (gunicorn -w 2, the README's sync workers, then `-k gthread --threads 2`, which
 keeps connections open as uvicorn does; the value of every installed resource plus the prefecture, county, zones
-and the nearest base, park, plant and substation), titiler 2.4.0 at `/cog/point/{lon},{lat}?url=<the COG>` (uvicorn --workers 2; the value of that one COG). Each point is fetched
-once before wrk runs, so the figures are for a running server. Targets (issue 21): ours ≥ 8× titiler's
+and the nearest base, park, plant and substation), titiler 2.4.0 at `/cog/point/{lon},{lat}?url=<the COG>`
+(uvicorn --workers 2; the value of that one COG). Each point is fetched once before wrk runs, so the figures are
+for a running server. Targets (issue 21): ours ≥ 8× titiler's
 requests per second, p99 ≤ 15 ms.
 
 `--profile N` first times N point queries in process (Flask test client) and the data-version check alone,

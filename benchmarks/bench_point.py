@@ -13,6 +13,9 @@ and the nearest base, park, plant and substation), titiler 2.4.0 at `/cog/point/
 for a running server. Targets (issue 21): ours ≥ 8× titiler's
 requests per second, p99 ≤ 15 ms.
 
+`--ceiling` also measures an empty WSGI app on the same `gunicorn -w 2`: what any Python app could reach in
+this harness, and so what share of a request's cost is the server's and the client's rather than the query's.
+
 `--profile N` first times N point queries in process (Flask test client) and the data-version check alone,
 and prints the top of a cProfile of those requests.
 
@@ -93,12 +96,20 @@ def profile(n: int, sample: list[tuple[float, float]]) -> None:
     print(out.getvalue())
 
 
+def empty(environ, start_response):
+    """A WSGI app that answers every request with an empty JSON object: the harness's ceiling (`--ceiling`)."""
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "2")])
+    return [b"{}"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--resource", default="gwa3_ws100_025")
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--points", type=int, default=64)
     ap.add_argument("--runs", type=int, default=3, help="wrk runs per server; the fastest is kept")
+    ap.add_argument("--ceiling", action="store_true",
+                    help="also measure an empty WSGI app on the same gunicorn -w 2: the most any app could reach here")
     ap.add_argument("--profile", type=int, default=0, help="also profile this many point queries in process")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
@@ -131,9 +142,17 @@ def main() -> None:
                  "127.0.0.1", "--port", "8042", "--log-level", "warning"], 8042, theirs[0]) as srv:
         fetch_json(srv.base, theirs)
         results["titiler"] = best_of(srv, theirs, args.seconds, args.runs)
+    if args.ceiling:
+        with server([sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:8044",
+                     "benchmarks.bench_point:empty"], 8044, ours[0]) as srv:
+            results["empty WSGI app"] = best_of(srv, ours, args.seconds, args.runs)
 
     for name, r in results.items():
         print(report(name, r))
+    if args.ceiling:
+        ceiling = results["empty WSGI app"]["rps"]
+        print(f"ceiling: an empty WSGI app is {ceiling / results['titiler']['rps']:.1f}x titiler here; the point query "
+              f"is {results['gislayout']['rps'] / ceiling:.0%} of it")
     for name in ("gislayout", "gislayout gthread"):
         ratio = results[name]["rps"] / results["titiler"]["rps"]
         p99 = results[name]["p99_ms"]

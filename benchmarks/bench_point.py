@@ -13,8 +13,8 @@ and the nearest base, park, plant and substation), titiler 2.4.0 at `/cog/point/
 for a running server. Targets (issue 21): ours ≥ 8× titiler's
 requests per second, p99 ≤ 15 ms.
 
-`--ceiling` also measures an empty WSGI app on the same `gunicorn -w 2`: what any Python app could reach in
-this harness, and so what share of a request's cost is the server's and the client's rather than the query's.
+`--ceiling` also measures, on the same `gunicorn -w 2`, an empty WSGI app (what any Python app could reach in
+this harness: the server's and the client's share of a request) and the point query without Flask (`bare_point`).
 
 `--profile N` first times N point queries in process (Flask test client) and the data-version check alone,
 and prints the top of a cProfile of those requests.
@@ -102,6 +102,27 @@ def empty(environ, start_response):
     return [b"{}"]
 
 
+def bare_point():
+    """A WSGI app answering `/api/point` with the same query and JSON, but without Flask's request handling (no
+    routing, hooks, headers or error pages): how far the query alone could go (`--ceiling`; not the product)."""
+    from urllib.parse import parse_qsl
+
+    import orjson
+
+    from gislayout import dataversion
+    from gislayout.resources import query
+    from gislayout.web import create_app
+    create_app().app_context().push()  # the settings of the app, for good
+
+    def app(environ, start_response):
+        args = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+        with dataversion.scope():
+            body = orjson.dumps(query.point(args["lon"], args["lat"]))
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+    return app
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--resource", default="gwa3_ws100_025")
@@ -146,13 +167,19 @@ def main() -> None:
         with server([sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:8044",
                      "benchmarks.bench_point:empty"], 8044, ours[0]) as srv:
             results["empty WSGI app"] = best_of(srv, ours, args.seconds, args.runs)
+        with server([sys.executable, "-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:8045",
+                     "benchmarks.bench_point:bare_point()"], 8045, ours[0], env) as srv:
+            fetch_json(srv.base, ours)
+            results["query without Flask"] = best_of(srv, ours, args.seconds, args.runs)
 
     for name, r in results.items():
         print(report(name, r))
     if args.ceiling:
         ceiling = results["empty WSGI app"]["rps"]
-        print(f"ceiling: an empty WSGI app is {ceiling / results['titiler']['rps']:.1f}x titiler here; the point query "
-              f"is {results['gislayout']['rps'] / ceiling:.0%} of it")
+        titiler = results["titiler"]["rps"]
+        print(f"ceiling: an empty WSGI app is {ceiling / titiler:.1f}x titiler here, the query without Flask "
+              f"{results['query without Flask']['rps'] / titiler:.1f}x; the point query is "
+              f"{results['gislayout']['rps'] / ceiling:.0%} of the empty app")
     for name in ("gislayout", "gislayout gthread"):
         ratio = results[name]["rps"] / results["titiler"]["rps"]
         p99 = results[name]["p99_ms"]

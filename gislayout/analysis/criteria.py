@@ -107,11 +107,14 @@ def _resource_info(name: str) -> dict:
     return dict(asdict(spec), units=spec.units)
 
 
-def _install_hint(tech: str) -> str:
-    """The command that installs a resource for `tech`, from the resources catalogue."""
+def _install_hint(tech: str, lang: str = "en") -> str:
+    """The command that installs a resource for `tech`, from the resources catalogue (in `lang`, zh or en)."""
 
     spec = resources.BUILTIN["gsa_ghi" if tech == "pv" else "gwa_ws100"]
     shipped = resources.BUILTIN["gsa_ghi_025" if tech == "pv" else "gwa3_ws100_025"]
+    if lang == "zh":
+        return (f"`{shipped.install_command}`（附带的{'Global Solar' if tech == 'pv' else 'Global Wind'} Atlas 裁剪数据），"
+                f"或 `{spec.install_command}`（离线：`{resources.CLI} import FILE`）")
     return (f"`{shipped.install_command}` (the shipped {'Global Solar' if tech == 'pv' else 'Global Wind'} Atlas "
             f"crop), or `{spec.install_command}` (offline: `{resources.CLI} import FILE`)")
 
@@ -152,7 +155,9 @@ def read_resource(tech: str, grid: Grid) -> tuple[str, str, np.ndarray, dict]:
                 info = dict(info, conversion=conv)
             return kind, name, values, info
     raise ResourceUnavailable(f"{tech} siting needs a {what} resource and none is installed; install one with "
-                              f"{_install_hint(tech)}")
+                              f"{_install_hint(tech)}",
+                              zh=f"{'光伏' if tech == 'pv' else '风电'}选址需要{'太阳能（GHI）' if tech == 'pv' else '风能'}"
+                                 f"资源数据，但尚未安装；安装命令：{_install_hint(tech, 'zh')}")
 
 
 def read_elevation(grid: Grid) -> tuple[np.ndarray, str, str, bool]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from .. import config, geojson
+from .. import geojson, printing
 from ..analysis import costs, criteria, exclusions, gridstore, model, outputs, service, sites, surface, upload
 from ..analysis.energy import turbine_names
 from ..analysis.grid import clip_project
@@ -224,7 +224,7 @@ def siting_page():
     lang = request.args.get("lang", "zh")
     if lang not in ("zh", "en"):
         raise BadParameter(f"unknown lang {lang!r}; allowed: en, zh")
-    return render_template("siting.html", lang=lang, config_attribution=config.BOUNDARY_ATTRIBUTION,
+    return render_template("siting.html", lang=lang, config_attribution=printing.boundary_attribution(lang),
                            map_config=sitingpage.config())
 
 

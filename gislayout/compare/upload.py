@@ -28,7 +28,7 @@ def read_version(filename: str, data: bytes) -> gpd.GeoDataFrame:
         raise InvalidData(f"{_WHAT} {filename!r} has no 'id' column; columns: {', '.join(cols) or 'none'}. "
                           "Give each feature the id of the base or park it versions (e.g. base_jiuquan_wind), "
                           "and a new id to a new feature",
-                          zh=f"版本文件“{filename}”没有“id”列；现有列：{'、'.join(cols) or '无'}。请给每个要素填上它所对应的"
+                          zh=f"版本文件“{filename}”没有“id”列；现有列：{'、'.join(f'“{c}”' for c in cols) or '无'}。请给每个要素填上它所对应的"
                              "基地或园区的 id（如 base_jiuquan_wind），新要素给新的 id")
     ids = gdf["id"].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
     blank = np.flatnonzero((ids == "").to_numpy())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, url_for
 
 from .. import printing, regions, uploads
-from ..bilingual import LANGS
+from ..bilingual import LANGS, pick
 from ..errors import allowed
 from ..maps import briefing, briefingpdf
 from . import openapi
@@ -38,6 +38,8 @@ def page():
         r["_pdf"] = url_for("briefing.pdf", area=r["id"], fmt="pdf", lang=lang, **keep)
         if lang == "zh" and "offtakers_by_sector_zh" in r:
             r["offtakers_by_sector"] = r["offtakers_by_sector_zh"]
+        if "kind" in r:  # a code (prefecture, zone): its word in the page's language
+            r["kind"] = pick(briefing.KINDS.get(r["kind"], (r["kind"], r["kind"])), lang)
     html = render_template("briefing.html", lang=lang, scheme=scheme, schemes=regions.schemes(), rows=rows,
                            columns=[(c, briefing.COLUMNS[c][0 if lang == "zh" else 1]) for c in cols],
                            sources=briefing.sources(lang), keep=keep,

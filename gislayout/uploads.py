@@ -130,7 +130,8 @@ def check_geometries(gdf: gpd.GeoDataFrame, filename: str, *, what: str, allowed
     if wrong.size:
         i = int(wrong[0])
         raise InvalidData(f"{what} {filename!r}: feature {name(i)} is a {geoms[i].geom_type}; {expected}",
-                          zh=f"{named_zh(what, filename)}：要素 {name(i)} 的几何类型（{geoms[i].geom_type}）不符合要求")
+                          zh=f"{named_zh(what, filename)}：要素 {name(i)} 是“{geoms[i].geom_type}”，应为 "
+                             + "、".join(f"“{t}”" for t in allowed.values()))
     coords, owner = shapely.get_coordinates(geoms, return_index=True)
     bad = owner[~np.isfinite(coords).all(axis=1)]
     if bad.size:
@@ -153,17 +154,18 @@ def _geojson(data: bytes, r: _Reader) -> gpd.GeoDataFrame:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise r.fail(f" is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+        raise r.fail(f" is not UTF-8 text: {exc.reason} at byte {exc.start}",
+                     f"不是 UTF-8 文本（第 {exc.start} 字节出错）") from None
     except json.JSONDecodeError as exc:
         raise r.fail(f" is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                      f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）") from None
     except RecursionError:
-        raise r.fail(" nests JSON too deeply to be GeoJSON") from None
+        raise r.fail(" nests JSON too deeply to be GeoJSON", "的 JSON 嵌套过深，不是 GeoJSON") from None
     kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
     if kind == "FeatureCollection":
         feats = doc.get("features")
         if not isinstance(feats, list):
-            raise r.fail(f": 'features' must be a list, got {type(feats).__name__}")
+            raise r.fail(f": 'features' must be a list, got {type(feats).__name__}", "：“features”应为列表")
     elif kind == "Feature":
         feats = [doc]
     elif kind in _GEOJSON_GEOMETRIES:
@@ -175,17 +177,17 @@ def _geojson(data: bytes, r: _Reader) -> gpd.GeoDataFrame:
     geoms, props = [], []
     for i, feat in enumerate(feats, start=1):
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
-            raise r.fail(f": item {i} of 'features' is not a GeoJSON Feature")
+            raise r.fail(f": item {i} of 'features' is not a GeoJSON Feature", f"：“features”的第 {i} 项不是 GeoJSON 要素")
         try:
             with quiet.ignoring(RuntimeWarning):  # NaN vertices warn here; check_geometries names them
                 geoms.append(shapely.geometry.shape(feat["geometry"]) if feat.get("geometry") else None)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
-            raise r.fail(f": feature {i} has a malformed geometry ({exc})") from None
+            raise r.fail(f": feature {i} has a malformed geometry ({exc})", f"：要素 {i} 的几何格式有误") from None
         except RecursionError:
-            raise r.fail(f": feature {i} nests geometry collections too deeply") from None
+            raise r.fail(f": feature {i} nests geometry collections too deeply", f"：要素 {i} 的几何集合嵌套过深") from None
         p = feat.get("properties") or {}
         if not isinstance(p, dict):
-            raise r.fail(f": feature {i} has properties that are not an object")
+            raise r.fail(f": feature {i} has properties that are not an object", f"：要素 {i} 的属性不是对象")
         p = {k: _scalar(v) for k, v in p.items() if k != "geometry"}
         if "id" not in p and feat.get("id") is not None:
             p["id"] = feat["id"]
@@ -213,15 +215,15 @@ def _read_path(path: Path, r: _Reader, kind: str) -> gpd.GeoDataFrame:
         try:
             names = [str(n) for n, geom_type in pyogrio.list_layers(path) if geom_type]
             if not names:
-                raise r.fail(" holds no layer with geometry")
+                raise r.fail(" holds no layer with geometry", "没有带几何的图层")
             r.count(sum(pyogrio.read_info(path, layer=n)["features"] for n in names))
             parts = [pyogrio.read_dataframe(path, layer=n) for n in names]
         except (DataSourceError, DataLayerError) as exc:
             # GDAL's message names our temporary copy; show the user's file name instead
             detail = str(exc).split(";")[0].replace(f"'{path}'", "the file").replace(str(path), "the file")
-            raise r.fail(f" could not be read as {kind}: {detail}") from None
+            raise r.fail(f" could not be read as {kind}: {detail}", "无法读取，文件可能已损坏") from None
     if any(p.crs is None for p in parts):
-        raise r.fail(": a layer has no coordinate reference system")
+        raise r.fail(": a layer has no coordinate reference system", "：有图层没有坐标参考系")
     parts = [p.to_crs(config.WGS84) for p in parts]
     if len(parts) > 1:
         parts = [p.assign(gpkg_layer=n) for p, n in zip(parts, names)]
@@ -250,20 +252,23 @@ def _zip(data: bytes, r: _Reader) -> gpd.GeoDataFrame:
         shps = [i for i in infos if i.filename.lower().endswith(".shp") and "__macosx" not in i.filename.lower()]
         if len(shps) != 1:
             raise r.fail(f" must hold exactly one .shp file; found {len(shps)}"
-                         + (f": {[i.filename for i in shps]}" if shps else ""))
+                         + (f": {[i.filename for i in shps]}" if shps else ""),
+                         f"应恰好包含一个 .shp 文件，实有 {len(shps)} 个")
         stem = shps[0].filename[:-4]
         # only the Shapefile's siblings ('x.shx', 'x.dbf'…): a member like 'x/y.z' shares the stem but is no part
         members = {ext: i for i in infos if i.filename[:-4] == stem
                    and _SIDECAR.fullmatch(ext := i.filename[len(stem):].lower())}
         missing = [ext for ext in (".shx", ".dbf") if ext not in members]
         if missing:
-            raise r.fail(f": Shapefile {PurePosixPath(stem).name!r} lacks {missing}")
+            raise r.fail(f": Shapefile {PurePosixPath(stem).name!r} lacks {missing}",
+                         f"：Shapefile“{PurePosixPath(stem).name}”缺少 {'、'.join(missing)}")
         with tempfile.TemporaryDirectory() as tmp:
             for ext, info in members.items():
                 try:
                     (Path(tmp) / f"upload{ext}").write_bytes(archive.read(info))
                 except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-                    raise r.fail(f": member {info.filename!r} cannot be unzipped ({exc})") from None
+                    raise r.fail(f": member {info.filename!r} cannot be unzipped ({exc})",
+                                 f"：其中的“{info.filename}”无法解压") from None
             if ".prj" not in members:  # a Shapefile without .prj: its coordinates are taken as WGS84 lon/lat
                 (Path(tmp) / "upload.prj").write_text(
                     'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],'

@@ -18,7 +18,9 @@ import re
 
 import pytest
 
+from gislayout import dataversion
 from gislayout.analysis import criteria, exclusions, service
+from gislayout.compare import siting
 
 from .browser import browser, page  # noqa: F401  (shared fixtures: Debian chromium, off-host requests aborted)
 from .fixtures import siting_synthetic as synthetic
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.browser
 #: Proper names of sources, licences, formats and software: the same in a Chinese text.
 ALLOWED = {
     "Leaflet", "OpenStreetMap", "GeoNames", "Natural", "Earth", "Altitude", "pvlib", "cnmaps", "data", "Mapzen",
-    "ODbL", "Global", "Solar", "Wind", "Atlas", "GeoJSON", "GeoPackage", "Shapefile", "PostGIS", "QGIS", "gislayout",
+    "ODbL", "Global", "Solar", "Wind", "Atlas", "GeoJSON", "GeoPackage", "Shapefile", "PostGIS", "QGIS", "SQLite", "gislayout",
     "Weibull", "English",  # the language switch names the other language
 }
 #: The tests' synthetic resource is named so (tests/fixtures/siting_synthetic.py): not a planner's word.
@@ -63,6 +65,9 @@ def stacks(monkeypatch, tmp_path):
               for tech in criteria.TECHS}
     monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
     monkeypatch.setattr(exclusions, "store_dir", lambda: tmp_path / "exclusions")
+    # the compare page's siting figures: cached afresh, so no other test reads figures of the synthetic stacks
+    monkeypatch.setattr(siting, "_by_prefecture", dataversion.cached(maxsize=4)(siting._by_prefecture.__wrapped__))
+    monkeypatch.setattr(siting, "_offtakers", dataversion.cached(maxsize=4)(siting._offtakers.__wrapped__))
     return stacks
 
 

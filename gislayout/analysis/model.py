@@ -222,16 +222,18 @@ def parse(tech: str, query: Mapping[str, object], resource_kind: str | None = No
             continue
         if key not in values:
             raise BadParameter(f"unknown siting parameter {key!r} for tech {tech!r}; allowed: "
-                               f"{', '.join(values)}", zh=f"未知的选址参数“{key}”；可用参数：{'、'.join(values)}")
+                               f"{', '.join(values)}", zh=f"未知的选址参数“{key}”；可用参数："
+                                                     + "、".join(f"“{k}”" for k in values))
         if key == "turbine":
             if raw not in turbine_names():
                 raise BadParameter(f"unknown turbine {raw!r}; allowed: {', '.join(turbine_names())}",
-                                   zh=f"未知的风机型号“{raw}”；可选：{'、'.join(turbine_names())}")
+                                   zh=f"未知的风机型号“{raw}”；可选：" + "、".join(f"“{n}”" for n in turbine_names()))
             values[key] = raw
         elif key in CHOICES:
             if raw not in CHOICES[key]:
                 raise BadParameter(f"unknown {key} {raw!r}; allowed: {', '.join(CHOICES[key])}",
-                                   zh=f"参数“{key}”的值“{raw}”无效；可选：{'、'.join(CHOICES[key])}")
+                                   zh=f"参数“{key}”的值“{raw}”无效；可选："
+                                      + "、".join(f"“{c}”" for c in CHOICES[key]))
             values[key] = raw
         elif (key.startswith("t_") or key in NULLABLE) and raw in (*OFF, None):
             values[key] = None

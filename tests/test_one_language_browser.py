@@ -139,3 +139,26 @@ def test_atlas_credits_follow_the_language(page, live_server, stacks):
     page.locator("#lang-toggle").click()
     page.wait_for_function("document.querySelector('.leaflet-control-attribution').innerText.includes('Boundaries')")
     assert "边界" not in credit.inner_text()
+
+
+def test_siting_run_with_zones_is_all_chinese(page, live_server, stacks):
+    page.goto(f"{live_server}/siting?lang=zh#siting=tech%3Dpv%26max_zone%3D0%26min_area%3D1")
+    page.locator(".siting-table tbody tr").first.wait_for(timeout=60000)
+    texts = page.evaluate(VISIBLE_TEXT)
+    assert any("地形" in t for t in texts)  # the stack's note, in Chinese
+    assert not english(texts)
+
+
+#: Chinese an English page may show: the switch to Chinese, the map-approval number's name in the boundaries'
+#: credit (an official term), and the policy's clause numbers (三(一)2), which are cited as the policy writes them.
+CHINESE_ALLOWED = re.compile(r"中文|审图号|[一二三四五六七八九十]+[(（][一二三四五六七八九十]+[)）]\d*")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("path", ["/siting?lang=en", "/compare?lang=en", "/schemes/edit?lang=en", "/briefing?lang=en",
+                                  "/?lang=en"])
+def test_english_pages_show_no_chinese(page, live_server, stacks, path):
+    page.goto(live_server + path)
+    page.wait_for_load_state("networkidle")
+    texts = page.evaluate(VISIBLE_TEXT)
+    assert texts and not [t for t in texts if CJK.search(CHINESE_ALLOWED.sub("", t))]

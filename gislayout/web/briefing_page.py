@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from .. import printing, regions, uploads
+from .. import boundaries, printing, regions, uploads
 from ..bilingual import LANGS, pick
 from ..errors import allowed
 from ..maps import briefing, briefingpdf
@@ -34,7 +34,11 @@ def page():
     table = briefing.frame(scheme)
     cols = [c for c in briefing.COLUMNS if c in table and c not in ("name_en" if lang == "zh" else "name_zh",)]
     rows = [{c: ("–" if v is None or v != v else v) for c, v in r.items()} for r in table.to_dict("records")]
+    # the member prefectures by their English names on an English page (the data names them in Chinese)
+    english = dict(zip(*(boundaries.load("prefecture")[c] for c in ("name_zh", "name_en")))) if lang == "en" else {}
     for r in rows:
+        if english and isinstance(r.get("members"), str):
+            r["members"] = ";".join(english.get(m, m) for m in r["members"].split(";"))
         r["_pdf"] = url_for("briefing.pdf", area=r["id"], fmt="pdf", lang=lang, **keep)
         if lang == "zh" and "offtakers_by_sector_zh" in r:
             r["offtakers_by_sector"] = r["offtakers_by_sector_zh"]

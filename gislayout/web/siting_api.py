@@ -261,7 +261,9 @@ def _openapi_paths() -> dict:
                             "comma-separated ids (16 hex digits each, at most 8) from POST /api/siting/exclusions")
     grid = openapi.query("grid", {"type": "string", "pattern": r"^[0-9a-f]{16}$"},
                          "id from POST /api/siting/grid: connect to that grid instead of the substations layer")
-    common = [tech, exclude, grid, *_param_docs()]
+    lang = openapi.query("lang", {"type": "string", "enum": ["zh", "en"]},
+                         "language of an error's message and of nothing else (zh; default English)")
+    common = [tech, exclude, grid, lang, *_param_docs()]
     file_body = {"required": True, "content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
                                                                                      "format": "binary"}}}},

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 PVLIB_ALTITUDE_NOTE = ("Terrain: elevation from pvlib's Altitude.h5 (1/12°, ≈ 8 km cells, 28 m steps), "
                        "bilinear onto the 1 km grid. Too coarse for slope, so slope is not a criterion.")
-
+#: The stack's fixed notes in Chinese (note_zh).
 PVLIB_ALTITUDE_NOTE_ZH = ("地形：海拔取自 pvlib 的 Altitude.h5（1/12°，约 8 km 网格，28 m 级差），双线性插值到 1 km 网格。"
                           "分辨率太粗，无法计算坡度，故坡度不作为准则。")
 LANDCOVER_NOTE_ZH = ("土地覆盖：MODIS MCD12C1 v006 2019，IGBP 分类（NASA LP DAAC，doi:10.5067/MODIS/MCD12C1.006），"

@@ -7,11 +7,20 @@ import re
 
 
 class GislayoutError(Exception):
-    """Base class: a message fit to show a user, naming the offending value."""
+    """Base class: a message fit to show a user, naming the offending value.
 
-    def __init__(self, message: str):
+    `zh` is the same message in Chinese, for a request from a Chinese page (`lang=zh`; web.errors picks it);
+    without it such a request is answered in English.
+    """
+
+    def __init__(self, message: str, *, zh: str | None = None):
         super().__init__(message)
         self.message = message
+        self.zh = zh
+
+    def text(self, lang: str) -> str:
+        """The message in `lang` (zh or en): English when no Chinese was given."""
+        return self.zh if lang == "zh" and self.zh else self.message
 
 
 class BadParameter(GislayoutError):
@@ -44,8 +53,8 @@ class Forbidden(GislayoutError):
 class Conflict(GislayoutError):
     """A write based on a stale revision, or one the thing's state forbids (HTTP 409); `current` is the state now."""
 
-    def __init__(self, message: str, current: dict | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, current: dict | None = None, *, zh: str | None = None):
+        super().__init__(message, zh=zh)
         self.current = current
 
 
@@ -56,8 +65,8 @@ class TooLarge(GislayoutError):
 class TooMany(GislayoutError):
     """Too many attempts (sign-in, token creation, uploads) in a time window (HTTP 429 with Retry-After)."""
 
-    def __init__(self, message: str, retry_after: int = 60):
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int = 60, *, zh: str | None = None):
+        super().__init__(message, zh=zh)
         self.retry_after = retry_after
 
 
@@ -81,24 +90,27 @@ _WHOLE = re.compile(r"[+-]?[0-9]+")
 MAX_DIGITS = 18
 
 
-def number(value: object, what: str, low: float = -math.inf, high: float = math.inf) -> float:
+def number(value: object, what: str, low: float = -math.inf, high: float = math.inf, what_zh: str | None = None) -> float:
     """`value` (a number, or its text by the one rule above) as a finite float in [low, high]; BadParameter
-    quoting it otherwise."""
+    quoting it otherwise (also in Chinese when `what_zh` names the value in Chinese)."""
+    def bad(en: str, zh: str) -> BadParameter:
+        return BadParameter(f"{what} {en}, got {value!r:.80}", zh=f"{what_zh}{zh}，收到“{value!s:.80}”" if what_zh else None)
+
     if isinstance(value, bool):
-        raise BadParameter(f"{what} must be a number, got {value!r}")
+        raise bad("must be a number", "应为数字")
     if isinstance(value, str):
         text = value.strip()
         if len(text) > 64 or not _DECIMAL.fullmatch(text):
-            raise BadParameter(f"{what} must be a number, got {value!r:.80}")
+            raise bad("must be a number", "应为数字")
         value = text
     try:
         result = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):
-        raise BadParameter(f"{what} must be a number, got {value!r:.80}") from None
+        raise bad("must be a number", "应为数字") from None
     if not math.isfinite(result):
-        raise BadParameter(f"{what} must be a finite number, got {value!r:.80}")
+        raise bad("must be a finite number", "应为有限数值")
     if not low <= result <= high:
-        raise BadParameter(f"{what} must be between {low:g} and {high:g}, got {value!r:.80}")
+        raise bad(f"must be between {low:g} and {high:g}", f"应在 {low:g} 与 {high:g} 之间")
     return result
 
 

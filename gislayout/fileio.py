@@ -88,6 +88,10 @@ def store_text(folder: Path, text: str, keep: int, suffix: str = ".geojson") -> 
     return ident
 
 
+#: The stored things `use_stored` names, in Chinese.
+_NOUN_ZH = {"exclusion set": "排除区", "grid": "电网"}
+
+
 def use_stored(folder: Path, ident: str, what: str, noun: str, hint: str, suffix: str = ".geojson") -> Path:
     """The file of stored `ident` in `folder`, marked as used now.
 
@@ -95,11 +99,14 @@ def use_stored(folder: Path, ident: str, what: str, noun: str, hint: str, suffix
     <hint>") when it is not (or no longer) stored.
     """
 
+    noun_zh = _NOUN_ZH.get(noun, noun)
     if not STORED_ID.match(ident):
-        raise BadParameter(f"{what} id {ident!r} is not 16 hex digits")
+        raise BadParameter(f"{what} id {ident!r} is not 16 hex digits",
+                           zh=f"{noun_zh}编号“{ident}”不是 16 位十六进制数")
     path = folder / f"{ident}{suffix}"
     try:
         os.utime(path)
     except FileNotFoundError:
-        raise NotFound(f"no uploaded {noun} {ident!r}; {hint}") from None
+        raise NotFound(f"no uploaded {noun} {ident!r}; {hint}",
+                       zh=f"没有编号为“{ident}”的已上传{noun_zh}（可能已被清理）；请重新上传") from None
     return path

@@ -64,7 +64,8 @@ def resolve(tech: str, values: dict) -> Costs:
     """Costs for `tech` from run parameters `values` (their preset, overridden by explicit values)."""
     name = values.get("cost_preset") or DEFAULT_PRESET
     if name not in PRESET_NAMES:
-        raise BadParameter(f"unknown cost_preset {name!r}; allowed: {', '.join(PRESET_NAMES)}")
+        raise BadParameter(f"unknown cost_preset {name!r}; allowed: {', '.join(PRESET_NAMES)}",
+                           zh=f"未知的成本预设“{name}”；可选：" + "、".join(f"“{n}”" for n in PRESET_NAMES))
     p = presets()[name]
     base = dict(p[tech])
     base.setdefault("degradation", 0.0)

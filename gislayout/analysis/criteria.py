@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -33,6 +34,33 @@ log = logging.getLogger(__name__)
 
 PVLIB_ALTITUDE_NOTE = ("Terrain: elevation from pvlib's Altitude.h5 (1/12°, ≈ 8 km cells, 28 m steps), "
                        "bilinear onto the 1 km grid. Too coarse for slope, so slope is not a criterion.")
+#: The stack's fixed notes in Chinese (note_zh).
+PVLIB_ALTITUDE_NOTE_ZH = ("地形：海拔取自 pvlib 的 Altitude.h5（1/12°，约 8 km 网格，28 m 级差），双线性插值到 1 km 网格。"
+                          "分辨率太粗，无法计算坡度，故坡度不作为准则。")
+LANDCOVER_NOTE_ZH = ("土地覆盖：MODIS MCD12C1 v006 2019，IGBP 分类（NASA LP DAAC，doi:10.5067/MODIS/MCD12C1.006），"
+                     "0.05°（在甘肃约 4.5 × 5.5 km），最近邻重采样到 1 km 网格：小于数千米的绿洲、城镇和湖泊无法分辨。"
+                     "建成区另以市州驻地、县城和园区周围的缓冲区近似。gislayout 不附带保护区数据：请上传保护区多边形以排除。")
+_RESOURCE_NOTE = re.compile(r"Resource (?P<name>'[^']*') (?:\((?P<source>.*?)\): (?P<bias>.*)|licence: (?P<licence>.*?)\."
+                            r"(?: Attribution: (?P<attr>.*))?|(?P<height>does not state its height).*)$", re.S)
+
+
+def note_zh(note: str) -> str:
+    """A note of the stack (`_base`, `_build`) in Chinese; the words a resource's metadata gives (its bias, source,
+    licence and attribution) stay as the metadata has them."""
+    if note == PVLIB_ALTITUDE_NOTE:
+        return PVLIB_ALTITUDE_NOTE_ZH
+    if note.startswith("Land cover: "):
+        return LANDCOVER_NOTE_ZH
+    m = _RESOURCE_NOTE.match(note)
+    if not m:
+        return note
+    name = m["name"].strip("'")
+    if m["height"]:
+        return f"资源“{name}”未注明高度；按 100 m 计（Global Wind Atlas）。"
+    if m["licence"] is not None:
+        licence = "未记录" if m["licence"] == "not recorded" else m["licence"]
+        return f"资源“{name}”的许可：{licence}。" + (f"署名：{m['attr']}" if m["attr"] else "")
+    return f"资源“{name}”（{m['source']}）：{m['bias']}"
 
 
 @lru_cache(maxsize=2)
@@ -79,11 +107,14 @@ def _resource_info(name: str) -> dict:
     return dict(asdict(spec), units=spec.units)
 
 
-def _install_hint(tech: str) -> str:
-    """The command that installs a resource for `tech`, from the resources catalogue."""
+def _install_hint(tech: str, lang: str = "en") -> str:
+    """The command that installs a resource for `tech`, from the resources catalogue (in `lang`, zh or en)."""
 
     spec = resources.BUILTIN["gsa_ghi" if tech == "pv" else "gwa_ws100"]
     shipped = resources.BUILTIN["gsa_ghi_025" if tech == "pv" else "gwa3_ws100_025"]
+    if lang == "zh":
+        return (f"`{shipped.install_command}`（附带的{'Global Solar' if tech == 'pv' else 'Global Wind'} Atlas 裁剪数据），"
+                f"或 `{spec.install_command}`（离线：`{resources.CLI} import FILE`）")
     return (f"`{shipped.install_command}` (the shipped {'Global Solar' if tech == 'pv' else 'Global Wind'} Atlas "
             f"crop), or `{spec.install_command}` (offline: `{resources.CLI} import FILE`)")
 
@@ -124,7 +155,9 @@ def read_resource(tech: str, grid: Grid) -> tuple[str, str, np.ndarray, dict]:
                 info = dict(info, conversion=conv)
             return kind, name, values, info
     raise ResourceUnavailable(f"{tech} siting needs a {what} resource and none is installed; install one with "
-                              f"{_install_hint(tech)}")
+                              f"{_install_hint(tech)}",
+                              zh=f"{'光伏' if tech == 'pv' else '风电'}选址需要{'太阳能（GHI）' if tech == 'pv' else '风能'}"
+                                 f"资源数据，但尚未安装；安装命令：{_install_hint(tech, 'zh')}")
 
 
 def read_elevation(grid: Grid) -> tuple[np.ndarray, str, str, bool]:

@@ -49,8 +49,8 @@ def load(ident: str) -> gpd.GeoDataFrame:
     try:
         return gpd.read_file(path, engine="pyogrio")
     except FileNotFoundError:  # evicted between the check and the read
-        raise NotFound(f"no uploaded exclusion set {ident!r}; upload it again with POST /api/siting/exclusions") \
-            from None
+        raise NotFound(f"no uploaded exclusion set {ident!r}; upload it again with POST /api/siting/exclusions",
+                       zh=f"没有编号为“{ident}”的已上传排除区（可能已被清理）；请重新上传") from None
 
 
 def polygon_mask(stack: Stack, gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -81,8 +81,10 @@ def parse_ids(raw: str | None) -> list[str]:
     """Exclusion ids from a comma-separated query value (at most 8)."""
     ids = [s.strip() for s in (raw or "").split(",") if s.strip()]
     if len(ids) > 8:
-        raise BadParameter(f"at most 8 exclusion sets per run; got {len(ids)}")
+        raise BadParameter(f"at most 8 exclusion sets per run; got {len(ids)}",
+                           zh=f"每次运行最多使用 8 个排除区；收到 {len(ids)} 个")
     for ident in ids:
         if not fileio.STORED_ID.match(ident):
-            raise BadParameter(f"exclusion id {ident!r} is not 16 hex digits")
+            raise BadParameter(f"exclusion id {ident!r} is not 16 hex digits",
+                               zh=f"排除区编号“{ident}”不是 16 位十六进制数")
     return ids

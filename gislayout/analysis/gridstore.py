@@ -64,7 +64,8 @@ def load(ident: str) -> gpd.GeoDataFrame:
     try:
         return gpd.read_file(store_dir() / f"{ident}.geojson", engine="pyogrio")
     except FileNotFoundError:
-        raise NotFound(f"no uploaded grid {ident!r}; upload it again with POST /api/siting/grid") from None
+        raise NotFound(f"no uploaded grid {ident!r}; upload it again with POST /api/siting/grid",
+                       zh=f"没有编号为“{ident}”的已上传电网（可能已被清理）；请重新上传") from None
 
 
 def table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -222,21 +222,26 @@ def parse(tech: str, query: Mapping[str, object], resource_kind: str | None = No
             continue
         if key not in values:
             raise BadParameter(f"unknown siting parameter {key!r} for tech {tech!r}; allowed: "
-                               f"{', '.join(values)}")
+                               f"{', '.join(values)}", zh=f"未知的选址参数“{key}”；可用参数："
+                                                     + "、".join(f"“{k}”" for k in values))
         if key == "turbine":
             if raw not in turbine_names():
-                raise BadParameter(f"unknown turbine {raw!r}; allowed: {', '.join(turbine_names())}")
+                raise BadParameter(f"unknown turbine {raw!r}; allowed: {', '.join(turbine_names())}",
+                                   zh=f"未知的风机型号“{raw}”；可选：" + "、".join(f"“{n}”" for n in turbine_names()))
             values[key] = raw
         elif key in CHOICES:
             if raw not in CHOICES[key]:
-                raise BadParameter(f"unknown {key} {raw!r}; allowed: {', '.join(CHOICES[key])}")
+                raise BadParameter(f"unknown {key} {raw!r}; allowed: {', '.join(CHOICES[key])}",
+                                   zh=f"参数“{key}”的值“{raw}”无效；可选："
+                                      + "、".join(f"“{c}”" for c in CHOICES[key]))
             values[key] = raw
         elif (key.startswith("t_") or key in NULLABLE) and raw in (*OFF, None):
             values[key] = None
         else:
-            value = number(raw, f"parameter {key!r}", *limits(key))
+            value = number(raw, f"parameter {key!r}", *limits(key), what_zh=f"参数“{key}”")
             if key in ("top", "lifetime") and value != int(value):
-                raise BadParameter(f"parameter {key!r} must be a whole number, got {raw!r}")
+                raise BadParameter(f"parameter {key!r} must be a whole number, got {raw!r}",
+                                   zh=f"参数“{key}”应为整数，收到“{raw}”")
             values[key] = int(value) if key == "top" else value
     return Params(tech, values, resource_kind)
 
@@ -288,7 +293,8 @@ def evaluate(stack: Stack, params: Params, exclude: np.ndarray | None = None,
             total += np.float32(w) * layer.norm
     if not weights:
         raise BadParameter(f"every weight is zero; give at least one of "
-                           f"{', '.join('w_' + k for k in layers)} a value above 0")
+                           f"{', '.join('w_' + k for k in layers)} a value above 0",
+                           zh="所有权重均为 0；请至少给一个准则大于 0 的权重")
     for name, dist in stack.distances.items():
         radius = params.values.get(f"{name}_buffer") or 0.0
         if radius > 0:

@@ -98,6 +98,7 @@ class Run:
     by_prefecture: pd.DataFrame
     timings_ms: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    notes_zh: list[str] = field(default_factory=list)  # the same notes in Chinese (criteria.note_zh)
     uploaded_exclusions: bool = False
     economics: pd.DataFrame | None = None   # supply.economics: one row per zone
     costs: costs_mod.Costs | None = None
@@ -134,17 +135,20 @@ def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygo
     by_pref = zones_mod.rollup_by_prefecture(stack_, found, params, yields)
     t4 = time.perf_counter()
     notes = list(stack_.notes)
+    notes_zh = [criteria.note_zh(n) for n in stack_.notes]
     for key in ("slope", "elevation", "grid"):
         asked = {f"w_{key}", f"t_{key}"} & set(params.changed())
         if key not in stack_.layers and key not in extra and asked:
             notes.append(f"No data for the {key} criterion is installed; its threshold and weight are ignored.")
+            notes_zh.append(f"未安装“{_CRITERION_ZH[key]}”准则的数据；其阈值与权重不起作用。")
     if not len(found):
         notes.append(_why_no_zone(stack_, surface, params))
+        notes_zh.append(_why_no_zone_zh(stack_, surface, params))
     timings = {"score": (t1 - t0) * 1e3, "zones": (t2 - t1) * 1e3, "economics": (t2b - t2) * 1e3,
                "describe_polygons": (t3 - t2b) * 1e3,
                "rollups": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
     return Run(stack_, params, surface, found, table, geoms, by_pref,
-               {k: round(v, 1) for k, v in timings.items()}, notes, exclude is not None, econ, costs, extra)
+               {k: round(v, 1) for k, v in timings.items()}, notes, notes_zh, exclude is not None, econ, costs, extra)
 
 
 def _why_no_zone(stack_: Stack, surface: Surface, params: Params) -> str:
@@ -158,6 +162,28 @@ def _why_no_zone(stack_: Stack, surface: Surface, params: Params) -> str:
     return (f"No zone: {suitable:,} cells ({suitable * stack_.grid.cell_km2:,.0f} km²) are suitable, but none "
             f"forms a zone of at least min_area = {params['min_area']:g} km² (zones cut at max_zone = "
             f"{params['max_zone']:g} km). Lower min_area or raise max_zone.")
+
+
+#: Criteria and exclusion steps named in the Chinese notes (the waterfall's words, static/siting/strings.js).
+_CRITERION_ZH = {"resource": "资源", "elevation": "海拔", "slope": "坡度", "demand": "距园区/基地", "town": "距城镇",
+                 "grid": "距电网", "no_data": "无数据", "seat_buffer": "市州驻地缓冲", "town_buffer": "县城缓冲",
+                 "park_buffer": "园区/基地缓冲", "runway_buffer": "机场跑道缓冲", "uploaded": "上传的排除区",
+                 "no_score": "无得分", "glacier": "冰川", "lc_water": "水体", "lc_forest": "森林",
+                 "lc_wetland": "永久湿地", "lc_cropland": "耕地", "lc_mosaic": "耕地/自然植被镶嵌", "lc_urban": "城镇用地",
+                 "lc_snow": "冰雪", "lc_shrubland": "灌丛", "lc_savanna": "稀树草原", "lc_grassland": "草地",
+                 "lc_barren": "荒漠/裸地"}
+
+
+def _why_no_zone_zh(stack_: Stack, surface: Surface, params: Params) -> str:
+    """`_why_no_zone` in Chinese."""
+    suitable = int(np.count_nonzero(surface.suitable))
+    if not suitable:
+        worst = sorted(surface.failed.items(), key=lambda kv: -kv[1])
+        named = "，".join(f"{_CRITERION_ZH.get(k, k)} {v:,}" for k, v in worst if v) or "无资源数据"
+        return f"没有候选区：没有网格单元同时通过所有阈值、缓冲区和排除区（各项剔除的单元数：{named}）。请放宽阈值或缓冲区。"
+    return (f"没有候选区：{suitable:,} 个单元（{suitable * stack_.grid.cell_km2:,.0f} km²）适宜，但连不成面积不小于"
+            f"最小区域 {params['min_area']:g} km² 的区域（区域按最大边长 {params['max_zone']:g} km 切分）。"
+            "请减小最小区域或增大区域最大边长。")
 
 
 #: Above this annual GHI the offline estimate is likely too bright (high mountains; see the resource's bias).
@@ -512,6 +538,7 @@ def summary(result: Run) -> dict:
         "excluded_by": result.surface.failed,
         "timings_ms": result.timings_ms,
         "notes": result.notes,
+        "notes_zh": result.notes_zh,
         "caveat": run_caveat(result),
         "table": [nest(r) for r in _records(result.top)],
         "rollups": rollups(result),

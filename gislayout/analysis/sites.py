@@ -70,7 +70,8 @@ def score(stack: Stack, params: Params, gdf: gpd.GeoDataFrame, exclude: np.ndarr
     factor = model.resource_factor(stack, params)
     cells = site_cells(stack, gdf)
     if not any(c.size for c in cells):
-        raise InvalidData(f"none of the {len(gdf)} uploaded sites lies in Gansu; are lon and lat swapped?")
+        raise InvalidData(f"none of the {len(gdf)} uploaded sites lies in Gansu; are lon and lat swapped?",
+                          zh=f"上传的 {len(gdf)} 个场址均不在甘肃省内；是否经纬度颠倒？")
     lookups = service._scheme_lookups()
     rows = []
     # area over the region around the grid (a continent-sized polygon projected whole would fold)

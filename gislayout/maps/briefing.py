@@ -160,6 +160,8 @@ def _built(members: tuple[str, ...]) -> dict:
 
 
 #: CSV/page columns with their titles (zh, en), in order.
+#: The kinds of area a briefing row is, in Chinese and English.
+KINDS = {"prefecture": ("市（州）", "Prefecture"), "zone": ("区域", "Zone")}
 COLUMNS = {
     "kind": ("类型", "Kind"), "id": ("编号", "Id"), "name_zh": ("名称", "Name (zh)"), "name_en": ("英文名", "Name"),
     "members": ("所辖市州", "Prefectures"),
@@ -234,8 +236,10 @@ def sources(lang: str = "en") -> list[str]:
         if r.costs is not None:
             c = costs_mod.currency(r.costs.preset)
             status = {"cited": "有出处", "approximate": "近似值"}.get(c["status"], c["status"]) if zh else c["status"]
-            out.append(f"{tech_zh}成本：预设 {r.costs.preset}；汇率 {c['cny_per_usd']} 元/美元（{c['title']}，{c['url']}，"
-                       f"{status}）" if zh else
+            # the rate's source by its address on a Chinese page (its title is a quotation in English)
+            preset_zh = {"latest": "最新"}.get(r.costs.preset, r.costs.preset)
+            out.append(f"{tech_zh}成本：预设 {preset_zh}；汇率 {c['cny_per_usd']} 元/美元（来源：{c['url']}，{status}）"
+                       if zh else
                        f"{tech} costs: preset {r.costs.preset}; CNY at {c['cny_per_usd']} per USD "
                        f"({c['title']}, {c['url']}, {status})")
     out += (["目标：政策 三(一)2（layers/targets.csv）：2015 年风电 ≥ 17,000 MW、光伏 ≥ 1,000 MW（全省；政策未分解到各市州）。",

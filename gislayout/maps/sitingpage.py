@@ -19,7 +19,7 @@ def config() -> dict:
     """The page's map config (JSON-ready): relief bounds and attribution, context layers, their style, labels."""
     (south, west), (north, east) = relief.BOUNDS
     return {
-        "relief": {"bounds": [[south, west], [north, east]], "attribution": relief.SHORT_ATTRIBUTION},
+        "relief": {"bounds": [[south, west], [north, east]], "attribution": i18n.credit("credit_relief")},
         "context_layers": contextlayers.describe(),
         "context_style": symbology.page_spec()["context"],
         "strings": {lang: {k: i18n.strings(lang)[k] for k in LABELS} for lang in ("zh", "en")},

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from .. import printing, regions, uploads
-from ..bilingual import LANGS
+from .. import boundaries, printing, regions, uploads
+from ..bilingual import LANGS, pick
 from ..errors import allowed
 from ..maps import briefing, briefingpdf
 from . import openapi
@@ -34,10 +34,16 @@ def page():
     table = briefing.frame(scheme)
     cols = [c for c in briefing.COLUMNS if c in table and c not in ("name_en" if lang == "zh" else "name_zh",)]
     rows = [{c: ("–" if v is None or v != v else v) for c, v in r.items()} for r in table.to_dict("records")]
+    # the member prefectures by their English names on an English page (the data names them in Chinese)
+    english = dict(zip(*(boundaries.load("prefecture")[c] for c in ("name_zh", "name_en")))) if lang == "en" else {}
     for r in rows:
+        if english and isinstance(r.get("members"), str):
+            r["members"] = ";".join(english.get(m, m) for m in r["members"].split(";"))
         r["_pdf"] = url_for("briefing.pdf", area=r["id"], fmt="pdf", lang=lang, **keep)
         if lang == "zh" and "offtakers_by_sector_zh" in r:
             r["offtakers_by_sector"] = r["offtakers_by_sector_zh"]
+        if "kind" in r:  # a code (prefecture, zone): its word in the page's language
+            r["kind"] = pick(briefing.KINDS.get(r["kind"], (r["kind"], r["kind"])), lang)
     html = render_template("briefing.html", lang=lang, scheme=scheme, schemes=regions.schemes(), rows=rows,
                            columns=[(c, briefing.COLUMNS[c][0 if lang == "zh" else 1]) for c in cols],
                            sources=briefing.sources(lang), keep=keep,

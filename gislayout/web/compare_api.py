@@ -183,12 +183,14 @@ def policy_version():
 
 def _upload() -> tuple[str, bytes]:
     if "file" not in request.files:
-        raise BadParameter("no file uploaded; send multipart/form-data with the version in a field named 'file'")
+        raise BadParameter("no file uploaded; send multipart/form-data with the version in a field named 'file'",
+                           zh="没有上传文件；请选择一个版本文件")
     file = request.files["file"]
     data = file.stream.read(upload.MAX_BYTES + 1)
     if len(data) > upload.MAX_BYTES:
         raise TooLarge(f"version file {file.filename or 'file'!r} is over {upload.MAX_BYTES:,} bytes; "
-                       f"the limit is {upload.MAX_BYTES:,} bytes")
+                       f"the limit is {upload.MAX_BYTES:,} bytes",
+                       zh=f"版本文件“{file.filename or 'file'}”超过 {upload.MAX_BYTES:,} 字节的上限")
     return file.filename or "upload", data
 
 
@@ -209,12 +211,14 @@ def diff():
     """Upload a version of the layout; get its difference from a stored version, by default 2010 (JSON, GeoJSON
     or CSV)."""
     allowed = ("format", "layers", "tolerance_m", "against")
-    check_params(allowed)
+    check_params(allowed + ("lang",))  # lang: the language of the messages (web.errors.request_lang)
     if "file" in request.form:  # a part named file but sent without filename= arrives as a plain field
-        raise BadParameter("the 'file' part has no filename; send it as a file (e.g. curl -F file=@version.geojson)")
+        raise BadParameter("the 'file' part has no filename; send it as a file (e.g. curl -F file=@version.geojson)",
+                           zh="“file”部分没有文件名；请作为文件发送")
     extra = [k for k in request.form if k not in allowed]
     if extra:
-        raise BadParameter(f"unknown form field {extra[0]!r}; allowed: file, {', '.join(allowed)}")
+        raise BadParameter(f"unknown form field {extra[0]!r}; allowed: file, {', '.join(allowed)}",
+                           zh=f"未知的表单字段“{extra[0]}”")
     field = {k: request.form.get(k, request.args.get(k)) for k in allowed}
     fmt = field["format"] or "json"
     if fmt not in DIFF_FORMATS:
@@ -229,7 +233,7 @@ def diff():
 @bp.get("/api/compare/versions")
 def versions_diff():
     """The difference between two stored versions `a` and `b` (JSON, GeoJSON or CSV)."""
-    check_params(("a", "b", "layers", "tolerance_m", "format"))
+    check_params(("a", "b", "layers", "tolerance_m", "format", "lang"))
     missing = [k for k in ("a", "b") if not request.args.get(k)]
     if missing:
         raise BadParameter(f"missing parameter {missing[0]!r}; a diff of versions needs a and b (version ids)")

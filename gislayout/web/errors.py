@@ -10,6 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from .. import errors as E
+from ..bilingual import LANGS
 from ..errors import BadParameter
 
 STATUS = {
@@ -41,6 +42,13 @@ def check_params(allowed: tuple[str, ...]) -> None:
     if unknown:
         allowed_all = ", ".join(allowed + GLOBAL_PARAMS)
         raise BadParameter(f"unknown parameter {unknown[0]!r} for {request.path}; allowed: {allowed_all}")
+
+
+def request_lang() -> str:
+    """The language of the page a request comes from: its query's `lang` (zh or en), as the pages and printouts
+    take it; English (the API's language) when not given or not one of those."""
+    lang = request.args.get("lang")
+    return lang if lang in LANGS else "en"
 
 
 def is_api(path: str) -> bool:
@@ -160,7 +168,10 @@ def init_app(app: Flask) -> None:
         extra = {"current": exc.current} if isinstance(exc, E.Conflict) and exc.current is not None else {}
         extra |= getattr(exc, "details", None) or {}  # e.g. a refused feature's messages per field
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, E.TooMany) else {}
-        return error_body(status, exc.message, **extra), status, headers
+        lang = request_lang()
+        if lang == "zh" and exc.zh:
+            headers["Content-Language"] = lang
+        return error_body(status, exc.text(lang), **extra), status, headers
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

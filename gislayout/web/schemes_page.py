@@ -31,7 +31,7 @@ def page():
     scheme = request.args.get("scheme") or None
     if scheme is not None:
         regions.get(scheme)  # NotFound naming the known schemes
-    config = schemepage.config_json() | {
+    config = schemepage.config_json(lang) | {
         "lang": lang, "scheme": scheme,
         "urls": {"schemes": url_for("api.scheme_list"), "save": url_for("schemes_api.scheme_add"),
                  "prefectures": url_for("pages.boundary_layer", name="prefectures"),

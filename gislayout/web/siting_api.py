@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from .. import config, geojson
+from .. import geojson, printing
 from ..analysis import costs, criteria, exclusions, gridstore, model, outputs, service, sites, surface, upload
 from ..analysis.energy import turbine_names
 from ..analysis.grid import clip_project
@@ -224,7 +224,7 @@ def siting_page():
     lang = request.args.get("lang", "zh")
     if lang not in ("zh", "en"):
         raise BadParameter(f"unknown lang {lang!r}; allowed: en, zh")
-    return render_template("siting.html", lang=lang, config_attribution=config.BOUNDARY_ATTRIBUTION,
+    return render_template("siting.html", lang=lang, config_attribution=printing.boundary_attribution(lang),
                            map_config=sitingpage.config())
 
 
@@ -261,7 +261,9 @@ def _openapi_paths() -> dict:
                             "comma-separated ids (16 hex digits each, at most 8) from POST /api/siting/exclusions")
     grid = openapi.query("grid", {"type": "string", "pattern": r"^[0-9a-f]{16}$"},
                          "id from POST /api/siting/grid: connect to that grid instead of the substations layer")
-    common = [tech, exclude, grid, *_param_docs()]
+    lang = openapi.query("lang", {"type": "string", "enum": ["zh", "en"]},
+                         "language of an error's message and of nothing else (zh; default English)")
+    common = [tech, exclude, grid, lang, *_param_docs()]
     file_body = {"required": True, "content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
                                                                                      "format": "binary"}}}},

@@ -54,7 +54,7 @@
     }
 
     function versionsUrl(a, b, layers, format) {
-      const q = new URLSearchParams({ a, b, tolerance_m: tolerance(), format });
+      const q = new URLSearchParams({ a, b, tolerance_m: tolerance(), format, lang });
       if (layers) q.set("layers", layers);
       return `${cfg.urls.versionsDiff}?${q}`;
     }
@@ -66,7 +66,8 @@
       body.append("tolerance_m", tolerance());
       body.append("against", pickA.value || cfg.baseVersion);
       body.append("format", format);
-      return fetch(cfg.urls.diff, { method: "POST", body }).then((r) => {
+      // lang: a refused file is explained in the page's language
+      return fetch(`${cfg.urls.diff}?lang=${lang}`, { method: "POST", body }).then((r) => {
         if (!r.ok) return r.json().then((b) => { throw new Error(b.message || r.statusText); });
         return format === "json" ? r.json() : r.blob();
       });

@@ -98,8 +98,9 @@
       { class: "siting-source-" + (s.status || "approximate"), title: s.what },
       // "pv.capex" is a code: the value's name in the panel's language
       el("b", { text: [...new Set((s.applies_to || []).map((k) => label(k.split(".").pop())))].join("、") + (lang() === "zh" ? "：" : ": ") }),
-      el("a", { href: s.url, target: "_blank", rel: "noopener", text: s.title }),
-      el("span", { text: (s.table ? ", " + s.table : "") + " (" + s.year + ")" }),
+      // the source's title and table as it words them: marked as English text (lang), not translated
+      el("a", { href: s.url, target: "_blank", rel: "noopener", lang: "en", text: s.title }),
+      el("span", { lang: "en", text: (s.table ? ", " + s.table : "") + " (" + s.year + ")" }),
       el("small", { class: "siting-source-status", text: " · " + t(s.status === "cited" ? "cited" : "approximate") }))));
   }
   function onInput(ev) {

@@ -15,7 +15,8 @@
     const seq = ++state.seq;
     message(t("running"));
     root.classList.add("siting-busy");
-    fetch(cfg.urls.run + "?" + S.query()).then((r) => r.json().then((body) => ({ ok: r.ok, body: body })))
+    // lang: the server words a refusal (bad parameter, evicted upload) in the panel's language
+    fetch(cfg.urls.run + "?" + S.query({ lang: lang() })).then((r) => r.json().then((body) => ({ ok: r.ok, body: body })))
       .then(({ ok, body }) => {
         if (seq !== state.seq) return;
         root.classList.remove("siting-busy");
@@ -44,7 +45,7 @@
     window.SitingSupply.render($(".siting-supply"), body, ctx);
     S.renderTable(body);
     const notes = $(".siting-notes");
-    notes.replaceChildren(...(body.notes || []).map((n) => el("li", { text: n })));
+    notes.replaceChildren(...((lang() === "zh" && body.notes_zh) || body.notes || []).map((n) => el("li", { text: n })));
     root.querySelectorAll(".siting-export").forEach((a) => (a.href = (a.dataset.what === "supply" ? cfg.urls.supply : cfg.urls.zones) +
       "?" + S.query({ format: a.dataset.format })));
     S.renderExclusions();

@@ -12,7 +12,7 @@
   function uploadExclusions(ev) {
     const file = ev.target.files[0];
     if (!file) return;
-    GL.postFile(cfg.urls.exclusions, file).then((b) => {
+    GL.postFile(cfg.urls.exclusions + "?lang=" + S.lang(), file).then((b) => {
       if (state.exclude.indexOf(b.id) < 0) state.exclude.push(b.id);
       S.writeHash();
       drawExclusions();
@@ -37,7 +37,7 @@
   function uploadSites(ev) {
     const file = ev.target.files[0];
     if (!file) return;
-    GL.postFile(cfg.urls.sites + "?" + S.query(), file).then(renderSites).catch((e) => message(e.message))
+    GL.postFile(cfg.urls.sites + "?" + S.query({ lang: S.lang() }), file).then(renderSites).catch((e) => message(e.message))
       .finally(() => (ev.target.value = ""));
   }
   function renderSites(body) {

@@ -4,8 +4,9 @@
 
 Both servers get 2 worker processes on 127.0.0.1 and are measured one after the other (never at once) with
 wrk (-t2 -c16), `--runs` times each, cycling through the same `--points` points on a grid over the Hexi corridor
-(inside Gansu and inside the raster). The fastest run is kept: with connections kept open, one of titiler's
-workers may accept all 16 and halve its figure; every run is printed with its workers' split of the CPU.
+(inside Gansu and inside the raster). The fastest run with both workers busy is kept: with connections kept open,
+one of titiler's workers may accept all 16 and halve its figure, so such runs are printed (with every run's split
+of the CPU between the workers) but not used.
 Ours at `/api/point?lon=…&lat=…` (gunicorn -w 2, the README's sync workers, then `-k gthread --threads 2`, which
 keeps connections open as uvicorn does; the value of every installed resource plus the prefecture, county, zones
 and the nearest base, park, plant and substation), titiler 2.4.0 at `/cog/point/{lon},{lat}?url=<the COG>`
@@ -128,7 +129,8 @@ def main() -> None:
     ap.add_argument("--resource", default="gwa3_ws100_025")
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--points", type=int, default=64)
-    ap.add_argument("--runs", type=int, default=3, help="wrk runs per server; the fastest is kept")
+    ap.add_argument("--runs", type=int, default=3,
+                    help="wrk runs per server with both workers busy; the fastest is kept")
     ap.add_argument("--ceiling", action="store_true",
                     help="also measure an empty WSGI app on the same gunicorn -w 2: the most any app could reach here")
     ap.add_argument("--profile", type=int, default=0, help="also profile this many point queries in process")

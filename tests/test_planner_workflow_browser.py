@@ -197,8 +197,8 @@ SCAN = """(allowed) => {
   let n;
   while ((n = walker.nextNode())) {
     const p = n.parentElement;
-    // data values and codes are marked as such (ids, user data); attribution in the map corner is a credit line
-    if (!p || p.closest("script,style,code,[data-code],.leaflet-control-attribution")) continue;
+    // data values and codes are marked as such (ids, user data); the map corner's credit line is read too
+    if (!p || p.closest("script,style,code,[data-code]")) continue;
     if (!p.checkVisibility()) continue;
     const r = p.getBoundingClientRect();
     if (!r.width || !r.height) continue;

@@ -90,11 +90,13 @@ _WHOLE = re.compile(r"[+-]?[0-9]+")
 MAX_DIGITS = 18
 
 
-def number(value: object, what: str, low: float = -math.inf, high: float = math.inf, what_zh: str | None = None) -> float:
+def number(value: object, what: str, low: float = -math.inf, high: float = math.inf,
+           what_zh: str | None = None) -> float:
     """`value` (a number, or its text by the one rule above) as a finite float in [low, high]; BadParameter
     quoting it otherwise (also in Chinese when `what_zh` names the value in Chinese)."""
     def bad(en: str, zh: str) -> BadParameter:
-        return BadParameter(f"{what} {en}, got {value!r:.80}", zh=f"{what_zh}{zh}，收到“{value!s:.80}”" if what_zh else None)
+        return BadParameter(f"{what} {en}, got {value!r:.80}",
+                            zh=f"{what_zh}{zh}，收到“{value!s:.80}”" if what_zh else None)
 
     if isinstance(value, bool):
         raise bad("must be a number", "应为数字")

@@ -13,6 +13,7 @@ from gislayout.analysis import criteria, exclusions, service
 from gislayout.compare import siting
 
 from .fixtures import siting_synthetic as synthetic
+from .fixtures.resources import synth
 from .test_one_language_browser import english
 from .test_siting_api import _zip
 
@@ -36,7 +37,8 @@ def chinese(body: dict) -> str:
 
 
 @pytest.mark.parametrize("query, fragment", [
-    ("t_slope=abc", "“abc”"), ("t_resource=99999", "“99999”"), ("cost_preset=nope", "“nope”"), ("turbine=x", "“turbine”"),
+    ("t_slope=abc", "“abc”"), ("t_resource=99999", "“99999”"), ("cost_preset=nope", "“nope”"),
+    ("turbine=x", "“turbine”"),
     ("exclude=zz", "“zz”"), ("exclude=" + "a" * 16, "重新上传"), ("top=1.5", "“1.5”"),
     ("w_resource=0&w_elevation=0&w_slope=0&w_demand=0&w_town=0&w_grid=0", "权重"),
 ])
@@ -65,7 +67,8 @@ def test_siting_upload_refusal_is_chinese(client, name, data):
 
 
 def test_exclusion_upload_of_lines_is_refused_in_chinese(client):
-    line = b'{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[98, 40], [99, 40]]}}'
+    line = (b'{"type": "Feature", "properties": {}, '
+            b'"geometry": {"type": "LineString", "coordinates": [[98, 40], [99, 40]]}}')
     resp = client.post("/api/siting/exclusions?lang=zh", data={"file": (io.BytesIO(line), "line.geojson")})
     assert resp.status_code == 400 and "“LineString”" in chinese(resp.json)
 
@@ -92,8 +95,14 @@ def test_run_notes_come_in_chinese_too(client):
     assert body["notes_zh"][-1].startswith("没有候选区") and not english(body["notes_zh"][-1:])
 
 
-def test_stack_notes_in_chinese():
-    assert not english([criteria.note_zh(criteria.PVLIB_ALTITUDE_NOTE)])
-    assert criteria.note_zh("Resource 'gsa' licence: CC BY 4.0. Attribution: Global Solar Atlas") == \
-        "资源“gsa”的许可：CC BY 4.0。署名：Global Solar Atlas"
-    assert criteria.note_zh("something else") == "something else"  # unknown notes pass through
+def test_stack_notes_come_in_both_languages():
+    """Each note of the real stack is written in both languages where it is made, one for one; the fixed ones (all
+    but a resource's own metadata words) hold no English."""
+    with synth.use_build_dir(synth.session_build_dir()):
+        stack = criteria.build("pv")
+    assert len(stack.notes_zh) == len(stack.notes) >= 2, stack.notes
+    assert all(CJK.search(zh) for zh in stack.notes_zh)
+    fixed = [zh for en, zh in zip(stack.notes, stack.notes_zh) if not en.startswith("Resource ")]
+    assert any(zh.startswith("土地覆盖") for zh in fixed) and not english(fixed), fixed
+
+

@@ -30,7 +30,8 @@ pytestmark = pytest.mark.browser
 #: Proper names of sources, licences, formats and software: the same in a Chinese text.
 ALLOWED = {
     "Leaflet", "OpenStreetMap", "GeoNames", "Natural", "Earth", "Altitude", "pvlib", "cnmaps", "data", "Mapzen",
-    "ODbL", "Global", "Solar", "Wind", "Atlas", "GeoJSON", "GeoPackage", "Shapefile", "PostGIS", "QGIS", "SQLite", "gislayout",
+    "ODbL", "Global", "Solar", "Wind", "Atlas", "GeoJSON", "GeoPackage", "Shapefile", "PostGIS", "QGIS", "SQLite",
+    "gislayout",
     "Weibull", "English",  # the language switch names the other language
 }
 #: The tests' synthetic resource is named so (tests/fixtures/siting_synthetic.py): not a planner's word.
@@ -61,7 +62,8 @@ def english(texts: list[str]) -> list[str]:
 @pytest.fixture
 def stacks(monkeypatch, tmp_path):
     # a real note of the stack (the synthetic one's note is the tests' own), to be shown in Chinese
-    stacks = {tech: dataclasses.replace(synthetic.stack(tech), notes=[criteria.PVLIB_ALTITUDE_NOTE])
+    stacks = {tech: dataclasses.replace(synthetic.stack(tech), notes=[criteria.PVLIB_ALTITUDE_NOTE],
+                                       notes_zh=[criteria.PVLIB_ALTITUDE_NOTE_ZH])
               for tech in criteria.TECHS}
     monkeypatch.setattr(service, "stack", lambda tech: stacks[tech])
     monkeypatch.setattr(exclusions, "store_dir", lambda: tmp_path / "exclusions")

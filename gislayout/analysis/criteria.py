@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -34,33 +33,8 @@ log = logging.getLogger(__name__)
 
 PVLIB_ALTITUDE_NOTE = ("Terrain: elevation from pvlib's Altitude.h5 (1/12°, ≈ 8 km cells, 28 m steps), "
                        "bilinear onto the 1 km grid. Too coarse for slope, so slope is not a criterion.")
-#: The stack's fixed notes in Chinese (note_zh).
 PVLIB_ALTITUDE_NOTE_ZH = ("地形：海拔取自 pvlib 的 Altitude.h5（1/12°，约 8 km 网格，28 m 级差），双线性插值到 1 km 网格。"
                           "分辨率太粗，无法计算坡度，故坡度不作为准则。")
-LANDCOVER_NOTE_ZH = ("土地覆盖：MODIS MCD12C1 v006 2019，IGBP 分类（NASA LP DAAC，doi:10.5067/MODIS/MCD12C1.006），"
-                     "0.05°（在甘肃约 4.5 × 5.5 km），最近邻重采样到 1 km 网格：小于数千米的绿洲、城镇和湖泊无法分辨。"
-                     "建成区另以市州驻地、县城和园区周围的缓冲区近似。gislayout 不附带保护区数据：请上传保护区多边形以排除。")
-_RESOURCE_NOTE = re.compile(r"Resource (?P<name>'[^']*') (?:\((?P<source>.*?)\): (?P<bias>.*)|licence: (?P<licence>.*?)\."
-                            r"(?: Attribution: (?P<attr>.*))?|(?P<height>does not state its height).*)$", re.S)
-
-
-def note_zh(note: str) -> str:
-    """A note of the stack (`_base`, `_build`) in Chinese; the words a resource's metadata gives (its bias, source,
-    licence and attribution) stay as the metadata has them."""
-    if note == PVLIB_ALTITUDE_NOTE:
-        return PVLIB_ALTITUDE_NOTE_ZH
-    if note.startswith("Land cover: "):
-        return LANDCOVER_NOTE_ZH
-    m = _RESOURCE_NOTE.match(note)
-    if not m:
-        return note
-    name = m["name"].strip("'")
-    if m["height"]:
-        return f"资源“{name}”未注明高度；按 100 m 计（Global Wind Atlas）。"
-    if m["licence"] is not None:
-        licence = "未记录" if m["licence"] == "not recorded" else m["licence"]
-        return f"资源“{name}”的许可：{licence}。" + (f"署名：{m['attr']}" if m["attr"] else "")
-    return f"资源“{name}”（{m['source']}）：{m['bias']}"
 
 
 @lru_cache(maxsize=2)
@@ -194,6 +168,7 @@ class Base:
     substations: pd.DataFrame = field(default_factory=_no_demand)
     landcover: np.ndarray | None = None
     glacier: np.ndarray | None = None
+    notes_zh: list[str] = field(default_factory=list)  # `notes` in Chinese, one for one
 
 
 def demand_points() -> pd.DataFrame:
@@ -245,7 +220,7 @@ def base(cell_m: float = 1000.0) -> Base:
 def _base(cell_m: float, token: tuple) -> Base:
 
     grid, inside = gansu(cell_m)
-    notes = []
+    notes, notes_zh = [], []
     pref = layers.load("prefectures")
     names = list(pref["name_zh"])
     codes = grid.rasterize(project_geometries(pref.geometry.values), values=range(1, len(pref) + 1),
@@ -271,6 +246,7 @@ def _base(cell_m: float, token: tuple) -> Base:
         terrain["slope"] = Layer("slope", slope_degrees(elev2d, grid.cell_m)[inside], "°", f"from {src}", res)
     else:
         notes.append(PVLIB_ALTITUDE_NOTE)
+        notes_zh.append(PVLIB_ALTITUDE_NOTE_ZH)
     dist_res = f"{grid.cell_m:g} m grid, distances between cell centres"
     counts = offt["intensity_class"].value_counts()
     terrain["demand"] = Layer("demand", off_eff, "km (weighted)",
@@ -283,11 +259,14 @@ def _base(cell_m: float, token: tuple) -> Base:
                  "smaller than a few km are not resolved. Built-up land is also approximated by buffers around "
                  "prefecture seats, county seats and parks. No protected-area data ships with gislayout: upload "
                  "polygons to exclude them.")
+    notes_zh.append(f"土地覆盖：{landcover.SOURCE_ZH}。分类的分辨率为 {landcover.RESOLUTION_ZH}：小于数千米的绿洲、城镇和"
+                    "湖泊无法分辨。建成区另以市州驻地、县城和园区周围的缓冲区近似。gislayout 不附带保护区数据："
+                    "请上传保护区多边形以排除。")
     distances = {"seat": seat_km, "town": town_km, "park": demand_km,
                  "runway": landcover.runway_km(grid, inside)}
     return Base(grid, inside, prefecture, names, list(pref["name_en"]), distances,
                 nearest, demand, terrain, elev2d[inside], notes, offt, off_idx, off_km, connection.substations(),
-                landcover.read_classes(grid, inside), landcover.glacier_mask(grid, inside))
+                landcover.read_classes(grid, inside), landcover.glacier_mask(grid, inside), notes_zh)
 
 
 def build(tech: str, cell_m: float = 1000.0) -> Stack:
@@ -313,19 +292,23 @@ build.cache_clear = _clear  # type: ignore[attr-defined]  (as if `build` were th
 def _build(tech: str, cell_m: float, token: tuple) -> Stack:
     b = base(cell_m)
     kind, name, values, info = read_resource(tech, b.grid)
-    notes = list(b.notes)
+    notes, notes_zh = list(b.notes), list(b.notes_zh)
     source = f"resource {name!r}" + (f" ({info['conversion']})" if info.get("conversion") else "")
     if info.get("bias"):
         notes.append(f"Resource {name!r} ({info.get('source', 'source not stated')}): {info['bias']}")
+        notes_zh.append(f"资源“{name}”（{info.get('source', '未注明来源')}）：{info['bias']}")  # the metadata's words
     attribution = (info.get("extra") or {}).get("attribution")
     if attribution or info.get("licence"):  # carried into every siting export's metadata
         notes.append(f"Resource {name!r} licence: {info.get('licence') or 'not recorded'}."
                      + (f" Attribution: {attribution}" if attribution else ""))
+        notes_zh.append(f"资源“{name}”的许可：{info.get('licence') or '未记录'}。"
+                        + (f"署名：{attribution}" if attribution else ""))
     res = str(info.get("resolution", "as imported")) + "; bilinear onto the grid"
     height = _height_of(info, name) if tech == "wind" else None
     if tech == "wind" and height is None:
         height = 100.0
         notes.append(f"Resource {name!r} does not state its height; taken as 100 m (Global Wind Atlas).")
+        notes_zh.append(f"资源“{name}”未注明高度；按 100 m 计（Global Wind Atlas）。")
     units = RESOURCE_UNITS[kind] + (" at hub height" if tech == "wind" else "")
     if tech == "wind":
         source += f", given at {height:g} m, scaled to hub height by the power law"
@@ -334,4 +317,4 @@ def _build(tech: str, cell_m: float, token: tuple) -> Stack:
                  list(b.prefectures_en), b.nearest_demand, b.demand, b.elevation_m, None, notes,
                  resource_name=name, resource_estimate=bool(info.get("is_estimate")), offtakers=b.offtakers,
                  nearest_offtaker=b.nearest_offtaker, offtaker_km=b.offtaker_km, substations=b.substations,
-                 landcover=b.landcover, glacier=b.glacier)
+                 landcover=b.landcover, glacier=b.glacier, notes_zh=notes_zh)

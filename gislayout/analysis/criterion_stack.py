@@ -115,6 +115,7 @@ class Stack:
     substations: pd.DataFrame = field(default_factory=_no_demand)  # connection.substations()
     landcover: np.ndarray | None = None     # uint8 IGBP class per inside cell (255 = none), landcover.read_classes
     glacier: np.ndarray | None = None       # bool: cell centre in a glacier
+    notes_zh: list[str] = field(default_factory=list)  # `notes` in Chinese, one for one
 
     def __post_init__(self):
         self.flat = np.flatnonzero(self.inside.ravel())

@@ -27,6 +27,9 @@ RUNWAYS = "context/runways.geojson"
 SOURCE = ("MODIS MCD12C1 v006 2019, IGBP classes (NASA LP DAAC, doi:10.5067/MODIS/MCD12C1.006), 0.05° "
           "(≈ 4.5 × 5.5 km), nearest neighbour onto the grid")
 RESOLUTION = "0.05° (≈ 4.5 × 5.5 km in Gansu); nearest neighbour onto the 1 km grid"
+SOURCE_ZH = ("MODIS MCD12C1 v006 2019，IGBP 分类（NASA LP DAAC，doi:10.5067/MODIS/MCD12C1.006），0.05°"
+             "（约 4.5 × 5.5 km），最近邻重采样到网格")
+RESOLUTION_ZH = "0.05°（在甘肃约 4.5 × 5.5 km），最近邻重采样到 1 km 网格"
 NODATA = 255
 
 

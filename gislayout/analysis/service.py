@@ -98,7 +98,7 @@ class Run:
     by_prefecture: pd.DataFrame
     timings_ms: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    notes_zh: list[str] = field(default_factory=list)  # the same notes in Chinese (criteria.note_zh)
+    notes_zh: list[str] = field(default_factory=list)  # the same notes in Chinese, one for one
     uploaded_exclusions: bool = False
     economics: pd.DataFrame | None = None   # supply.economics: one row per zone
     costs: costs_mod.Costs | None = None
@@ -135,7 +135,7 @@ def run(stack_: Stack, params: Params, exclude: np.ndarray | None = None, polygo
     by_pref = zones_mod.rollup_by_prefecture(stack_, found, params, yields)
     t4 = time.perf_counter()
     notes = list(stack_.notes)
-    notes_zh = [criteria.note_zh(n) for n in stack_.notes]
+    notes_zh = list(stack_.notes_zh)
     for key in ("slope", "elevation", "grid"):
         asked = {f"w_{key}", f"t_{key}"} & set(params.changed())
         if key not in stack_.layers and key not in extra and asked:

@@ -86,7 +86,8 @@ def feature(vid: str, layer: str, fid: str) -> dict:
         versions.get(vid, conn)
         row = _current(conn, vid, fid)
     if row is None or row.layer != layer:
-        raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}")
+        raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}",
+                       zh=f"版本“{vid}”的图层“{layer}”中没有要素“{fid}”")
     return _row_feature(row)
 
 
@@ -100,7 +101,8 @@ def _new_fid(conn: sa.Connection, vid: str, layer: str, props: dict) -> str:
 
 def _parse(body: dict) -> tuple[dict, object]:
     if not isinstance(body, dict):
-        raise BadParameter(f"the body must be a GeoJSON Feature object, got {body!r:.80}")
+        raise BadParameter(f"the body must be a GeoJSON Feature object, got {body!r:.80}",
+                           zh=f"请求体应为 GeoJSON 要素对象，收到“{body!s:.80}”")
     return body.get("properties") or {}, body.get("geometry")
 
 
@@ -113,7 +115,8 @@ def _close(conn, row, seq: int) -> None:
     done = conn.execute(F.update().where(F.c.pk == row.pk, F.c.valid_to.is_(None), F.c.revision == row.revision)
                         .values(valid_to=seq))
     if done.rowcount != 1:  # another transaction wrote it after we read it
-        raise Conflict(f"feature {row.fid!r} was changed by someone else; reload it and try again")
+        raise Conflict(f"feature {row.fid!r} was changed by someone else; reload it and try again",
+                       zh=f"要素“{row.fid}”已被他人修改，请重新载入后再试")
 
 
 def add(vid: str, layer: str, body: dict, author: str) -> dict:
@@ -126,9 +129,10 @@ def add(vid: str, layer: str, body: dict, author: str) -> dict:
         versions.writable(conn, vid)
         fid = props.get("id") or _new_fid(conn, vid, layer, props)
         if not isinstance(fid, str) or not FID.match(fid):
-            raise BadParameter(f"feature id must match {FID.pattern}, got {fid!r:.80}")
+            raise BadParameter(f"feature id must match {FID.pattern}, got {fid!r:.80}",
+                               zh=f"要素编号应符合“{FID.pattern}”，收到“{fid!s:.80}”")
         if _current(conn, vid, fid, lock=True) is not None:
-            raise Conflict(f"version {vid!r} already has a feature {fid!r}")
+            raise Conflict(f"version {vid!r} already has a feature {fid!r}", zh=f"版本“{vid}”已有要素“{fid}”")
         clean["id"] = fid
         after = {"type": "Feature", "id": fid, "geometry": mapping(point), "properties": clean, "revision": 1}
         seq = versions.log(conn, vid, "add", author, layer, fid, None, after)
@@ -171,18 +175,21 @@ def _read(vid: str, fid: str) -> _Read:
     with db.reading() as conn:
         row = conn.execute(_READ, {"vid_": versions.check_id(vid), "fid_": fid}).first()
     if row is None:
-        raise NotFound(f"no version {vid!r}; see /api/versions")
+        raise NotFound(f"no version {vid!r}; see /api/versions", zh=f"没有版本“{vid:.80}”")
     return _Read(row, fid)
 
 
 def _checked(read: _Read, vid: str, layer: str, fid: str, revision: int | None) -> _Read:
     if revision is None:
-        raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)")
+        raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)",
+                           zh="修改须注明所依据的修订号（If-Match 头或“revision”）")
     if read.pk is None or read.layer != layer:
-        raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}")
+        raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}",
+                       zh=f"版本“{vid}”的图层“{layer}”中没有要素“{fid}”")
     if read.revision != revision:
         raise Conflict(f"feature {fid!r} is at revision {read.revision}, not {revision}: someone else changed it",
-                       current=_row_feature(read))
+                       current=_row_feature(read),
+                       zh=f"要素“{fid}”现为修订 {read.revision}，不是 {revision}：已被他人修改，请重新载入后再试")
     return read
 
 
@@ -225,14 +232,16 @@ def _commit(vid, layer, fid, author, action, row, props, point, deleted, before,
         at = versions.now()  # taken in the transaction, as its change number is
         if conn.execute(_BUMP, {"vid_": vid, "now_": at}).rowcount != 1:
             versions.writable(conn, vid, lock=False)  # NotFound, or Conflict naming the baseline or the lock
-            raise Conflict(f"version {vid!r} cannot be written now; reload it and try again")
+            raise Conflict(f"version {vid!r} cannot be written now; reload it and try again",
+                           zh=f"版本“{vid}”此刻无法写入，请重新载入后再试")
         seq = versions.log(conn, vid, action, author, layer, fid, before, after, at=at)
         if conn.execute(_CLOSE, {"pk_": row.pk, "revision_": row.revision, "seq_": seq}).rowcount != 1:
             now = _current(conn, vid, fid)  # written since it was read (perhaps back to this revision number)
             if now is None or now.layer != layer:
-                raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}")
+                raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}",
+                               zh=f"版本“{vid}”的图层“{layer}”中没有要素“{fid}”")
             raise Conflict(f"feature {fid!r} was changed by someone else; reload it and try again",
-                           current=_row_feature(now))
+                           current=_row_feature(now), zh=f"要素“{fid}”已被他人修改，请重新载入后再试")
         _insert(conn, vid, layer, fid, row.revision + 1, props, point, seq, deleted)
     # the state just written, as `_row_feature` reads it back (one query fewer while the write lock is held)
     return {"type": "Feature", "id": fid, "geometry": mapping(point),
@@ -248,13 +257,15 @@ def update(vid: str, layer: str, fid: str, body: dict, revision: int | None, aut
     def checks() -> None:
         props, geom_json = _parse(body)
         if "id" in props and props["id"] != fid:
-            raise BadParameter(f"a feature's id cannot change (from {fid!r} to {props['id']!r:.80})")
+            raise BadParameter(f"a feature's id cannot change (from {fid!r} to {props['id']!r:.80})",
+                               zh=f"要素编号不能更改（从“{fid}”改为“{props['id']!s:.80}”）")
         parsed[:] = [props, geom_json]
 
     def make(row, old_point):
         props, geom_json = parsed
         if row.deleted:
-            raise Conflict(f"feature {fid!r} is deleted; restore it first", current=_row_feature(row))
+            raise Conflict(f"feature {fid!r} is deleted; restore it first", current=_row_feature(row),
+                           zh=f"要素“{fid}”已删除，请先恢复")
         point = geometry(geom_json) if geom_json is not None else old_point
         merged = {**row.props, **{k: v for k, v in props.items() if k not in ("layer", "deleted")}}
         moved = not point.equals(old_point)
@@ -271,7 +282,8 @@ def delete(vid: str, layer: str, fid: str, revision: int | None, author: str, us
     """Delete a feature (its history stays; `restore` brings it back)."""
     def make(row, point):
         if row.deleted:
-            raise Conflict(f"feature {fid!r} is already deleted", current=_row_feature(row))
+            raise Conflict(f"feature {fid!r} is already deleted", current=_row_feature(row),
+                           zh=f"要素“{fid}”已经删除")
         return row.props, point, True
     return _write(vid, layer, fid, revision, author, "delete", make, user)
 
@@ -280,7 +292,7 @@ def restore(vid: str, layer: str, fid: str, revision: int | None, author: str, u
     """Bring back a deleted feature as it was when deleted."""
     def make(row, point):
         if not row.deleted:
-            raise Conflict(f"feature {fid!r} is not deleted", current=_row_feature(row))
+            raise Conflict(f"feature {fid!r} is not deleted", current=_row_feature(row), zh=f"要素“{fid}”未被删除")
         return row.props, point, False
     return _write(vid, layer, fid, revision, author, "restore", make, user)
 

@@ -33,10 +33,23 @@ def owns(user: dict | None, author: str | None) -> bool:
     return _is_admin(user) or (user.get("role") == "editor" and author is not None and user.get("name") == author)
 
 
+#: The actions of `_require` in Chinese (the English `action` is the key).
+_ACTION_ZH = {"rename or describe": "重命名{t}或修改其说明", "delete": "删除{t}", "edit the features of": "编辑{t}的要素",
+              "lock or unlock": "锁定或解锁{t}", "replace": "替换{t}"}
+
+
+def _thing_zh(thing: str) -> str:
+    """`version 'x'` or `scheme 'x'` in Chinese: 版本“x”, 方案“x”."""
+    kind, _, name = thing.partition(" ")
+    return f"{ {'version': '版本', 'scheme': '方案'}.get(kind, kind)}“{name.strip(chr(39))}”"
+
+
 def _require(user: dict | None, author: str | None, action: str, thing: str) -> None:
     if not owns(user, author):
         who = user.get("name") if user else "nobody"
-        raise Forbidden(f"only {author} or an admin may {action} {thing}; {who!r} may not")
+        raise Forbidden(f"only {author} or an admin may {action} {thing}; {who!r} may not",
+                        zh=f"只有“{author}”或管理员可以"
+                           + _ACTION_ZH.get(action, "{t}").format(t=_thing_zh(thing)) + f"；“{who}”不可以")
 
 
 def check_change_version(user: dict | None, version: dict) -> None:
@@ -59,7 +72,8 @@ def check_lock(user: dict | None, version: dict, lock: bool, locked_by_admin: bo
     _require(user, version["author"], "lock or unlock", f"version {version['id']!r}")
     if not lock and locked_by_admin and not _is_admin(user):
         raise Forbidden(f"version {version['id']!r} was locked by the admin {version['locked_by']}; "
-                        "only an admin may unlock it")
+                        "only an admin may unlock it",
+                        zh=f"版本“{version['id']}”由管理员“{version['locked_by']}”锁定，只有管理员可以解锁")
 
 
 def check_scheme(user: dict | None, scheme: dict, action: str = "replace") -> None:

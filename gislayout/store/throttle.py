@@ -39,7 +39,7 @@ def _key(key: str) -> str:
     return f"{kind[:32]}:sha256:{hashlib.sha256(rest.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
-def check(key: str, limit: int, window_s: float, what: str) -> None:
+def check(key: str, limit: int, window_s: float, what: str, what_zh: str | None = None) -> None:
     """TooMany if `key` has reached `limit` attempts in its current window."""
     with db.reading() as conn:
         row = conn.execute(sa.select(T).where(T.c.key == _key(key))).first()
@@ -48,7 +48,8 @@ def check(key: str, limit: int, window_s: float, what: str) -> None:
     left = (_aware(row.window_start) + timedelta(seconds=window_s) - _now()).total_seconds()
     if left > 0 and row.count >= limit:
         retry = max(1, math.ceil(left))
-        raise TooMany(f"too many {what}; try again in {retry} s", retry_after=retry)
+        raise TooMany(f"too many {what}; try again in {retry} s", retry_after=retry,
+                      zh=f"{what_zh}过多，请 {retry} 秒后再试" if what_zh else None)
 
 
 def hit(key: str, window_s: float) -> int:
@@ -72,9 +73,9 @@ def hit(key: str, window_s: float) -> int:
         return int(row.count) + 1
 
 
-def take(key: str, limit: int, window_s: float, what: str) -> None:
+def take(key: str, limit: int, window_s: float, what: str, what_zh: str | None = None) -> None:
     """Check, then count one attempt (for things counted whether or not they succeed, like token creation)."""
-    check(key, limit, window_s, what)
+    check(key, limit, window_s, what, what_zh)
     hit(key, window_s)
 
 

@@ -29,7 +29,8 @@ EDITABLE = POLICY + ("plants", "mines", "substations")
 def check_layer(layer: str) -> str:
     """`layer` if it is editable, else BadParameter listing the editable layers."""
     if layer not in EDITABLE:
-        raise BadParameter(f"layer {layer!r} is not editable in a version; editable: {', '.join(EDITABLE)}")
+        raise BadParameter(f"layer {layer!r} is not editable in a version; editable: {', '.join(EDITABLE)}",
+                           zh=f"图层“{layer:.80}”在版本中不可编辑；可编辑：" + "、".join(f"“{e}”" for e in EDITABLE))
     return layer
 
 
@@ -38,7 +39,8 @@ class FieldErrors(BadParameter):
     (the editor shows each beside its field); the message quotes them in English."""
 
     def __init__(self, layer: str, fields: dict[str, dict[str, str]]):
-        super().__init__(f"invalid {layer} feature: " + "; ".join(f"{k}: {v['en']}" for k, v in fields.items()))
+        super().__init__(f"invalid {layer} feature: " + "; ".join(f"{k}: {v['en']}" for k, v in fields.items()),
+                         zh="要素有误：" + "；".join(v["zh"] for v in fields.values()))
         self.details = {"fields": fields}
 
 
@@ -83,15 +85,18 @@ def plain(value):
 def geometry(value) -> BaseGeometry:
     """A point in Gansu from a GeoJSON geometry, or BadParameter saying what is wrong with it."""
     if not isinstance(value, dict):
-        raise BadParameter(f"geometry must be a GeoJSON object, got {value!r:.80}")
+        raise BadParameter(f"geometry must be a GeoJSON object, got {value!r:.80}",
+                           zh=f"几何应为 GeoJSON 对象，收到“{value!s:.80}”")
     try:
         geom = shapely.geometry.shape(value)
     except Exception as exc:  # shapely raises several types for malformed GeoJSON
-        raise BadParameter(f"geometry is not valid GeoJSON: {exc}") from None
+        raise BadParameter(f"geometry is not valid GeoJSON: {exc}", zh="几何不是有效的 GeoJSON") from None
     if geom.geom_type != "Point":
-        raise BadParameter(f"geometry must be a Point for a layout feature, got {geom.geom_type}")
+        raise BadParameter(f"geometry must be a Point for a layout feature, got {geom.geom_type}",
+                           zh=f"布局要素的几何应为“Point”，收到“{geom.geom_type}”")
     if geom.is_empty or not all(math.isfinite(c) for c in geom.coords[0]):
-        raise BadParameter(f"geometry has no finite coordinates: {value!r:.80}")
+        raise BadParameter(f"geometry has no finite coordinates: {value!r:.80}",
+                           zh=f"几何没有有限的坐标：“{value!s:.80}”")
     return geom
 
 
@@ -111,6 +116,7 @@ def place(point: BaseGeometry) -> tuple[str, str | None]:
             return (row["prefecture"], row["name_zh"]) if level == "county" else (row["name_zh"], None)
     err = FieldErrors("point", {"geometry": field_problem("outside", "geometry")})
     err.message = f"point ({point.x:.5f}, {point.y:.5f}) is outside Gansu"
+    err.zh = f"点（{point.x:.5f}, {point.y:.5f}）在甘肃省以外"
     raise err
 
 
@@ -159,11 +165,13 @@ def validate(layer: str, props: dict, point: BaseGeometry, placed: bool = True) 
     A planner's proposal (precision `planned`) needs a name, a kind, and what its layer needs to draw it (a base's
     level, the sectors); its policy clause is optional, and a free `basis` says what it rests on."""
     if not isinstance(props, dict):
-        raise BadParameter(f"properties must be an object, got {props!r:.80}")
+        raise BadParameter(f"properties must be an object, got {props!r:.80}",
+                           zh=f"属性应为对象，收到“{props!s:.80}”")
     fields_of = feature_columns(layer)
     unknown = sorted(set(props) - set(fields_of) - {"layer", "lon", "lat"})
     if unknown:
-        raise BadParameter(f"unknown field {unknown[0]!r} for layer {layer!r}; fields: {', '.join(fields_of)}")
+        raise BadParameter(f"unknown field {unknown[0]!r} for layer {layer!r}; fields: {', '.join(fields_of)}",
+                           zh=f"图层“{layer}”没有字段“{unknown[0]:.80}”；字段有：" + "、".join(f"“{f}”" for f in fields_of))
     row = {c: props.get(c) for c in fields_of} | {"lon": round(point.x, 6), "lat": round(point.y, 6)}
     proposal = layer in POLICY and row.get("precision") == "planned"
     if proposal:

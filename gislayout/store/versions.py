@@ -53,7 +53,8 @@ def as_dict(row, count: int | None = None) -> dict:
 def check_id(vid: str) -> str:
     """`vid` if it is a well-formed version id, else BadParameter (nothing is looked up with a malformed id)."""
     if not isinstance(vid, str) or not VID.match(vid):
-        raise BadParameter(f"version id must match {VID.pattern}, got {vid!r:.80}")
+        raise BadParameter(f"version id must match {VID.pattern}, got {vid!r:.80}",
+                           zh=f"版本编号应符合“{VID.pattern}”，收到“{vid!s:.80}”")
     return vid
 
 
@@ -65,7 +66,7 @@ def get(vid: str, conn: sa.Connection | None = None) -> dict:
             return get(vid, c)
     row = conn.execute(sa.select(V).where(V.c.id == vid)).first()
     if row is None:
-        raise NotFound(f"no version {vid!r}; see /api/versions")
+        raise NotFound(f"no version {vid!r}; see /api/versions", zh=f"没有版本“{vid:.80}”")
     return as_dict(row)
 
 
@@ -93,11 +94,13 @@ def writable(conn: sa.Connection, vid: str, lock: bool = True) -> dict:
     # key-share locks their inserts' foreign keys took (FOR UPDATE would wait for every one of them)
     row = conn.execute(q.with_for_update(key_share=True) if lock else q).first()
     if row is None:
-        raise NotFound(f"no version {vid!r}; see /api/versions")
+        raise NotFound(f"no version {vid!r}; see /api/versions", zh=f"没有版本“{vid:.80}”")
     if row.baseline:
-        raise Conflict(f"version {vid!r} is a baseline loaded from layers/ and is read-only; branch it to edit")
+        raise Conflict(f"version {vid!r} is a baseline loaded from layers/ and is read-only; branch it to edit",
+                       zh=f"版本“{vid}”是基准版本，只读；请从它新建分支再编辑")
     if row.locked:
-        raise Conflict(f"version {vid!r} is locked by {row.locked_by}; unlock it to edit")
+        raise Conflict(f"version {vid!r} is locked by {row.locked_by}; unlock it to edit",
+                       zh=f"版本“{vid}”已被“{row.locked_by}”锁定；解锁后才能编辑")
     return as_dict(row)
 
 
@@ -122,7 +125,8 @@ def last_change(conn: sa.Connection) -> int:
 
 def _name(value, what: str = "name") -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > NAME_MAX:
-        raise BadParameter(f"{what} must be text of 1 to {NAME_MAX} characters, got {value!r:.80}")
+        raise BadParameter(f"{what} must be text of 1 to {NAME_MAX} characters, got {value!r:.80}",
+                           zh=f"{'名称' if what == 'name' else what}应为 1 到 {NAME_MAX} 字的文本，收到“{value!s:.80}”")
     return value.strip()
 
 
@@ -162,41 +166,52 @@ def branch(parent_id: str, name: str, author: str, description: str = "") -> dic
         return get(vid, conn)
 
 
+#: What a baseline cannot be, in Chinese (`_for_change`'s `what`).
+_WHAT_ZH = {"changed": "修改", "deleted": "删除"}
+
+
 def _for_change(conn: sa.Connection, vid: str, revision: int | None, what: str) -> dict:
     """Version `vid` locked for this transaction, if it is at `revision` and not a baseline."""
     if revision is None:
-        raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)")
+        raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)",
+                           zh="修改须注明所依据的修订号（If-Match 头或“revision”）")
     # deleting the row needs FOR UPDATE; any other change, FOR NO KEY UPDATE (as `writable`)
     row = conn.execute(sa.select(V).where(V.c.id == check_id(vid))
                        .with_for_update(key_share=what != "deleted")).first()
     if row is None:
-        raise NotFound(f"no version {vid!r}; see /api/versions")
+        raise NotFound(f"no version {vid!r}; see /api/versions", zh=f"没有版本“{vid:.80}”")
     current = as_dict(row)
     if current["revision"] != revision:
         raise Conflict(f"version {vid!r} is at revision {current['revision']}, not {revision}: "
-                       "someone else changed it", current=current)
+                       "someone else changed it", current=current,
+                       zh=f"版本“{vid}”现为修订 {current['revision']}，不是 {revision}：已被他人修改，请重新载入后再试")
     if current["baseline"]:
-        raise Conflict(f"version {vid!r} is a baseline and cannot be {what}")
+        raise Conflict(f"version {vid!r} is a baseline and cannot be {what}",
+                       zh=f"版本“{vid}”是基准版本，不能{_WHAT_ZH.get(what, '修改')}")
     return current
 
 
 def _description(value) -> str:
     if not isinstance(value, str) or len(value) > 5000:
-        raise BadParameter(f"description must be text of at most 5000 characters, got {value!r:.80}")
+        raise BadParameter(f"description must be text of at most 5000 characters, got {value!r:.80}",
+                           zh=f"说明应为不超过 5000 字的文本，收到“{value!s:.80}”")
     return value
 
 
 def patch(vid: str, changes: dict, revision: int | None, user: dict) -> dict:
     """Rename, describe, lock or unlock a version, by the rules of `permissions` (its author or an admin)."""
     if not isinstance(changes, dict):
-        raise BadParameter(f"the body must be an object, got {changes!r:.80}")
+        raise BadParameter(f"the body must be an object, got {changes!r:.80}",
+                           zh=f"请求体应为对象，收到“{changes!s:.80}”")
     unknown = sorted(set(changes) - {"name", "description", "locked", "revision"})
     if unknown:
-        raise BadParameter(f"unknown field {unknown[0]!r}; a version takes name, description, locked")
+        raise BadParameter(f"unknown field {unknown[0]!r}; a version takes name, description, locked",
+                           zh=f"未知字段“{unknown[0]:.80}”；版本可有“name”“description”“locked”")
     with db.transaction() as conn:
         current = _for_change(conn, vid, revision, "changed")
         if "locked" in changes and not isinstance(changes["locked"], bool):
-            raise BadParameter(f"locked must be true or false, got {changes['locked']!r:.40}")
+            raise BadParameter(f"locked must be true or false, got {changes['locked']!r:.40}",
+                               zh=f"“locked”应为 true 或 false，收到“{changes['locked']!s:.40}”")
         if "locked" in changes:
             locker = current["locked_by"]
             locker_role = conn.execute(sa.select(U.c.role).where(U.c.name == locker)).scalar() if locker else None
@@ -211,10 +226,12 @@ def patch(vid: str, changes: dict, revision: int | None, user: dict) -> dict:
             values["description"] = _description(changes["description"])
         if "locked" in changes:
             if not isinstance(changes["locked"], bool):
-                raise BadParameter(f"locked must be true or false, got {changes['locked']!r:.40}")
+                raise BadParameter(f"locked must be true or false, got {changes['locked']!r:.40}",
+                                   zh=f"“locked”应为 true 或 false，收到“{changes['locked']!s:.40}”")
             values |= {"locked": changes["locked"], "locked_by": user["name"] if changes["locked"] else None}
         elif current["locked"]:
-            raise Conflict(f"version {vid!r} is locked by {current['locked_by']}; unlock it to change it")
+            raise Conflict(f"version {vid!r} is locked by {current['locked_by']}; unlock it to change it",
+                           zh=f"版本“{vid}”已被“{current['locked_by']}”锁定；解锁后才能修改")
         action = "lock" if values.get("locked") else "unlock" if "locked" in values else "rename"
         log(conn, vid, action, user["name"], before={k: current[k] for k in values if k in current},
             after={k: v for k, v in values.items()})
@@ -229,11 +246,13 @@ def delete(vid: str, revision: int | None, user: dict) -> None:
         current = _for_change(conn, vid, revision, "deleted")
         permissions.check_delete_version(user, current)
         if current["locked"]:
-            raise Conflict(f"version {vid!r} is locked by {current['locked_by']}; unlock it first")
+            raise Conflict(f"version {vid!r} is locked by {current['locked_by']}; unlock it first",
+                           zh=f"版本“{vid}”已被“{current['locked_by']}”锁定；请先解锁")
         children = conn.execute(sa.select(V.c.id).where(V.c.parent_id == vid)).scalars().all()
         if children:
             raise Conflict(f"version {vid!r} cannot be deleted: {', '.join(sorted(children))} "
-                           f"{'was' if len(children) == 1 else 'were'} branched from it")
+                           f"{'was' if len(children) == 1 else 'were'} branched from it",
+                           zh=f"版本“{vid}”不能删除：{'、'.join(f'“{c}”' for c in sorted(children))} 是从它新建的分支")
         conn.execute(F.delete().where(F.c.version_id == vid))
         conn.execute(C.delete().where(C.c.version_id == vid))
         conn.execute(V.delete().where(V.c.id == vid))

@@ -184,7 +184,7 @@ def _check_csrf() -> None:
     given = request.headers.get(CSRF_HEADER, "")
     if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), given.encode()):
         raise Forbidden(f"missing or wrong {CSRF_HEADER} header; a signed-in browser gets its token from "
-                        "GET /api/auth/me")
+                        "GET /api/auth/me", zh="登录凭据已过期，请刷新页面后再试")
 
 
 def check(role: str = "editor") -> dict:
@@ -192,11 +192,12 @@ def check(role: str = "editor") -> dict:
     user, how = _identify()
     if user is None:
         raise Unauthorized(f"{request.method} {request.path} needs an account: sign in (POST /api/auth/login) "
-                           "or send 'Authorization: Bearer <token>'")
+                           "or send 'Authorization: Bearer <token>'", zh="此操作需要登录：请先登录")
     if how == "session" and request.method in WRITE_METHODS:
         _check_csrf()
     if not accounts.role_at_least(user["role"], role):
-        raise Forbidden(f"user {user['name']!r} has the role {user['role']!r}; this needs {role!r} or above")
+        raise Forbidden(f"user {user['name']!r} has the role {user['role']!r}; this needs {role!r} or above",
+                        zh=f"用户“{user['name']}”的角色是“{user['role']}”；此操作需要“{role}”或更高角色")
     return user
 
 
@@ -254,17 +255,20 @@ def login():
     body = request.get_json(silent=True)  # JSON only: a cross-site HTML form cannot send it
     if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not isinstance(
             body.get("password"), str):
-        raise BadParameter("send a JSON object {\"name\": …, \"password\": …} with Content-Type: application/json")
+        raise BadParameter("send a JSON object {\"name\": …, \"password\": …} with Content-Type: application/json",
+                           zh="请填写用户名和密码")
     cfg = current_app.config
     window = cfg["LOGIN_WINDOW_S"]
     by_user, by_addr = f"login-user:{body['name'][:64]}", f"login-addr:{_client()}"
-    throttle.check(by_addr, cfg["LOGIN_FAILURES_PER_ADDRESS"], window, "failed sign-ins from this address")
-    throttle.check(by_user, cfg["LOGIN_FAILURES_PER_ACCOUNT"], window, "failed sign-ins for this account")
+    throttle.check(by_addr, cfg["LOGIN_FAILURES_PER_ADDRESS"], window, "failed sign-ins from this address",
+                   "此地址登录失败次数")
+    throttle.check(by_user, cfg["LOGIN_FAILURES_PER_ACCOUNT"], window, "failed sign-ins for this account",
+                   "此账号登录失败次数")
     user = accounts.authenticate(body["name"], body["password"])
     if user is None:
         throttle.hit(by_addr, window)
         throttle.hit(by_user, window)
-        raise Unauthorized("wrong user name or password")
+        raise Unauthorized("wrong user name or password", zh="用户名或密码错误")
     throttle.clear(by_user)
     now = int(_clock())
     session.clear()

@@ -37,7 +37,8 @@ def _revision() -> int | None:
 def _body(optional: bool = False):
     data = request.get_json(silent=True)
     if data is None and not optional:
-        raise BadParameter("the body must be JSON (Content-Type: application/json)")
+        raise BadParameter("the body must be JSON (Content-Type: application/json)",
+                           zh="请求体应为 JSON（Content-Type: application/json）")
     return data
 
 
@@ -81,10 +82,11 @@ def branch():
     """Branch a new version from `parent_id` (default: the current baseline)."""
     body = _body()
     if not isinstance(body, dict):
-        raise BadParameter(f"the body must be an object, got {body!r:.80}")
+        raise BadParameter(f"the body must be an object, got {body!r:.80}", zh=f"请求体应为对象，收到“{body!s:.80}”")
     unknown = sorted(set(body) - {"parent_id", "name", "description"})
     if unknown:
-        raise BadParameter(f"unknown field {unknown[0]!r}; a new version takes parent_id, name, description")
+        raise BadParameter(f"unknown field {unknown[0]!r}; a new version takes parent_id, name, description",
+                           zh=f"未知字段“{unknown[0]:.80}”；新版本可有“parent_id”“name”“description”")
     current_baseline = baseline.ensure()  # a fresh store gets its baseline before anything is branched from it
     parent = body.get("parent_id") or current_baseline
     return _tagged(versions.branch(parent, body.get("name"), _user()["name"], body.get("description", "")), 201)
@@ -182,7 +184,7 @@ def scheme_replace(sid: str):
     """Replace a planner's scheme, based on its revision."""
     body = _body()
     if not isinstance(body, dict):
-        raise BadParameter(f"a scheme must be an object, got {body!r:.80}")
+        raise BadParameter(f"a scheme must be an object, got {body!r:.80}", zh=f"方案应为对象，收到“{body!s:.80}”")
     return _tagged(schemes.save({**body, "id": sid}, _user(), _revision(), create=False))
 
 

@@ -182,7 +182,7 @@ def _read(vid: str, fid: str) -> _Read:
 def _checked(read: _Read, vid: str, layer: str, fid: str, revision: int | None) -> _Read:
     if revision is None:
         raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)",
-                           zh="修改须注明所依据的修订号（If-Match 头或“revision”）")
+                           zh="修改须注明所依据的修订号（“If-Match”头或“revision”）")
     if read.pk is None or read.layer != layer:
         raise NotFound(f"no feature {fid!r} in layer {layer!r} of version {vid!r}",
                        zh=f"版本“{vid}”的图层“{layer}”中没有要素“{fid}”")

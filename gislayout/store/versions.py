@@ -174,7 +174,7 @@ def _for_change(conn: sa.Connection, vid: str, revision: int | None, what: str) 
     """Version `vid` locked for this transaction, if it is at `revision` and not a baseline."""
     if revision is None:
         raise BadParameter("a write must say which revision it is based on (If-Match header or `revision`)",
-                           zh="修改须注明所依据的修订号（If-Match 头或“revision”）")
+                           zh="修改须注明所依据的修订号（“If-Match”头或“revision”）")
     # deleting the row needs FOR UPDATE; any other change, FOR NO KEY UPDATE (as `writable`)
     row = conn.execute(sa.select(V).where(V.c.id == check_id(vid))
                        .with_for_update(key_share=what != "deleted")).first()

@@ -337,7 +337,11 @@ def revoke_token(tid: str):
 @bp.app_errorhandler(Unauthorized)
 def _unauthorized(exc: Unauthorized):
     """The one error body, with the challenge RFC 9110 asks a 401 to carry."""
-    return web_errors.error_body(401, exc.message), 401, {"WWW-Authenticate": 'Bearer realm="gislayout"'}
+    headers = {"WWW-Authenticate": 'Bearer realm="gislayout"'}
+    lang = web_errors.request_lang()
+    if lang == "zh" and exc.zh:
+        headers["Content-Language"] = lang
+    return web_errors.error_body(401, exc.text(lang)), 401, headers
 
 
 @bp.get("/login")

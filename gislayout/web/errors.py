@@ -38,7 +38,8 @@ GLOBAL_PARAMS = ("version", "as_of")
 
 def check_params(allowed: tuple[str, ...]) -> None:
     """BadParameter naming the first query parameter that is neither in `allowed` nor global."""
-    unknown = [k for k in request.args if k not in allowed and k not in GLOBAL_PARAMS]
+    # `lang` (the page's language, for the message of a refusal: `request_lang`) is taken everywhere
+    unknown = [k for k in request.args if k not in allowed and k not in GLOBAL_PARAMS and k != "lang"]
     if unknown:
         allowed_all = ", ".join(allowed + GLOBAL_PARAMS)
         raise BadParameter(f"unknown parameter {unknown[0]!r} for {request.path}; allowed: {allowed_all}")

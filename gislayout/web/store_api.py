@@ -38,7 +38,7 @@ def _body(optional: bool = False):
     data = request.get_json(silent=True)
     if data is None and not optional:
         raise BadParameter("the body must be JSON (Content-Type: application/json)",
-                           zh="请求体应为 JSON（Content-Type: application/json）")
+                           zh="请求体应为 JSON（“Content-Type: application/json”）")
     return data
 
 

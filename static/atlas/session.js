@@ -76,7 +76,7 @@
   /** The sign-in page, coming back to this very view afterwards. */
   A.signInUrl = () => urls.login + "?" + GL.url.query([["lang", A.state.lang],
     ["next", location.pathname + location.search + location.hash]]);
-  A.signOut = () => fetch(urls.logout, { method: "POST", credentials: "same-origin",
+  A.signOut = () => fetch(GL.url.withLang(urls.logout), { method: "POST", credentials: "same-origin",
     headers: { "X-CSRF-Token": A.session.csrf } }).catch(() => null).then(() => location.reload());
   /** Ask the server who is signed in; anonymous when the app has no accounts or they answer nothing usable. */
   A.loadSession = function () {
@@ -111,7 +111,7 @@
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
     }
-    return fetch(API + path, opts).then((r) => {
+    return fetch(GL.url.withLang(API + path), opts).then((r) => {
       if (r.status === 204) return null;
       return r.json().catch(() => null).then((data) => {
         if (!r.ok) throw new ApiError(r.status, data);

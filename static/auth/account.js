@@ -14,7 +14,7 @@
   let state = null;
   let pending = null;
 
-  const lang = () => ((document.documentElement.lang || "zh").toLowerCase().startsWith("en") ? "en" : "zh");
+  const lang = GL.pageLang;
   const t = GL.translator(() => STRINGS[lang()]);
   const nodes = () => Array.from(document.querySelectorAll("[data-gl-account]"));
   const urlOf = (key, fallback) => {
@@ -75,7 +75,7 @@
         const headers = Object.assign({ Accept: "application/json" }, opts.headers || {});
         if (s.csrf_token) headers["X-CSRF-Token"] = s.csrf_token;
         if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-        return fetch(url, { method: opts.method || "POST", headers: headers, credentials: "same-origin",
+        return fetch(GL.url.withLang(url), { method: opts.method || "POST", headers: headers, credentials: "same-origin",
           body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
       }).then((r) => (r.status === 204 ? null : answer(r)));
     },

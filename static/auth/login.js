@@ -36,7 +36,7 @@
     show("");
     submit.disabled = true;
     submit.textContent = t("busy");
-    fetch(config.urls.login, {
+    fetch(GL.url.withLang(config.urls.login), {
       method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ name: form.elements.name.value.trim(), password: form.elements.password.value }),
     }).then((r) => r.json().catch(() => ({})).then((body) => {

@@ -120,7 +120,14 @@
   };
 
   /* ---- URL state ---- */
+  /** The page's language ("zh" or "en") as its <html lang> says (every page keeps that in step with its switch). */
+  GL.pageLang = () => ((document.documentElement.lang || "zh").toLowerCase().startsWith("en") ? "en" : "zh");
+
   GL.url = {
+    /** `url` asking the API to answer in the page's language: a refusal's message comes back in it (lang=zh). */
+    withLang(url) {
+      return url + (url.includes("?") ? "&" : "?") + "lang=" + GL.pageLang();
+    },
     /** "k=v&…" from [[k, v], …], keeping commas and colons readable (the atlas's permalink format). */
     query(pairs) {
       return pairs.map(([k, v]) => k + "=" + encodeURIComponent(v).replace(/%2C/g, ",").replace(/%3A/g, ":")).join("&");

@@ -11,7 +11,7 @@
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET" && session.csrf) headers["X-CSRF-Token"] = session.csrf;
-    return fetch(url, { method: method, headers: headers, credentials: "same-origin", cache: "no-store",
+    return fetch(GL.url.withLang(url), { method: method, headers: headers, credentials: "same-origin", cache: "no-store",
       body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => {
       if (r.status === 204) return null;
       return r.json().catch(() => ({})).then((data) => {

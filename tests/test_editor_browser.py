@@ -264,7 +264,7 @@ def test_a_stale_drag_shows_the_current_state_and_a_deleted_feature_comes_back(p
         page.click(".leaflet-popup-content [data-confirm=delete]")
     assert deleted.value.status == 200
     page.wait_for_function("id => !Atlas.byId[id]", arg=park["id"])
-    with page.expect_response(lambda r: r.url.endswith("/restore")) as restored:
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith("/restore")) as restored:
         page.click(".change[data-action=delete] [data-action=restore]")
     assert restored.value.status == 200
     page.wait_for_function("id => !!Atlas.byId[id]", arg=park["id"])

@@ -13,6 +13,7 @@ from gislayout.web import create_app
 
 from .browser import browser, page  # noqa: F401  (fixtures)
 from .conftest import serve
+from .test_one_language_browser import english
 
 pytestmark = pytest.mark.browser
 EVIL = "<img src=x onerror=alert(1)>"
@@ -157,7 +158,7 @@ def test_an_unassigned_prefecture_is_refused_by_the_server_and_nothing_is_saved(
     names = page.eval_on_selector_all("path[data-name]", "ps => ps.map((p) => p.dataset.name)")
     click_prefectures(page, [n for n in names if n != "兰州市"])
     assert unassigned(page) == 1 and "兰州市" in page.inner_text("#se-unassigned")
-    with page.expect_response(lambda r: r.url.endswith("/api/schemes") and r.request.method == "POST") as answer:
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith("/api/schemes") and r.request.method == "POST") as answer:
         page.click("#se-save")
     assert answer.value.status == 400
     message = page.locator("#se-message.se-error")
@@ -187,7 +188,8 @@ def test_a_stale_save_shows_the_conflict_and_a_saved_scheme_can_be_deleted(page,
     page.locator(".se-zone").first.locator("input[data-field=name_en]").fill("West (mine)")
     page.click("#se-save")
     page.wait_for_selector("#se-message.se-error")
-    assert "revision 2" in page.inner_text("#se-message")
+    refusal = page.inner_text("#se-message")  # the server's own refusal, in the Chinese page's language
+    assert "“two”现为修订 2" in refusal and not english([refusal]), refusal
     assert saved_schemes(page, url)["two"]["zones"][0]["name_en"] == "West (theirs)"  # not overwritten
     page.click("#se-load-current")
     assert page.input_value(".se-zone input[data-field=name_en]") == "West (theirs)"

@@ -116,20 +116,28 @@ def number(value: object, what: str, low: float = -math.inf, high: float = math.
     return result
 
 
-def integer(value: object, what: str, low: int | None = None, high: int | None = None) -> int:
+def integer(value: object, what: str, low: int | None = None, high: int | None = None,
+            what_zh: str | None = None) -> int:
     """`value` (an int, or its text: ASCII digits with an optional sign, at most MAX_DIGITS) as an int in
-    [low, high]; BadParameter quoting it otherwise. Used for every whole number a request carries."""
+    [low, high]; BadParameter quoting it otherwise (also in Chinese when `what_zh` names the value in Chinese).
+    Used for every whole number a request carries."""
+    def zh(text: str) -> str | None:
+        return f"{what_zh}{text}，收到“{value!s:.80}”" if what_zh else None
+
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise BadParameter(f"{what} must be a whole number, got {value!r:.80}")
+        raise BadParameter(f"{what} must be a whole number, got {value!r:.80}", zh=zh("应为整数"))
     if isinstance(value, str):
         text = value.strip()
         if not _WHOLE.fullmatch(text) or len(text.lstrip("+-")) > MAX_DIGITS:
-            raise BadParameter(f"{what} must be a whole number of at most {MAX_DIGITS} digits, got {value!r:.80}")
+            raise BadParameter(f"{what} must be a whole number of at most {MAX_DIGITS} digits, got {value!r:.80}",
+                               zh=zh(f"应为不超过 {MAX_DIGITS} 位的整数"))
         value = int(text)
     if (low is not None and value < low) or (high is not None and value > high):
         span = f"between {low} and {high}" if low is not None and high is not None else (
             f"at least {low}" if low is not None else f"at most {high}")
-        raise BadParameter(f"{what} must be {span}, got {value!r:.80}")
+        span_zh = f"应在 {low} 与 {high} 之间" if low is not None and high is not None else (
+            f"应不小于 {low}" if low is not None else f"应不大于 {high}")
+        raise BadParameter(f"{what} must be {span}, got {value!r:.80}", zh=zh(span_zh))
     return value
 
 

@@ -53,7 +53,7 @@ def parse(data: dict, filename: str, prefectures: set[str] | None = None) -> Sch
     except LayerDataError as exc:
         if filename.endswith(".json"):
             raise
-        raise BadParameter(exc.message.replace("scheme file ", "")) from None
+        raise BadParameter(exc.message.replace("scheme file ", ""), zh=exc.zh) from None
 
 
 def _parse(data: dict, filename: str, prefectures: set[str]) -> Scheme:
@@ -68,8 +68,10 @@ def _parse(data: dict, filename: str, prefectures: set[str]) -> Scheme:
     twice = sorted({m for m in members if members.count(m) > 1})
     missing = sorted(prefectures - set(members))
     if unknown or twice or missing:
+        parts_zh = [f"{what}：" + "、".join(f"“{m:.40}”" for m in names) for what, names in
+                    (("未知市州", unknown), ("重复分配", twice), ("未分配", missing)) if names]
         raise LayerDataError(f"scheme file {filename}: unknown prefectures {unknown}, assigned twice {twice}, "
-                          f"unassigned {missing}")
+                             f"unassigned {missing}", zh="每个市州须恰好属于一个分区；" + "；".join(parts_zh))
     return scheme
 
 

@@ -24,11 +24,12 @@ def parse_as_of(vid: str, value: str | int | None) -> int | None:
         return None
     text = str(value).strip()
     if text.isdigit():  # any script's digits: the one strict rule then refuses all but ASCII, quoting them
-        return integer(text, "as_of (a change number)", 0)
+        return integer(text, "as_of (a change number)", 0, what_zh="修改序号")
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, OverflowError):
-        raise BadParameter(f"as_of must be a change number or an ISO 8601 time, got {text!r:.60}") from None
+        raise BadParameter(f"as_of must be a change number or an ISO 8601 time, got {text!r:.60}",
+                           zh=f"“as_of”应为修改序号或 ISO 8601 时间，收到“{text:.60}”") from None
     return versions.change_at(vid, when if when.tzinfo else when.replace(tzinfo=timezone.utc))
 
 

@@ -279,5 +279,6 @@ def change_at(vid: str, when: datetime) -> int:
         get(vid, conn)
         seq = conn.execute(sa.select(sa.func.max(C.c.seq)).where(C.c.at <= when)).scalar_one()
     if seq is None:
-        raise BadParameter(f"as_of {when.isoformat()} is before any change in the store")
+        raise BadParameter(f"as_of {when.isoformat()} is before any change in the store",
+                           zh=f"时间“{when.isoformat()}”早于库中的任何修改")
     return int(seq)

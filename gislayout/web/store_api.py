@@ -31,7 +31,7 @@ def _revision() -> int | None:
         raw = request.args.get("revision")
     if raw is None or raw == "":
         return None
-    return integer(raw, "revision", 0)
+    return integer(raw, "revision", 0, what_zh="修订号")
 
 
 def _body(optional: bool = False):
@@ -167,7 +167,7 @@ def restore(vid: str, layer: str, fid: str):
 def history(vid: str):
     """The changes of a version (or of one feature: `fid`), newest first."""
     check_params(("fid", "limit"))
-    limit = integer(request.args.get("limit", "200"), "limit", 1, 10_000)
+    limit = integer(request.args.get("limit", "200"), "limit", 1, 10_000, what_zh="条数上限")
     return jsonify({"changes": features.history(vid, request.args.get("fid") or None, limit)})
 
 

@@ -49,7 +49,8 @@ def _require(user: dict | None, author: str | None, action: str, thing: str) -> 
         who = user.get("name") if user else "nobody"
         raise Forbidden(f"only {author} or an admin may {action} {thing}; {who!r} may not",
                         zh=f"只有“{author}”或管理员可以"
-                           + _ACTION_ZH.get(action, "{t}").format(t=_thing_zh(thing)) + f"；“{who}”不可以")
+                           + _ACTION_ZH.get(action, "{t}").format(t=_thing_zh(thing))
+                           + (f"；“{who}”不可以" if user else "；未登录时不可以"))
 
 
 def check_change_version(user: dict | None, version: dict) -> None:

@@ -162,7 +162,7 @@ def test_an_unassigned_prefecture_is_refused_by_the_server_and_nothing_is_saved(
         page.click("#se-save")
     assert answer.value.status == 400
     message = page.locator("#se-message.se-error")
-    assert "unassigned ['兰州市']" in message.inner_text()
+    assert "未分配：“兰州市”" in message.inner_text()  # the server's refusal, in the page's language
     assert answer.value.json()["message"] in message.inner_text()  # the server's own words
     assert "partial" not in saved_schemes(page, url)
     assert page.is_hidden("#se-delete") and page.inner_text("#se-state") == "未保存"
